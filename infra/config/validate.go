@@ -1,0 +1,274 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Problem is one broken rule: which key, what it held, and what the rule is.
+type Problem struct {
+	Key   string
+	Value string // as the user wrote it; empty when the key is missing
+	Rule  string
+}
+
+func (p Problem) String() string {
+	if p.Value == "" {
+		return fmt.Sprintf("%s: %s", p.Key, p.Rule)
+	}
+	return fmt.Sprintf("%s %q: %s", p.Key, p.Value, p.Rule)
+}
+
+// Problems is every broken rule of one configuration. It is an error so that
+// Load can return it; callers print it whole.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, 0, len(ps)+1)
+	lines = append(lines, fmt.Sprintf("invalid configuration (%d problem(s)):", len(ps)))
+	for _, p := range ps {
+		lines = append(lines, "  - "+p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Naming rules, each from the documentation of the system that enforces it.
+var (
+	// AWS region names: us-east-2, eu-central-1, us-gov-west-1, cn-north-1.
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$`)
+	// EKS CreateCluster: 1 to 100 characters, starting with a letter or digit,
+	// then letters, digits, hyphens and underscores.
+	clusterNamePattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$`)
+	// EKS versions are major.minor.
+	kubernetesVersionPattern = regexp.MustCompile(`^1\.\d{1,2}$`)
+	// Kubernetes RFC 1123 label names (namespaces, ServiceAccounts, releases).
+	dnsLabelPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// Semantic versions as Helm accepts them for a pinned chart.
+	semverPattern = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	// EC2 instance types: family, generation and attributes, a dot, a size.
+	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
+	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	// Elastic Load Balancing names: up to 32 letters, digits and hyphens, not
+	// starting or ending with a hyphen.
+	loadBalancerNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+)
+
+// Limits that are not patterns.
+const (
+	// Helm refuses release names longer than 53 characters.
+	maxReleaseNameLength = 53
+	// The AWS provider appends a 26-character unique suffix to a bucket prefix,
+	// and bucket names end at 63 characters.
+	maxBucketPrefixLength = 37
+	// VPC sizes the subnet layout supports: /16 gives /19 private subnets.
+	minVpcPrefix, maxVpcPrefix = 16, 20
+	// EKS needs subnets in at least two availability zones.
+	minClusterSubnets = 2
+	minDiskSizeGiB    = 20
+	minTimeoutSeconds = 60
+)
+
+// Validate checks every rule and returns all the problems found, in key order.
+func (c Config) Validate() Problems {
+	var v validator
+	if c.Region != "" && !regionPattern.MatchString(c.Region) {
+		v.add(RegionKey, c.Region, "must be an AWS region name such as us-east-2")
+	}
+	if !clusterNamePattern.MatchString(c.ClusterName) {
+		v.add(Key("clusterName"), c.ClusterName, "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit")
+	}
+	if !kubernetesVersionPattern.MatchString(c.KubernetesVersion) {
+		v.add(Key("kubernetesVersion"), c.KubernetesVersion, `must be an EKS version such as "1.34"`)
+	}
+	v.network(c.Network)
+	v.nodeGroup(c.NodeGroup)
+	v.bucket(c.Bucket)
+	v.milvus(c.Milvus)
+	return v.problems
+}
+
+type validator struct{ problems Problems }
+
+func (v *validator) add(key, value, rule string) {
+	v.problems = append(v.problems, Problem{Key: key, Value: value, Rule: rule})
+}
+
+func (v *validator) network(n Network) {
+	key := func(field string) string { return Key("network." + field) }
+	if n.UsesExistingVpc() {
+		if !vpcIDPattern.MatchString(n.ExistingVpcID) {
+			v.add(key("existingVpcId"), n.ExistingVpcID, "must be a VPC ID such as vpc-0123456789abcdef0")
+		}
+		if len(n.ExistingPrivateSubnetIDs) < minClusterSubnets {
+			v.add(key("existingPrivateSubnetIds"), strings.Join(n.ExistingPrivateSubnetIDs, ","),
+				fmt.Sprintf("an existing VPC needs at least %d private subnets, in different availability zones, for the cluster and its nodes", minClusterSubnets))
+		}
+		for _, list := range []struct {
+			field string
+			ids   []string
+		}{
+			{"existingPublicSubnetIds", n.ExistingPublicSubnetIDs},
+			{"existingPrivateSubnetIds", n.ExistingPrivateSubnetIDs},
+		} {
+			for _, id := range list.ids {
+				if !subnetIDPattern.MatchString(id) {
+					v.add(key(list.field), id, "must be a subnet ID such as subnet-0123456789abcdef0")
+				}
+			}
+		}
+		return
+	}
+	if len(n.ExistingPublicSubnetIDs) > 0 || len(n.ExistingPrivateSubnetIDs) > 0 {
+		v.add(key("existingVpcId"), "", "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists")
+	}
+	prefix, err := netip.ParsePrefix(n.VpcCidr)
+	switch {
+	case err != nil || !prefix.Addr().Is4():
+		v.add(key("vpcCidr"), n.VpcCidr, "must be an IPv4 CIDR block such as 10.0.0.0/16")
+	case prefix.Bits() < minVpcPrefix || prefix.Bits() > maxVpcPrefix:
+		v.add(key("vpcCidr"), n.VpcCidr, fmt.Sprintf("the prefix length must be between /%d and /%d", minVpcPrefix, maxVpcPrefix))
+	case prefix.Masked() != prefix:
+		v.add(key("vpcCidr"), n.VpcCidr, fmt.Sprintf("has host bits set; the block is %s", prefix.Masked()))
+	}
+	if n.NatGateways != NatSingle && n.NatGateways != NatPerAz {
+		v.add(key("natGateways"), n.NatGateways, fmt.Sprintf("must be %q or %q", NatSingle, NatPerAz))
+	}
+}
+
+func (v *validator) nodeGroup(g NodeGroup) {
+	key := func(field string) string { return Key("nodeGroup." + field) }
+	if len(g.InstanceTypes) == 0 {
+		v.add(key("instanceTypes"), "", "at least one instance type is required")
+	}
+	for _, t := range g.InstanceTypes {
+		if !instanceTypePattern.MatchString(t) {
+			v.add(key("instanceTypes"), t, "must be an EC2 instance type such as m6i.4xlarge")
+		}
+	}
+	if g.MinSize < 1 {
+		v.add(key("minSize"), fmt.Sprint(g.MinSize), "must be at least 1: Milvus needs nodes to run on")
+	}
+	if g.MaxSize < g.MinSize {
+		v.add(key("maxSize"), fmt.Sprint(g.MaxSize), fmt.Sprintf("must be at least minSize (%d)", g.MinSize))
+	} else if g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize {
+		v.add(key("desiredSize"), fmt.Sprint(g.DesiredSize), fmt.Sprintf("must lie between minSize (%d) and maxSize (%d)", g.MinSize, g.MaxSize))
+	}
+	if g.DiskSizeGiB < minDiskSizeGiB {
+		v.add(key("diskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
+	}
+}
+
+func (v *validator) bucket(b Bucket) {
+	if b.Name != "" {
+		if rule := BucketNameRule(b.Name); rule != "" {
+			v.add(Key("bucket.name"), b.Name, rule)
+		}
+		return
+	}
+	switch {
+	case b.NamePrefix == "":
+		v.add(Key("bucket.namePrefix"), "", "set a bucket name or a name prefix")
+	case len(b.NamePrefix) > maxBucketPrefixLength:
+		v.add(Key("bucket.namePrefix"), b.NamePrefix, fmt.Sprintf("must be at most %d characters, to leave room for the 26-character generated suffix", maxBucketPrefixLength))
+	default:
+		// The prefix starts a bucket name, so it obeys the same rules but for
+		// its end, which the suffix provides; a complete sample name checks it.
+		if rule := BucketNameRule(b.NamePrefix + "0"); rule != "" {
+			v.add(Key("bucket.namePrefix"), b.NamePrefix, rule)
+		}
+	}
+}
+
+func (v *validator) milvus(m Milvus) {
+	key := func(field string) string { return Key("milvus." + field) }
+	for _, label := range []struct{ field, name string }{
+		{"namespace", m.Namespace},
+		{"serviceAccount", m.ServiceAccount},
+		{"releaseName", m.ReleaseName},
+	} {
+		if len(label.name) > 63 || !dnsLabelPattern.MatchString(label.name) {
+			v.add(key(label.field), label.name, "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+		}
+	}
+	if len(m.ReleaseName) > maxReleaseNameLength {
+		v.add(key("releaseName"), m.ReleaseName, fmt.Sprintf("Helm release names are at most %d characters", maxReleaseNameLength))
+	}
+	if !semverPattern.MatchString(m.ChartVersion) {
+		v.add(key("chartVersion"), m.ChartVersion, `must be an exact semantic version such as "5.0.19"`)
+	}
+	if m.TimeoutSeconds < minTimeoutSeconds {
+		v.add(key("timeoutSeconds"), fmt.Sprint(m.TimeoutSeconds), fmt.Sprintf("must be at least %d", minTimeoutSeconds))
+	}
+	if !loadBalancerNamePattern.MatchString(m.LoadBalancer.Name) || strings.HasPrefix(m.LoadBalancer.Name, "internal-") {
+		v.add(key("loadBalancer.name"), m.LoadBalancer.Name, `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
+	}
+	if m.LoadBalancer.Scheme != SchemeInternetFacing && m.LoadBalancer.Scheme != SchemeInternal {
+		v.add(key("loadBalancer.scheme"), m.LoadBalancer.Scheme, fmt.Sprintf("must be %q or %q", SchemeInternetFacing, SchemeInternal))
+	}
+	if m.MixCoordinator.Replicas < 1 {
+		v.add(key("mixCoordinator.replicas"), fmt.Sprint(m.MixCoordinator.Replicas), "must be at least 1")
+	}
+	if m.MixCoordinator.Replicas > 1 && !m.MixCoordinator.ActiveStandby {
+		v.add(key("mixCoordinator.activeStandby"), "false", "more than one coordinator replica requires activeStandby: true (the chart runs extra coordinators only as standbys)")
+	}
+	if m.Proxy.Replicas < 1 {
+		v.add(key("proxy.replicas"), fmt.Sprint(m.Proxy.Replicas), "must be at least 1")
+	}
+	v.resources(key("mixCoordinator.resources"), m.MixCoordinator.Resources)
+	v.resources(key("proxy.resources"), m.Proxy.Resources)
+}
+
+func (v *validator) resources(prefix string, r Resources) {
+	for _, list := range []struct {
+		name string
+		ResourceList
+	}{{"requests", r.Requests}, {"limits", r.Limits}} {
+		for _, q := range []struct{ name, value string }{{"cpu", list.CPU}, {"memory", list.Memory}} {
+			if q.value == "" {
+				continue
+			}
+			if _, err := resource.ParseQuantity(q.value); err != nil {
+				v.add(prefix+"."+list.name+"."+q.name, q.value, `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`)
+			}
+		}
+	}
+}
+
+// BucketNameRule returns the S3 general purpose bucket naming rule that name
+// breaks, or "" when it breaks none. The rules are those of the S3 User Guide,
+// "General purpose bucket naming rules".
+func BucketNameRule(name string) string {
+	switch {
+	case len(name) < 3 || len(name) > 63:
+		return "bucket names must be 3 to 63 characters long"
+	case strings.IndexFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-')
+	}) >= 0:
+		return "bucket names may contain only lowercase letters, digits, dots and hyphens"
+	case !isLowerAlnum(name[0]) || !isLowerAlnum(name[len(name)-1]):
+		return "bucket names must begin and end with a letter or digit"
+	case strings.Contains(name, ".."):
+		return "bucket names must not contain two adjacent dots"
+	}
+	if addr, err := netip.ParseAddr(name); err == nil && addr.Is4() {
+		return "bucket names must not be formatted as an IP address"
+	}
+	for _, prefix := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, prefix) {
+			return fmt.Sprintf("bucket names must not start with the reserved prefix %q", prefix)
+		}
+	}
+	for _, suffix := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, suffix) {
+			return fmt.Sprintf("bucket names must not end with the reserved suffix %q", suffix)
+		}
+	}
+	return ""
+}
+
+func isLowerAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }

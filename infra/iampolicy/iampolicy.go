@@ -1,0 +1,116 @@
+// Package iampolicy builds the IAM policy documents of the stack as typed Go
+// values, so that tests can assert their exact JSON.
+package iampolicy
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Version is the current IAM policy language version.
+const Version = "2012-10-17"
+
+// Document is an IAM policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a Document. Condition maps an operator
+// (StringEquals) to condition keys and their values; Go marshals map keys in
+// sorted order, so the JSON is the same on every run.
+type Statement struct {
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Principal *Principal                   `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// Principal names who a trust policy lets assume a role.
+type Principal struct {
+	Federated string `json:"Federated,omitempty"`
+	Service   string `json:"Service,omitempty"`
+}
+
+// JSON renders the document as compact JSON.
+func (d Document) JSON() string {
+	// A Document holds only strings, slices and string maps: marshalling it
+	// cannot fail.
+	out, err := json.Marshal(d)
+	if err != nil {
+		panic("iampolicy: marshalling a Document: " + err.Error())
+	}
+	return string(out)
+}
+
+// The S3 actions Milvus needs on its bucket, as the Milvus guide "Configure S3
+// Access by IAM Role" grants them: list the bucket, read, write and delete its
+// objects. Nothing else: no bucket configuration, no other bucket.
+var (
+	S3BucketActions = []string{"s3:ListBucket"}
+	S3ObjectActions = []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}
+)
+
+// S3Access is the policy that lets Milvus use the bucket with the given ARN
+// (arn:aws:s3:::<bucket>) and nothing else.
+func S3Access(bucketArn string) Document {
+	return Document{
+		Version: Version,
+		Statement: []Statement{
+			{Effect: "Allow", Action: S3BucketActions, Resource: []string{bucketArn}},
+			{Effect: "Allow", Action: S3ObjectActions, Resource: []string{bucketArn + "/*"}},
+		},
+	}
+}
+
+// ServiceAccountSubject is the `sub` claim of the tokens EKS issues to a
+// Kubernetes ServiceAccount.
+func ServiceAccountSubject(namespace, serviceAccount string) string {
+	return "system:serviceaccount:" + namespace + ":" + serviceAccount
+}
+
+// STSAudience is the audience the EKS pod identity webhook requests for the
+// projected token (and the client ID the cluster's OIDC provider lists).
+const STSAudience = "sts.amazonaws.com"
+
+// IssuerHost is an OIDC issuer URL without its scheme: IAM condition keys name
+// the provider as "oidc.eks.<region>.amazonaws.com/id/<id>", never with https://.
+func IssuerHost(issuerURL string) string {
+	return strings.TrimPrefix(issuerURL, "https://")
+}
+
+// WebIdentityTrust is the trust policy of an IRSA role: only tokens that the
+// cluster's OIDC provider issued to exactly one ServiceAccount, for STS, may
+// assume the role.
+func WebIdentityTrust(oidcProviderArn, issuerURL, namespace, serviceAccount string) Document {
+	host := IssuerHost(issuerURL)
+	return Document{
+		Version: Version,
+		Statement: []Statement{{
+			Effect:    "Allow",
+			Principal: &Principal{Federated: oidcProviderArn},
+			Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+			Condition: map[string]map[string]string{
+				"StringEquals": {
+					host + ":sub": ServiceAccountSubject(namespace, serviceAccount),
+					host + ":aud": STSAudience,
+				},
+			},
+		}},
+	}
+}
+
+// ServiceTrust is the trust policy of a role that an AWS service assumes, such
+// as EC2 for the nodes' instance role.
+func ServiceTrust(service string) Document {
+	return Document{
+		Version: Version,
+		Statement: []Statement{{
+			Effect:    "Allow",
+			Principal: &Principal{Service: service},
+			Action:    []string{"sts:AssumeRole"},
+		}},
+	}
+}

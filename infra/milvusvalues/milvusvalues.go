@@ -1,0 +1,202 @@
+// Package milvusvalues builds the values of the Milvus Helm chart
+// (zilliztech/milvus-helm, chart `milvus` 5.x) as a typed Go value.
+//
+// The values carry the intent of the Milvus guide "Configure S3 Access by IAM
+// Role": cluster mode, MinIO off, S3 reached through the pod's IAM role, and a
+// Network Load Balancer made by the AWS Load Balancer Controller. The guide was
+// written for chart 4.2.x; see Build for how its coordinator layout maps onto
+// chart 5.x.
+package milvusvalues
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+)
+
+// Repository and Chart locate the chart.
+const (
+	Repository = "https://zilliztech.github.io/milvus-helm/"
+	Chart      = "milvus"
+)
+
+// Port is the port of Milvus' gRPC and REST API on its Service.
+const Port = 19530
+
+// Service annotations read by the AWS Load Balancer Controller. "external"
+// hands the Service to that controller (the in-tree one ignores it); target
+// type "ip" registers pod IPs directly, which the VPC CNI makes routable.
+const (
+	AnnotationLoadBalancerType = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationLoadBalancerName = "service.beta.kubernetes.io/aws-load-balancer-name"
+	AnnotationScheme           = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+	AnnotationNLBTargetType    = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"
+)
+
+// Values is the subset of the chart's values this project sets; every other
+// key keeps the chart's default.
+type Values struct {
+	Cluster        Toggle         `json:"cluster"`
+	Service        Service        `json:"service"`
+	ServiceAccount ServiceAccount `json:"serviceAccount"`
+	Minio          Toggle         `json:"minio"`
+	ExternalS3     ExternalS3     `json:"externalS3"`
+	MixCoordinator MixCoordinator `json:"mixCoordinator"`
+	Proxy          Proxy          `json:"proxy"`
+}
+
+// Toggle is a chart section that is only switched on or off.
+type Toggle struct {
+	Enabled bool `json:"enabled"`
+}
+
+// Service is the Service in front of Milvus' proxies.
+type Service struct {
+	Type        string            `json:"type"`
+	Port        int               `json:"port"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+// ServiceAccount makes the chart run every pod under an existing ServiceAccount.
+type ServiceAccount struct {
+	Create bool   `json:"create"`
+	Name   string `json:"name"`
+}
+
+// ExternalS3 points Milvus at the S3 bucket. There is deliberately no access
+// key field: credentials come from the pod's web identity token.
+type ExternalS3 struct {
+	Enabled       bool   `json:"enabled"`
+	Host          string `json:"host"`
+	Port          string `json:"port"`
+	UseSSL        bool   `json:"useSSL"`
+	BucketName    string `json:"bucketName"`
+	UseIAM        bool   `json:"useIAM"`
+	CloudProvider string `json:"cloudProvider"`
+	IAMEndpoint   string `json:"iamEndpoint"`
+	Region        string `json:"region"`
+}
+
+// MixCoordinator is chart 5.x's single deployment of the root, query, data and
+// index coordinators.
+type MixCoordinator struct {
+	Replicas      int       `json:"replicas"`
+	ActiveStandby Toggle    `json:"activeStandby"`
+	Resources     Resources `json:"resources"`
+}
+
+// Proxy is the deployment that serves client requests.
+type Proxy struct {
+	Replicas  int       `json:"replicas"`
+	Resources Resources `json:"resources"`
+}
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	Requests map[string]string `json:"requests,omitempty"`
+	Limits   map[string]string `json:"limits,omitempty"`
+}
+
+// Build returns the chart values for one stack. Its mapping of the guide:
+//
+//   - The guide's rootCoordinator, queryCoordinator, dataCoordinator and
+//     indexCoordinator (2 replicas each, active-standby, their own limits) are
+//     keys chart 5.x ignores: since Milvus 2.6 the four run in one
+//     mixCoordinator. Their replicas and active-standby become mixCoordinator's,
+//     and its resources are the stack's mixCoordinator.resources.
+//   - The guide's proxy (2 replicas, limits) maps onto proxy unchanged.
+//   - externalS3.region is set although the guide leaves it out: on IRSA the
+//     S3 client signs with the region and cannot guess it from a custom host.
+func Build(m config.Milvus, region, bucketName string) Values {
+	return Values{
+		Cluster: Toggle{Enabled: true},
+		Service: Service{
+			Type: "LoadBalancer",
+			Port: Port,
+			Annotations: map[string]string{
+				AnnotationLoadBalancerType: "external",
+				AnnotationLoadBalancerName: m.LoadBalancer.Name,
+				AnnotationScheme:           m.LoadBalancer.Scheme,
+				AnnotationNLBTargetType:    "ip",
+			},
+		},
+		ServiceAccount: ServiceAccount{Create: false, Name: m.ServiceAccount},
+		Minio:          Toggle{Enabled: false},
+		ExternalS3: ExternalS3{
+			Enabled:       true,
+			Host:          S3Host(region),
+			Port:          "443",
+			UseSSL:        true,
+			BucketName:    bucketName,
+			UseIAM:        true,
+			CloudProvider: "aws",
+			IAMEndpoint:   "",
+			Region:        region,
+		},
+		MixCoordinator: MixCoordinator{
+			Replicas:      m.MixCoordinator.Replicas,
+			ActiveStandby: Toggle{Enabled: m.MixCoordinator.ActiveStandby},
+			Resources:     resources(m.MixCoordinator.Resources),
+		},
+		Proxy: Proxy{
+			Replicas:  m.Proxy.Replicas,
+			Resources: resources(m.Proxy.Resources),
+		},
+	}
+}
+
+// S3Host is the regional S3 endpoint.
+func S3Host(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "s3." + region + ".amazonaws.com.cn"
+	}
+	return "s3." + region + ".amazonaws.com"
+}
+
+func resources(r config.Resources) Resources {
+	return Resources{Requests: resourceList(r.Requests), Limits: resourceList(r.Limits)}
+}
+
+func resourceList(l config.ResourceList) map[string]string {
+	if l.IsZero() {
+		return nil
+	}
+	out := map[string]string{}
+	if l.CPU != "" {
+		out["cpu"] = l.CPU
+	}
+	if l.Memory != "" {
+		out["memory"] = l.Memory
+	}
+	return out
+}
+
+// Map renders the values as the generic map a Helm release takes.
+func (v Values) Map() map[string]any {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		// Values holds only strings, numbers, booleans and string maps.
+		panic(fmt.Sprintf("milvusvalues: marshalling Values: %v", err))
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(fmt.Sprintf("milvusvalues: unmarshalling Values: %v", err))
+	}
+	return out
+}
+
+// ServiceName is the name the chart gives Milvus' Service, following its
+// `milvus.fullname` helper: the release name when it already contains "milvus",
+// "<release>-milvus" otherwise, cut to 63 characters without a trailing hyphen.
+func ServiceName(releaseName string) string {
+	name := releaseName
+	if !strings.Contains(releaseName, Chart) {
+		name = releaseName + "-" + Chart
+	}
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return strings.TrimSuffix(name, "-")
+}
