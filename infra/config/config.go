@@ -6,16 +6,15 @@
 package config
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // Namespace is the configuration namespace of this project's own keys. It is
 // the project name in Pulumi.yaml, so `pulumi config set <key>` needs no prefix.
-const Namespace = "milvus-eks"
+const Namespace = "milvus"
 
 // RegionKey is where the AWS provider, and so this program, reads its region.
 const RegionKey = "aws:region"
@@ -52,14 +51,14 @@ type Config struct {
 // Network chooses between a VPC this program creates and one that exists.
 type Network struct {
 	// VpcCidr is the address range of the VPC created when no existing VPC is named.
-	VpcCidr string `json:"vpcCidr"`
+	VpcCidr string
 	// NatGateways is NatSingle or NatPerAz.
-	NatGateways string `json:"natGateways"`
+	NatGateways string
 	// ExistingVpcID, when set, makes the program use that VPC and the subnets
 	// below, and create no network resources at all.
-	ExistingVpcID            string   `json:"existingVpcId"`
-	ExistingPublicSubnetIDs  []string `json:"existingPublicSubnetIds"`
-	ExistingPrivateSubnetIDs []string `json:"existingPrivateSubnetIds"`
+	ExistingVpcID            string
+	ExistingPublicSubnetIDs  []string
+	ExistingPrivateSubnetIDs []string
 }
 
 // UsesExistingVpc reports whether the stack brings its own VPC.
@@ -67,66 +66,66 @@ func (n Network) UsesExistingVpc() bool { return n.ExistingVpcID != "" }
 
 // NodeGroup sizes the EKS managed node group that runs Milvus.
 type NodeGroup struct {
-	InstanceTypes []string `json:"instanceTypes"`
-	MinSize       int      `json:"minSize"`
-	DesiredSize   int      `json:"desiredSize"`
-	MaxSize       int      `json:"maxSize"`
-	DiskSizeGiB   int      `json:"diskSizeGiB"`
+	InstanceTypes []string
+	MinSize       int
+	DesiredSize   int
+	MaxSize       int
+	DiskSizeGiB   int
 }
 
 // Bucket describes the S3 bucket that holds Milvus' data.
 type Bucket struct {
 	// Name is the exact bucket name; empty means "generate one from NamePrefix".
-	Name string `json:"name"`
+	Name string
 	// NamePrefix is the prefix of a generated name (the guide's "milvus-bucket-").
-	NamePrefix string `json:"namePrefix"`
+	NamePrefix string
 	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds objects.
-	ForceDestroy bool `json:"forceDestroy"`
+	ForceDestroy bool
 }
 
 // Milvus describes the Helm release and the identity it runs under.
 type Milvus struct {
-	Namespace      string `json:"namespace"`
-	ServiceAccount string `json:"serviceAccount"`
-	ReleaseName    string `json:"releaseName"`
-	ChartVersion   string `json:"chartVersion"`
+	Namespace      string
+	ServiceAccount string
+	ReleaseName    string
+	ChartVersion   string
 	// TimeoutSeconds bounds the Helm install; with atomic set, a release that is
 	// not ready by then is rolled back.
-	TimeoutSeconds int          `json:"timeoutSeconds"`
-	LoadBalancer   LoadBalancer `json:"loadBalancer"`
-	MixCoordinator Coordinator  `json:"mixCoordinator"`
-	Proxy          Workload     `json:"proxy"`
+	TimeoutSeconds int
+	LoadBalancer   LoadBalancer
+	MixCoordinator Coordinator
+	Proxy          Workload
 }
 
 // LoadBalancer describes the NLB in front of Milvus' Service.
 type LoadBalancer struct {
-	Name   string `json:"name"`
-	Scheme string `json:"scheme"`
+	Name   string
+	Scheme string
 }
 
 // Workload is a replicated Milvus component.
 type Workload struct {
-	Replicas  int       `json:"replicas"`
-	Resources Resources `json:"resources"`
+	Replicas  int
+	Resources Resources
 }
 
 // Coordinator is a Workload that may run active-standby.
 type Coordinator struct {
-	Replicas      int       `json:"replicas"`
-	ActiveStandby bool      `json:"activeStandby"`
-	Resources     Resources `json:"resources"`
+	Replicas      int
+	ActiveStandby bool
+	Resources     Resources
 }
 
 // Resources are Kubernetes requests and limits, as quantities ("1", "500m", "4Gi").
 type Resources struct {
-	Requests ResourceList `json:"requests,omitempty"`
-	Limits   ResourceList `json:"limits,omitempty"`
+	Requests ResourceList
+	Limits   ResourceList
 }
 
 // ResourceList is the cpu and memory of a Kubernetes resource list.
 type ResourceList struct {
-	CPU    string `json:"cpu,omitempty"`
-	Memory string `json:"memory,omitempty"`
+	CPU    string
+	Memory string
 }
 
 // IsZero reports whether no quantity is set.
@@ -167,12 +166,70 @@ func Defaults(stack string) Config {
 	}
 }
 
-// Lookup returns a configuration value by its full key ("milvus-eks:bucket")
+// Lookup returns a configuration value by its full key ("milvus:bucketName")
 // and whether it is set. ctx.GetConfig has this shape.
 type Lookup func(key string) (string, bool)
 
 // Key is the full name of one of this project's keys.
 func Key(name string) string { return Namespace + ":" + name }
+
+// binding ties one flat configuration key to the field it sets.
+type binding struct {
+	name string
+	dst  any // *string, *int, *bool or *[]string
+}
+
+// bindings lists every key of this project. Pulumi.yaml declares the same
+// keys (a test holds the two lists together); Pulumi.yaml can declare only
+// strings, integers, booleans and arrays, which is why the keys are flat.
+func (c *Config) bindings() []binding {
+	m := &c.Milvus
+	return []binding{
+		{"clusterName", &c.ClusterName},
+		{"kubernetesVersion", &c.KubernetesVersion},
+		{"vpcCidr", &c.Network.VpcCidr},
+		{"natGateways", &c.Network.NatGateways},
+		{"existingVpcId", &c.Network.ExistingVpcID},
+		{"existingPublicSubnetIds", &c.Network.ExistingPublicSubnetIDs},
+		{"existingPrivateSubnetIds", &c.Network.ExistingPrivateSubnetIDs},
+		{"nodeInstanceTypes", &c.NodeGroup.InstanceTypes},
+		{"nodeMinSize", &c.NodeGroup.MinSize},
+		{"nodeDesiredSize", &c.NodeGroup.DesiredSize},
+		{"nodeMaxSize", &c.NodeGroup.MaxSize},
+		{"nodeDiskSizeGiB", &c.NodeGroup.DiskSizeGiB},
+		{"bucketName", &c.Bucket.Name},
+		{"bucketNamePrefix", &c.Bucket.NamePrefix},
+		{"bucketForceDestroy", &c.Bucket.ForceDestroy},
+		{"milvusNamespace", &m.Namespace},
+		{"milvusServiceAccount", &m.ServiceAccount},
+		{"milvusReleaseName", &m.ReleaseName},
+		{"milvusChartVersion", &m.ChartVersion},
+		{"milvusTimeoutSeconds", &m.TimeoutSeconds},
+		{"loadBalancerName", &m.LoadBalancer.Name},
+		{"loadBalancerScheme", &m.LoadBalancer.Scheme},
+		{"coordinatorReplicas", &m.MixCoordinator.Replicas},
+		{"coordinatorActiveStandby", &m.MixCoordinator.ActiveStandby},
+		{"coordinatorCpuRequest", &m.MixCoordinator.Resources.Requests.CPU},
+		{"coordinatorMemoryRequest", &m.MixCoordinator.Resources.Requests.Memory},
+		{"coordinatorCpuLimit", &m.MixCoordinator.Resources.Limits.CPU},
+		{"coordinatorMemoryLimit", &m.MixCoordinator.Resources.Limits.Memory},
+		{"proxyReplicas", &m.Proxy.Replicas},
+		{"proxyCpuRequest", &m.Proxy.Resources.Requests.CPU},
+		{"proxyMemoryRequest", &m.Proxy.Resources.Requests.Memory},
+		{"proxyCpuLimit", &m.Proxy.Resources.Limits.CPU},
+		{"proxyMemoryLimit", &m.Proxy.Resources.Limits.Memory},
+	}
+}
+
+// KeyNames lists the names (without namespace) of every key this project reads.
+func KeyNames() []string {
+	var c Config
+	var names []string
+	for _, b := range c.bindings() {
+		names = append(names, b.name)
+	}
+	return names
+}
 
 // Load reads every key of this project over the defaults and validates the
 // result. The error, if any, is a Problems listing everything wrong at once.
@@ -186,40 +243,18 @@ func Load(lookup Lookup, stack string) (Config, error) {
 	}
 	cfg.Region = region
 
-	scalars := []struct {
-		name string
-		dst  *string
-	}{
-		{"clusterName", &cfg.ClusterName},
-		{"kubernetesVersion", &cfg.KubernetesVersion},
-	}
-	for _, s := range scalars {
-		if v, ok := lookup(Key(s.name)); ok {
-			*s.dst = v
-		}
-	}
-
-	objects := []struct {
-		name string
-		dst  any
-	}{
-		{"network", &cfg.Network},
-		{"nodeGroup", &cfg.NodeGroup},
-		{"bucket", &cfg.Bucket},
-		{"milvus", &cfg.Milvus},
-	}
-	for _, o := range objects {
-		raw, ok := lookup(Key(o.name))
+	for _, b := range cfg.bindings() {
+		raw, ok := lookup(Key(b.name))
 		if !ok {
 			continue
 		}
-		if err := decodeStrict(raw, o.dst); err != nil {
-			problems = append(problems, Problem{Key: Key(o.name), Value: raw, Rule: err.Error()})
+		if rule := decode(raw, b.dst); rule != "" {
+			problems = append(problems, Problem{Key: Key(b.name), Value: raw, Rule: rule})
 		}
 	}
 
-	// Validate only what decoded: a key that failed to decode would report its
-	// defaults as if the user had written them.
+	// Validate only what decoded: a key that failed to decode would be
+	// checked with its default, as if the user had written that.
 	if len(problems) == 0 {
 		problems = cfg.Validate()
 	}
@@ -229,32 +264,32 @@ func Load(lookup Lookup, stack string) (Config, error) {
 	return cfg, nil
 }
 
-// decodeStrict decodes a structured config value over dst's defaults and
-// rejects fields dst does not have, so a misspelt key is an error, not a no-op.
-func decodeStrict(raw string, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return fmt.Errorf("field %q must be a %s, not a JSON %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+// decode parses one raw configuration value into dst and returns the rule it
+// breaks, or "". Pulumi hands arrays to the program as JSON text.
+func decode(raw string, dst any) string {
+	switch dst := dst.(type) {
+	case *string:
+		*dst = raw
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil {
+			return "must be a whole number"
 		}
-		return fmt.Errorf("must be a YAML object of known fields: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return nil
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "int", "int64":
-		return "whole number"
-	case "slice":
-		return "list"
-	case "struct", "map":
-		return "object"
-	case "bool":
-		return "boolean"
+		*dst = n
+	case *bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return "must be true or false"
+		}
+		*dst = b
+	case *[]string:
+		var list []string
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			return "must be a list of strings"
+		}
+		*dst = list
 	default:
-		return goKind
+		panic(fmt.Sprintf("config: no decoder for %T", dst))
 	}
+	return ""
 }

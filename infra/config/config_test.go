@@ -26,40 +26,49 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, "milvus-dev", cfg.ClusterName)
 }
 
-func TestLoadMergesObjectsOverDefaults(t *testing.T) {
+func TestLoadOverridesDefaults(t *testing.T) {
 	cfg, err := Load(lookupOf(map[string]string{
-		"aws:region":             "us-east-2",
-		"milvus-eks:nodeGroup":   `{"instanceTypes":["m6i.4xlarge"],"minSize":3,"desiredSize":3,"maxSize":6}`,
-		"milvus-eks:milvus":      `{"mixCoordinator":{"replicas":2,"activeStandby":true,"resources":{"limits":{"cpu":"1","memory":"2Gi"}}}}`,
-		"milvus-eks:clusterName": "milvus-prod",
+		"aws:region":                      "us-east-2",
+		"milvus:nodeInstanceTypes":        `["m6i.4xlarge"]`,
+		"milvus:nodeMinSize":              "3",
+		"milvus:nodeDesiredSize":          "3",
+		"milvus:nodeMaxSize":              "6",
+		"milvus:coordinatorReplicas":      "2",
+		"milvus:coordinatorActiveStandby": "true",
+		"milvus:coordinatorCpuLimit":      "1",
+		"milvus:coordinatorMemoryLimit":   "2Gi",
+		"milvus:clusterName":              "milvus-prod",
 	}), "prod")
 	require.NoError(t, err)
 
 	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 6, DiskSizeGiB: 100}, cfg.NodeGroup)
 	assert.Equal(t, Coordinator{Replicas: 2, ActiveStandby: true, Resources: Resources{Limits: ResourceList{CPU: "1", Memory: "2Gi"}}}, cfg.Milvus.MixCoordinator)
-	// Keys the object left out keep their defaults.
+	// Keys left out keep their defaults.
 	assert.Equal(t, "milvus-s3-access-sa", cfg.Milvus.ServiceAccount)
 	assert.Equal(t, "milvus-prod", cfg.ClusterName)
 }
 
 func TestLoadReportsEveryProblem(t *testing.T) {
 	_, err := Load(lookupOf(map[string]string{
-		"aws:region":           "us-east-2",
-		"milvus-eks:bucket":    `{"name":"My_Bucket"}`,
-		"milvus-eks:nodeGroup": `{"instanceTypes":[],"minSize":3,"desiredSize":2,"maxSize":4}`,
+		"aws:region":               "us-east-2",
+		"milvus:bucketName":        "My_Bucket",
+		"milvus:nodeInstanceTypes": `[]`,
+		"milvus:nodeMinSize":       "3",
+		"milvus:nodeDesiredSize":   "2",
+		"milvus:nodeMaxSize":       "4",
 	}), "dev")
 
 	var problems Problems
 	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
 	assert.Equal(t, Problems{
-		{Key: "milvus-eks:nodeGroup.instanceTypes", Rule: "at least one instance type is required"},
-		{Key: "milvus-eks:nodeGroup.desiredSize", Value: "2", Rule: "must lie between minSize (3) and maxSize (4)"},
-		{Key: "milvus-eks:bucket.name", Value: "My_Bucket", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"},
+		{Key: "milvus:nodeInstanceTypes", Rule: "at least one instance type is required"},
+		{Key: "milvus:nodeDesiredSize", Value: "2", Rule: "must lie between nodeMinSize (3) and nodeMaxSize (4)"},
+		{Key: "milvus:bucketName", Value: "My_Bucket", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"},
 	}, problems)
 	assert.Equal(t, `invalid configuration (3 problem(s)):
-  - milvus-eks:nodeGroup.instanceTypes: at least one instance type is required
-  - milvus-eks:nodeGroup.desiredSize "2": must lie between minSize (3) and maxSize (4)
-  - milvus-eks:bucket.name "My_Bucket": bucket names may contain only lowercase letters, digits, dots and hyphens`, err.Error())
+  - milvus:nodeInstanceTypes: at least one instance type is required
+  - milvus:nodeDesiredSize "2": must lie between nodeMinSize (3) and nodeMaxSize (4)
+  - milvus:bucketName "My_Bucket": bucket names may contain only lowercase letters, digits, dots and hyphens`, err.Error())
 }
 
 func TestLoadRejectsBadInput(t *testing.T) {
@@ -70,56 +79,76 @@ func TestLoadRejectsBadInput(t *testing.T) {
 	}{
 		{"missing region", map[string]string{},
 			Problem{Key: "aws:region", Rule: "is required: set it with `pulumi config set aws:region us-east-2`"}},
-		{"misspelt field", map[string]string{"milvus-eks:nodeGroup": `{"instanceType":["m6i.large"]}`},
-			Problem{Key: "milvus-eks:nodeGroup", Value: `{"instanceType":["m6i.large"]}`, Rule: `must be a YAML object of known fields: unknown field "instanceType"`}},
-		{"wrong type", map[string]string{"milvus-eks:nodeGroup": `{"minSize":"two"}`},
-			Problem{Key: "milvus-eks:nodeGroup", Value: `{"minSize":"two"}`, Rule: `field "minSize" must be a whole number, not a JSON string`}},
+		{"not a number", map[string]string{"milvus:nodeMinSize": "two"},
+			Problem{Key: "milvus:nodeMinSize", Value: "two", Rule: "must be a whole number"}},
+		{"not a boolean", map[string]string{"milvus:bucketForceDestroy": "yes please"},
+			Problem{Key: "milvus:bucketForceDestroy", Value: "yes please", Rule: "must be true or false"}},
+		{"not a list", map[string]string{"milvus:nodeInstanceTypes": "m6i.large"},
+			Problem{Key: "milvus:nodeInstanceTypes", Value: "m6i.large", Rule: "must be a list of strings"}},
 		{"region format", map[string]string{"aws:region": "Ohio"},
 			Problem{Key: "aws:region", Value: "Ohio", Rule: "must be an AWS region name such as us-east-2"}},
-		{"cluster name", map[string]string{"milvus-eks:clusterName": "-milvus"},
-			Problem{Key: "milvus-eks:clusterName", Value: "-milvus", Rule: "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit"}},
-		{"kubernetes version", map[string]string{"milvus-eks:kubernetesVersion": "v1.34"},
-			Problem{Key: "milvus-eks:kubernetesVersion", Value: "v1.34", Rule: `must be an EKS version such as "1.34"`}},
-		{"vpc cidr", map[string]string{"milvus-eks:network": `{"vpcCidr":"10.0.0.0/33"}`},
-			Problem{Key: "milvus-eks:network.vpcCidr", Value: "10.0.0.0/33", Rule: "must be an IPv4 CIDR block such as 10.0.0.0/16"}},
-		{"vpc too small", map[string]string{"milvus-eks:network": `{"vpcCidr":"10.0.0.0/24"}`},
-			Problem{Key: "milvus-eks:network.vpcCidr", Value: "10.0.0.0/24", Rule: "the prefix length must be between /16 and /20"}},
-		{"vpc host bits", map[string]string{"milvus-eks:network": `{"vpcCidr":"10.0.1.0/16"}`},
-			Problem{Key: "milvus-eks:network.vpcCidr", Value: "10.0.1.0/16", Rule: "has host bits set; the block is 10.0.0.0/16"}},
-		{"nat layout", map[string]string{"milvus-eks:network": `{"natGateways":"two"}`},
-			Problem{Key: "milvus-eks:network.natGateways", Value: "two", Rule: `must be "single" or "perAz"`}},
-		{"existing vpc without subnets", map[string]string{"milvus-eks:network": `{"existingVpcId":"vpc-0123456789abcdef0"}`},
-			Problem{Key: "milvus-eks:network.existingPrivateSubnetIds", Rule: "an existing VPC needs at least 2 private subnets, in different availability zones, for the cluster and its nodes"}},
-		{"subnets without vpc", map[string]string{"milvus-eks:network": `{"existingPrivateSubnetIds":["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]}`},
-			Problem{Key: "milvus-eks:network.existingVpcId", Rule: "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists"}},
-		{"instance type", map[string]string{"milvus-eks:nodeGroup": `{"instanceTypes":["large"]}`},
-			Problem{Key: "milvus-eks:nodeGroup.instanceTypes", Value: "large", Rule: "must be an EC2 instance type such as m6i.4xlarge"}},
-		{"max below min", map[string]string{"milvus-eks:nodeGroup": `{"minSize":2,"desiredSize":2,"maxSize":1}`},
-			Problem{Key: "milvus-eks:nodeGroup.maxSize", Value: "1", Rule: "must be at least minSize (2)"}},
-		{"desired above max", map[string]string{"milvus-eks:nodeGroup": `{"minSize":1,"desiredSize":5,"maxSize":3}`},
-			Problem{Key: "milvus-eks:nodeGroup.desiredSize", Value: "5", Rule: "must lie between minSize (1) and maxSize (3)"}},
-		{"bucket ip", map[string]string{"milvus-eks:bucket": `{"name":"192.168.5.4"}`},
-			Problem{Key: "milvus-eks:bucket.name", Value: "192.168.5.4", Rule: "bucket names must not be formatted as an IP address"}},
-		{"bucket prefix too long", map[string]string{"milvus-eks:bucket": `{"namePrefix":"milvus-bucket-for-the-team-that-owns-it-"}`},
-			Problem{Key: "milvus-eks:bucket.namePrefix", Value: "milvus-bucket-for-the-team-that-owns-it-", Rule: "must be at most 37 characters, to leave room for the 26-character generated suffix"}},
-		{"bucket prefix case", map[string]string{"milvus-eks:bucket": `{"namePrefix":"Milvus-"}`},
-			Problem{Key: "milvus-eks:bucket.namePrefix", Value: "Milvus-", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"}},
-		{"namespace", map[string]string{"milvus-eks:milvus": `{"namespace":"Milvus"}`},
-			Problem{Key: "milvus-eks:milvus.namespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
-		{"service account", map[string]string{"milvus-eks:milvus": `{"serviceAccount":"milvus_sa"}`},
-			Problem{Key: "milvus-eks:milvus.serviceAccount", Value: "milvus_sa", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
-		{"chart version", map[string]string{"milvus-eks:milvus": `{"chartVersion":"5.0"}`},
-			Problem{Key: "milvus-eks:milvus.chartVersion", Value: "5.0", Rule: `must be an exact semantic version such as "5.0.19"`}},
-		{"load balancer scheme", map[string]string{"milvus-eks:milvus": `{"loadBalancer":{"scheme":"public"}}`},
-			Problem{Key: "milvus-eks:milvus.loadBalancer.scheme", Value: "public", Rule: `must be "internet-facing" or "internal"`}},
-		{"load balancer name", map[string]string{"milvus-eks:milvus": `{"loadBalancer":{"name":"internal-milvus"}}`},
-			Problem{Key: "milvus-eks:milvus.loadBalancer.name", Value: "internal-milvus", Rule: `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`}},
-		{"coordinators without standby", map[string]string{"milvus-eks:milvus": `{"mixCoordinator":{"replicas":2}}`},
-			Problem{Key: "milvus-eks:milvus.mixCoordinator.activeStandby", Value: "false", Rule: "more than one coordinator replica requires activeStandby: true (the chart runs extra coordinators only as standbys)"}},
-		{"no proxy", map[string]string{"milvus-eks:milvus": `{"proxy":{"replicas":0}}`},
-			Problem{Key: "milvus-eks:milvus.proxy.replicas", Value: "0", Rule: "must be at least 1"}},
-		{"quantity", map[string]string{"milvus-eks:milvus": `{"proxy":{"replicas":1,"resources":{"limits":{"memory":"2 GiB"}}}}`},
-			Problem{Key: "milvus-eks:milvus.proxy.resources.limits.memory", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{"cluster name", map[string]string{"milvus:clusterName": "-milvus"},
+			Problem{Key: "milvus:clusterName", Value: "-milvus", Rule: "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit"}},
+		{"kubernetes version", map[string]string{"milvus:kubernetesVersion": "v1.34"},
+			Problem{Key: "milvus:kubernetesVersion", Value: "v1.34", Rule: `must be an EKS version such as "1.34"`}},
+		{"vpc cidr", map[string]string{"milvus:vpcCidr": "10.0.0.0/33"},
+			Problem{Key: "milvus:vpcCidr", Value: "10.0.0.0/33", Rule: "must be an IPv4 CIDR block such as 10.0.0.0/16"}},
+		{"vpc too small", map[string]string{"milvus:vpcCidr": "10.0.0.0/24"},
+			Problem{Key: "milvus:vpcCidr", Value: "10.0.0.0/24", Rule: "the prefix length must be between /16 and /20"}},
+		{"vpc host bits", map[string]string{"milvus:vpcCidr": "10.0.1.0/16"},
+			Problem{Key: "milvus:vpcCidr", Value: "10.0.1.0/16", Rule: "has host bits set; the block is 10.0.0.0/16"}},
+		{"nat layout", map[string]string{"milvus:natGateways": "two"},
+			Problem{Key: "milvus:natGateways", Value: "two", Rule: `must be "single" or "perAz"`}},
+		{"existing vpc id", map[string]string{"milvus:existingVpcId": "vpc-1", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
+			Problem{Key: "milvus:existingVpcId", Value: "vpc-1", Rule: "must be a VPC ID such as vpc-0123456789abcdef0"}},
+		{"existing vpc without subnets", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0"},
+			Problem{Key: "milvus:existingPrivateSubnetIds", Rule: "an existing VPC needs at least 2 private subnets, in different availability zones, for the cluster and its nodes"}},
+		{"existing subnet id", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","sn-2"]`},
+			Problem{Key: "milvus:existingPrivateSubnetIds", Value: "sn-2", Rule: "must be a subnet ID such as subnet-0123456789abcdef0"}},
+		{"subnets without vpc", map[string]string{"milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
+			Problem{Key: "milvus:existingVpcId", Rule: "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists"}},
+		{"instance type", map[string]string{"milvus:nodeInstanceTypes": `["large"]`},
+			Problem{Key: "milvus:nodeInstanceTypes", Value: "large", Rule: "must be an EC2 instance type such as m6i.4xlarge"}},
+		{"no nodes", map[string]string{"milvus:nodeMinSize": "0", "milvus:nodeDesiredSize": "0"},
+			Problem{Key: "milvus:nodeMinSize", Value: "0", Rule: "must be at least 1: Milvus needs nodes to run on"}},
+		{"max below min", map[string]string{"milvus:nodeMinSize": "2", "milvus:nodeDesiredSize": "2", "milvus:nodeMaxSize": "1"},
+			Problem{Key: "milvus:nodeMaxSize", Value: "1", Rule: "must be at least nodeMinSize (2)"}},
+		{"desired above max", map[string]string{"milvus:nodeMinSize": "1", "milvus:nodeDesiredSize": "5", "milvus:nodeMaxSize": "3"},
+			Problem{Key: "milvus:nodeDesiredSize", Value: "5", Rule: "must lie between nodeMinSize (1) and nodeMaxSize (3)"}},
+		{"small disk", map[string]string{"milvus:nodeDiskSizeGiB": "8"},
+			Problem{Key: "milvus:nodeDiskSizeGiB", Value: "8", Rule: "must be at least 20"}},
+		{"bucket ip", map[string]string{"milvus:bucketName": "192.168.5.4"},
+			Problem{Key: "milvus:bucketName", Value: "192.168.5.4", Rule: "bucket names must not be formatted as an IP address"}},
+		{"bucket prefix too long", map[string]string{"milvus:bucketNamePrefix": "milvus-bucket-for-the-team-that-owns-it-"},
+			Problem{Key: "milvus:bucketNamePrefix", Value: "milvus-bucket-for-the-team-that-owns-it-", Rule: "must be at most 37 characters, to leave room for the 26-character generated suffix"}},
+		{"bucket prefix case", map[string]string{"milvus:bucketNamePrefix": "Milvus-"},
+			Problem{Key: "milvus:bucketNamePrefix", Value: "Milvus-", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"}},
+		{"no bucket name at all", map[string]string{"milvus:bucketNamePrefix": ""},
+			Problem{Key: "milvus:bucketNamePrefix", Rule: "set a bucket name or a name prefix"}},
+		{"namespace", map[string]string{"milvus:milvusNamespace": "Milvus"},
+			Problem{Key: "milvus:milvusNamespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
+		{"service account", map[string]string{"milvus:milvusServiceAccount": "milvus_sa"},
+			Problem{Key: "milvus:milvusServiceAccount", Value: "milvus_sa", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
+		{"release name length", map[string]string{"milvus:milvusReleaseName": "milvus-release-with-a-name-longer-than-helm-allows-it1"},
+			Problem{Key: "milvus:milvusReleaseName", Value: "milvus-release-with-a-name-longer-than-helm-allows-it1", Rule: "Helm release names are at most 53 characters"}},
+		{"chart version", map[string]string{"milvus:milvusChartVersion": "5.0"},
+			Problem{Key: "milvus:milvusChartVersion", Value: "5.0", Rule: `must be an exact semantic version such as "5.0.19"`}},
+		{"timeout", map[string]string{"milvus:milvusTimeoutSeconds": "5"},
+			Problem{Key: "milvus:milvusTimeoutSeconds", Value: "5", Rule: "must be at least 60"}},
+		{"load balancer scheme", map[string]string{"milvus:loadBalancerScheme": "public"},
+			Problem{Key: "milvus:loadBalancerScheme", Value: "public", Rule: `must be "internet-facing" or "internal"`}},
+		{"load balancer name", map[string]string{"milvus:loadBalancerName": "internal-milvus"},
+			Problem{Key: "milvus:loadBalancerName", Value: "internal-milvus", Rule: `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`}},
+		{"coordinators without standby", map[string]string{"milvus:coordinatorReplicas": "2"},
+			Problem{Key: "milvus:coordinatorActiveStandby", Value: "false", Rule: "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)"}},
+		{"no coordinator", map[string]string{"milvus:coordinatorReplicas": "0"},
+			Problem{Key: "milvus:coordinatorReplicas", Value: "0", Rule: "must be at least 1"}},
+		{"no proxy", map[string]string{"milvus:proxyReplicas": "0"},
+			Problem{Key: "milvus:proxyReplicas", Value: "0", Rule: "must be at least 1"}},
+		{"quantity", map[string]string{"milvus:proxyMemoryLimit": "2 GiB"},
+			Problem{Key: "milvus:proxyMemoryLimit", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{"cpu quantity", map[string]string{"milvus:coordinatorCpuRequest": "half"},
+			Problem{Key: "milvus:coordinatorCpuRequest", Value: "half", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

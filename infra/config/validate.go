@@ -99,7 +99,7 @@ func (v *validator) add(key, value, rule string) {
 }
 
 func (v *validator) network(n Network) {
-	key := func(field string) string { return Key("network." + field) }
+	key := func(field string) string { return Key(field) }
 	if n.UsesExistingVpc() {
 		if !vpcIDPattern.MatchString(n.ExistingVpcID) {
 			v.add(key("existingVpcId"), n.ExistingVpcID, "must be a VPC ID such as vpc-0123456789abcdef0")
@@ -141,100 +141,102 @@ func (v *validator) network(n Network) {
 }
 
 func (v *validator) nodeGroup(g NodeGroup) {
-	key := func(field string) string { return Key("nodeGroup." + field) }
+	key := func(field string) string { return Key(field) }
 	if len(g.InstanceTypes) == 0 {
-		v.add(key("instanceTypes"), "", "at least one instance type is required")
+		v.add(key("nodeInstanceTypes"), "", "at least one instance type is required")
 	}
 	for _, t := range g.InstanceTypes {
 		if !instanceTypePattern.MatchString(t) {
-			v.add(key("instanceTypes"), t, "must be an EC2 instance type such as m6i.4xlarge")
+			v.add(key("nodeInstanceTypes"), t, "must be an EC2 instance type such as m6i.4xlarge")
 		}
 	}
 	if g.MinSize < 1 {
-		v.add(key("minSize"), fmt.Sprint(g.MinSize), "must be at least 1: Milvus needs nodes to run on")
+		v.add(key("nodeMinSize"), fmt.Sprint(g.MinSize), "must be at least 1: Milvus needs nodes to run on")
 	}
 	if g.MaxSize < g.MinSize {
-		v.add(key("maxSize"), fmt.Sprint(g.MaxSize), fmt.Sprintf("must be at least minSize (%d)", g.MinSize))
+		v.add(key("nodeMaxSize"), fmt.Sprint(g.MaxSize), fmt.Sprintf("must be at least nodeMinSize (%d)", g.MinSize))
 	} else if g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize {
-		v.add(key("desiredSize"), fmt.Sprint(g.DesiredSize), fmt.Sprintf("must lie between minSize (%d) and maxSize (%d)", g.MinSize, g.MaxSize))
+		v.add(key("nodeDesiredSize"), fmt.Sprint(g.DesiredSize), fmt.Sprintf("must lie between nodeMinSize (%d) and nodeMaxSize (%d)", g.MinSize, g.MaxSize))
 	}
 	if g.DiskSizeGiB < minDiskSizeGiB {
-		v.add(key("diskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
+		v.add(key("nodeDiskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
 	}
 }
 
 func (v *validator) bucket(b Bucket) {
 	if b.Name != "" {
 		if rule := BucketNameRule(b.Name); rule != "" {
-			v.add(Key("bucket.name"), b.Name, rule)
+			v.add(Key("bucketName"), b.Name, rule)
 		}
 		return
 	}
 	switch {
 	case b.NamePrefix == "":
-		v.add(Key("bucket.namePrefix"), "", "set a bucket name or a name prefix")
+		v.add(Key("bucketNamePrefix"), "", "set a bucket name or a name prefix")
 	case len(b.NamePrefix) > maxBucketPrefixLength:
-		v.add(Key("bucket.namePrefix"), b.NamePrefix, fmt.Sprintf("must be at most %d characters, to leave room for the 26-character generated suffix", maxBucketPrefixLength))
+		v.add(Key("bucketNamePrefix"), b.NamePrefix, fmt.Sprintf("must be at most %d characters, to leave room for the 26-character generated suffix", maxBucketPrefixLength))
 	default:
 		// The prefix starts a bucket name, so it obeys the same rules but for
 		// its end, which the suffix provides; a complete sample name checks it.
 		if rule := BucketNameRule(b.NamePrefix + "0"); rule != "" {
-			v.add(Key("bucket.namePrefix"), b.NamePrefix, rule)
+			v.add(Key("bucketNamePrefix"), b.NamePrefix, rule)
 		}
 	}
 }
 
 func (v *validator) milvus(m Milvus) {
-	key := func(field string) string { return Key("milvus." + field) }
+	key := func(field string) string { return Key(field) }
 	for _, label := range []struct{ field, name string }{
-		{"namespace", m.Namespace},
-		{"serviceAccount", m.ServiceAccount},
-		{"releaseName", m.ReleaseName},
+		{"milvusNamespace", m.Namespace},
+		{"milvusServiceAccount", m.ServiceAccount},
+		{"milvusReleaseName", m.ReleaseName},
 	} {
 		if len(label.name) > 63 || !dnsLabelPattern.MatchString(label.name) {
 			v.add(key(label.field), label.name, "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
 		}
 	}
 	if len(m.ReleaseName) > maxReleaseNameLength {
-		v.add(key("releaseName"), m.ReleaseName, fmt.Sprintf("Helm release names are at most %d characters", maxReleaseNameLength))
+		v.add(key("milvusReleaseName"), m.ReleaseName, fmt.Sprintf("Helm release names are at most %d characters", maxReleaseNameLength))
 	}
 	if !semverPattern.MatchString(m.ChartVersion) {
-		v.add(key("chartVersion"), m.ChartVersion, `must be an exact semantic version such as "5.0.19"`)
+		v.add(key("milvusChartVersion"), m.ChartVersion, `must be an exact semantic version such as "5.0.19"`)
 	}
 	if m.TimeoutSeconds < minTimeoutSeconds {
-		v.add(key("timeoutSeconds"), fmt.Sprint(m.TimeoutSeconds), fmt.Sprintf("must be at least %d", minTimeoutSeconds))
+		v.add(key("milvusTimeoutSeconds"), fmt.Sprint(m.TimeoutSeconds), fmt.Sprintf("must be at least %d", minTimeoutSeconds))
 	}
 	if !loadBalancerNamePattern.MatchString(m.LoadBalancer.Name) || strings.HasPrefix(m.LoadBalancer.Name, "internal-") {
-		v.add(key("loadBalancer.name"), m.LoadBalancer.Name, `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
+		v.add(key("loadBalancerName"), m.LoadBalancer.Name, `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
 	}
 	if m.LoadBalancer.Scheme != SchemeInternetFacing && m.LoadBalancer.Scheme != SchemeInternal {
-		v.add(key("loadBalancer.scheme"), m.LoadBalancer.Scheme, fmt.Sprintf("must be %q or %q", SchemeInternetFacing, SchemeInternal))
+		v.add(key("loadBalancerScheme"), m.LoadBalancer.Scheme, fmt.Sprintf("must be %q or %q", SchemeInternetFacing, SchemeInternal))
 	}
 	if m.MixCoordinator.Replicas < 1 {
-		v.add(key("mixCoordinator.replicas"), fmt.Sprint(m.MixCoordinator.Replicas), "must be at least 1")
+		v.add(key("coordinatorReplicas"), fmt.Sprint(m.MixCoordinator.Replicas), "must be at least 1")
 	}
 	if m.MixCoordinator.Replicas > 1 && !m.MixCoordinator.ActiveStandby {
-		v.add(key("mixCoordinator.activeStandby"), "false", "more than one coordinator replica requires activeStandby: true (the chart runs extra coordinators only as standbys)")
+		v.add(key("coordinatorActiveStandby"), "false", "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)")
 	}
 	if m.Proxy.Replicas < 1 {
-		v.add(key("proxy.replicas"), fmt.Sprint(m.Proxy.Replicas), "must be at least 1")
+		v.add(key("proxyReplicas"), fmt.Sprint(m.Proxy.Replicas), "must be at least 1")
 	}
-	v.resources(key("mixCoordinator.resources"), m.MixCoordinator.Resources)
-	v.resources(key("proxy.resources"), m.Proxy.Resources)
+	v.resources("coordinator", m.MixCoordinator.Resources)
+	v.resources("proxy", m.Proxy.Resources)
 }
 
-func (v *validator) resources(prefix string, r Resources) {
-	for _, list := range []struct {
-		name string
-		ResourceList
-	}{{"requests", r.Requests}, {"limits", r.Limits}} {
-		for _, q := range []struct{ name, value string }{{"cpu", list.CPU}, {"memory", list.Memory}} {
-			if q.value == "" {
-				continue
-			}
-			if _, err := resource.ParseQuantity(q.value); err != nil {
-				v.add(prefix+"."+list.name+"."+q.name, q.value, `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`)
-			}
+// resources checks the quantities of one workload; component is the prefix of
+// its keys ("proxy" for proxyCpuLimit).
+func (v *validator) resources(component string, r Resources) {
+	for _, q := range []struct{ key, value string }{
+		{"CpuRequest", r.Requests.CPU},
+		{"MemoryRequest", r.Requests.Memory},
+		{"CpuLimit", r.Limits.CPU},
+		{"MemoryLimit", r.Limits.Memory},
+	} {
+		if q.value == "" {
+			continue
+		}
+		if _, err := resource.ParseQuantity(q.value); err != nil {
+			v.add(Key(component+q.key), q.value, `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`)
 		}
 	}
 }
