@@ -114,3 +114,20 @@ func ServiceTrust(service string) Document {
 		}},
 	}
 }
+
+// Partition is the ARN partition of a region: aws, aws-cn or aws-us-gov.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	default:
+		return "aws"
+	}
+}
+
+// ManagedPolicyArn is the ARN of an AWS managed policy in region's partition.
+func ManagedPolicyArn(region, policy string) string {
+	return "arn:" + Partition(region) + ":iam::aws:policy/" + policy
+}

@@ -40,3 +40,14 @@ func TestServiceTrust(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`,
 		ServiceTrust("ec2.amazonaws.com").JSON())
 }
+
+func TestManagedPolicyArn(t *testing.T) {
+	tests := map[string]string{
+		"us-east-2":     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+		"cn-north-1":    "arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy",
+		"us-gov-west-1": "arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy",
+	}
+	for region, want := range tests {
+		assert.Equal(t, want, ManagedPolicyArn(region, "AmazonEKS_CNI_Policy"), region)
+	}
+}

@@ -1,0 +1,142 @@
+// Package cluster declares the EKS cluster with its IAM OIDC provider, the
+// EKS-managed VPC CNI add-on, a managed node group with its own IAM role, and
+// the Kubernetes provider every Kubernetes resource of the stack must use.
+package cluster
+
+import (
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/network"
+)
+
+// TypeToken is the Cluster component's type.
+const TypeToken = "milvus-eks:cluster:Cluster"
+
+// NodePolicies are the AWS managed policies a node's instance role needs: join
+// the cluster, let the VPC CNI manage pod addresses, pull images from ECR (the
+// EKS user guide, "Amazon EKS node IAM role").
+var NodePolicies = []string{
+	"AmazonEKSWorkerNodePolicy",
+	"AmazonEKS_CNI_Policy",
+	"AmazonEC2ContainerRegistryReadOnly",
+}
+
+// Cluster is the EKS cluster and what the rest of the stack needs from it.
+type Cluster struct {
+	pulumi.ResourceState
+
+	Name            pulumi.StringOutput `pulumi:"clusterName"`
+	Kubeconfig      pulumi.StringOutput `pulumi:"kubeconfig"`
+	OidcProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	// OidcIssuerURL is the cluster's OIDC issuer, https:// included.
+	OidcIssuerURL pulumi.StringOutput `pulumi:"oidcIssuer"`
+
+	// Provider talks to this cluster; every Kubernetes resource takes it.
+	Provider *kubernetes.Provider
+	// NodeGroup is what Milvus' pods run on.
+	NodeGroup *eks.ManagedNodeGroup
+}
+
+// New declares the cluster in net's subnets.
+func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Network, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	c := &Cluster{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	nodeRole, err := iam.NewRole(ctx, name+"-node", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com").JSON()),
+		Description:      pulumi.String("Instance role of the Milvus EKS nodes of " + cfg.ClusterName),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, policy := range NodePolicies {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
+			Role:      nodeRole.Name,
+			PolicyArn: pulumi.String(iampolicy.ManagedPolicyArn(cfg.Region, policy)),
+		}, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	nodeAssociatePublicIP := false
+	skipDefaultNodeGroup := true
+	useDefaultVpcCni := true
+	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
+		Name:               pulumi.String(cfg.ClusterName),
+		Version:            pulumi.String(cfg.KubernetesVersion),
+		VpcId:              net.VpcID,
+		PublicSubnetIds:    net.PublicSubnetIDs,
+		PrivateSubnetIds:   net.PrivateSubnetIDs,
+		CreateOidcProvider: pulumi.Bool(true),
+		// Nodes live in the private subnets only; load balancers use the public ones.
+		NodeAssociatePublicIpAddress: &nodeAssociatePublicIP,
+		SkipDefaultNodeGroup:         &skipDefaultNodeGroup,
+		// Keep the CNI EKS installs and manage it as an EKS add-on below,
+		// instead of pulumi-eks applying its own manifest with kubectl.
+		UseDefaultVpcCni: &useDefaultVpcCni,
+		// The nodes' role must be mapped in the cluster before they can join.
+		InstanceRoles: iam.RoleArray{nodeRole},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := awseks.NewAddon(ctx, name+"-vpc-cni", &awseks.AddonArgs{
+		ClusterName: cluster.EksCluster.Name(),
+		AddonName:   pulumi.String("vpc-cni"),
+		// Adopt the CNI that EKS installed when it created the cluster.
+		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+	}, parent); err != nil {
+		return nil, err
+	}
+
+	nodeGroup, err := eks.NewManagedNodeGroup(ctx, name+"-nodes", &eks.ManagedNodeGroupArgs{
+		Cluster:       cluster,
+		NodeRole:      nodeRole,
+		InstanceTypes: pulumi.ToStringArray(cfg.NodeGroup.InstanceTypes),
+		SubnetIds:     net.PrivateSubnetIDs,
+		DiskSize:      pulumi.Int(cfg.NodeGroup.DiskSizeGiB),
+		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
+			MinSize:     pulumi.Int(cfg.NodeGroup.MinSize),
+			DesiredSize: pulumi.Int(cfg.NodeGroup.DesiredSize),
+			MaxSize:     pulumi.Int(cfg.NodeGroup.MaxSize),
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	oidc := cluster.Core.OidcProvider()
+	c.Name = cluster.EksCluster.Name()
+	c.Kubeconfig = pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)
+	c.OidcProviderArn = oidc.Arn()
+	// IAM reports the provider's URL without a scheme; issuers carry one.
+	c.OidcIssuerURL = oidc.Url().ApplyT(func(url string) string {
+		return "https://" + iampolicy.IssuerHost(url)
+	}).(pulumi.StringOutput)
+	c.NodeGroup = nodeGroup
+
+	c.Provider, err = kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
+		Kubeconfig: c.Kubeconfig,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":     c.Name,
+		"kubeconfig":      c.Kubeconfig,
+		"oidcProviderArn": c.OidcProviderArn,
+		"oidcIssuer":      c.OidcIssuerURL,
+	})
+}

@@ -1,0 +1,140 @@
+// Package milvus declares Milvus itself on the cluster: its namespace, the
+// ServiceAccount bound to the IRSA role, and the Helm release.
+package milvus
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/milvusvalues"
+)
+
+// TypeToken is the Milvus component's type.
+const TypeToken = "milvus-eks:milvus:Milvus"
+
+// Args are what Milvus needs from the rest of the stack.
+type Args struct {
+	Config     config.Config
+	BucketName pulumi.StringInput
+	RoleArn    pulumi.StringInput
+	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
+	Provider *kubernetes.Provider
+	// Nodes is what the pods run on. Nothing in the release's arguments refers
+	// to it, yet an install without nodes can only time out.
+	Nodes pulumi.Resource
+}
+
+// Milvus is the installed database.
+type Milvus struct {
+	pulumi.ResourceState
+
+	Namespace      pulumi.StringOutput `pulumi:"namespace"`
+	ServiceAccount pulumi.StringOutput `pulumi:"serviceAccount"`
+	ChartVersion   pulumi.StringOutput `pulumi:"chartVersion"`
+	// Endpoint is the load balancer's host name and Milvus' port.
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+}
+
+// New declares Milvus.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Milvus, error) {
+	m := &Milvus{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, m, opts...); err != nil {
+		return nil, err
+	}
+	cfg := args.Config.Milvus
+	k8s := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(args.Provider)}
+
+	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(cfg.Namespace)},
+	}, k8s...)
+	if err != nil {
+		return nil, err
+	}
+	namespace := ns.Metadata.Name().Elem()
+
+	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(cfg.ServiceAccount),
+			Namespace: namespace,
+			Annotations: pulumi.StringMap{
+				irsa.RoleArnAnnotation: args.RoleArn,
+			},
+		},
+	}, k8s...)
+	if err != nil {
+		return nil, err
+	}
+	serviceAccount := sa.Metadata.Name().Elem()
+
+	// The values take the ServiceAccount's name from the ServiceAccount
+	// resource, not from config, so the release waits for it (and thus for
+	// the role behind its annotation).
+	values := pulumi.All(args.BucketName, serviceAccount).ApplyT(func(v []any) map[string]any {
+		withSA := cfg
+		withSA.ServiceAccount = v[1].(string)
+		return milvusvalues.Build(withSA, args.Config.Region, v[0].(string)).Map()
+	}).(pulumi.MapOutput)
+
+	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
+		Name:      pulumi.String(cfg.ReleaseName),
+		Namespace: namespace,
+		Chart:     pulumi.String(milvusvalues.Chart),
+		Version:   pulumi.String(cfg.ChartVersion),
+		RepositoryOpts: &helmv3.RepositoryOptsArgs{
+			Repo: pulumi.String(milvusvalues.Repository),
+		},
+		Values: values,
+		// A release that is not healthy in time is rolled back, not left half-installed.
+		Atomic:  pulumi.Bool(true),
+		Timeout: pulumi.Int(cfg.TimeoutSeconds),
+	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{args.Nodes}))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// Read back the Service the chart created to learn the load balancer's
+	// host name. Its ID comes from the release's status, so the read waits
+	// for the install.
+	serviceID := pulumi.All(release.Status.Namespace(), release.Status.Name()).ApplyT(func(v []any) pulumi.ID {
+		return pulumi.ID(fmt.Sprintf("%s/%s", deref(v[0]), milvusvalues.ServiceName(deref(v[1]))))
+	}).(pulumi.IDOutput)
+	svc, err := corev1.GetService(ctx, name, serviceID, nil, k8s...)
+	if err != nil {
+		return nil, err
+	}
+
+	m.Namespace = namespace
+	m.ServiceAccount = serviceAccount
+	m.ChartVersion = release.Version.Elem()
+	m.Endpoint = svc.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().ApplyT(func(host *string) string {
+		if deref(host) == "" {
+			return "" // no load balancer yet: say nothing rather than a bare port
+		}
+		return fmt.Sprintf("%s:%d", *host, milvusvalues.Port)
+	}).(pulumi.StringOutput)
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"namespace":      m.Namespace,
+		"serviceAccount": m.ServiceAccount,
+		"chartVersion":   m.ChartVersion,
+		"endpoint":       m.Endpoint,
+	})
+}
+
+func deref(s any) string {
+	switch s := s.(type) {
+	case *string:
+		if s != nil {
+			return *s
+		}
+	case string:
+		return s
+	}
+	return ""
+}

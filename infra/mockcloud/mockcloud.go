@@ -1,0 +1,216 @@
+// Package mockcloud runs the real Pulumi program on Pulumi's in-process mock
+// engine: no AWS account, no cluster, no Pulumi CLI. It stands in for AWS and
+// Kubernetes with placeholder values of the right shape, and records every
+// resource the program registers and every stack output it exports.
+//
+// Placeholders use the AWS account ID 000000000000, which no real account
+// has, and identifiers made of zeros (see the constants below).
+package mockcloud
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Placeholders for values AWS computes at deploy time.
+const (
+	AccountID = "000000000000"
+	// OidcID stands for the 32-hex-digit ID EKS gives a cluster's issuer.
+	OidcID = "00000000000000000000000000000000"
+	// BucketSuffix stands for the 26 characters the AWS provider appends to a
+	// bucket name prefix.
+	BucketSuffix = "00000000000000000000000000"
+)
+
+// Resource is one registration the program made.
+type Resource struct {
+	URN    string
+	Type   string
+	Name   string
+	Parent string
+	// Provider is the explicit provider reference ("<urn>::<id>"), or "" when
+	// the resource would use the default provider.
+	Provider     string
+	Custom       bool
+	Remote       bool // a component implemented by a provider plugin (pulumi-eks)
+	Read         bool // a lookup of an existing resource, not one Pulumi manages
+	ID           string
+	Inputs       resource.PropertyMap
+	Outputs      resource.PropertyMap
+	Dependencies []string
+
+	Protect        bool
+	RetainOnDelete bool
+}
+
+// Stack is what one run of the program registered and exported.
+type Stack struct {
+	// Resources in registration order, without the stand-ins the mock itself
+	// registered for the children of remote components (see StandIns).
+	Resources []*Resource
+	// StandIns are resources registered by the mock to play the children a
+	// remote component would create (the EKS cluster and its OIDC provider).
+	StandIns []*Resource
+	// Outputs are the stack outputs, resolved; secrets are wrapped in Secret.
+	Outputs map[string]any
+}
+
+// Secret marks a stack output that Pulumi would store encrypted.
+type Secret struct{ Value any }
+
+// Run runs program as stack of project with config (full keys, values as the
+// Pulumi engine hands them to a program) on the mock engine.
+func Run(project, stack string, config map[string]string, program pulumi.RunFunc) (*Stack, error) {
+	m := &mocks{region: config["aws:region"]}
+	result := &Stack{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		m.ctx = ctx
+		if err := program(ctx); err != nil {
+			return err
+		}
+		outputs, err := resolveExports(ctx)
+		result.Outputs = outputs
+		return err
+	}, pulumi.WithMocks(project, stack, m), withConfig(config))
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.resources {
+		if m.standIns[r.URN] {
+			result.StandIns = append(result.StandIns, r)
+		} else {
+			result.Resources = append(result.Resources, r)
+		}
+	}
+	return result, nil
+}
+
+func withConfig(config map[string]string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) { info.Config = config }
+}
+
+func resolveExports(ctx *pulumi.Context) (map[string]any, error) {
+	exports := ctx.GetCurrentExportMap()
+	names := make([]string, 0, len(exports))
+	for name := range exports {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := map[string]any{}
+	for _, name := range names {
+		input := exports[name]
+		var output pulumi.Output
+		switch v := input.(type) {
+		case pulumi.Output:
+			output = v
+		default:
+			output = pulumi.ToOutput(v)
+		}
+		res, err := internals.UnsafeAwaitOutput(ctx.Context(), output)
+		if err != nil {
+			return nil, fmt.Errorf("stack output %s: %w", name, err)
+		}
+		value := res.Value
+		if res.Secret {
+			value = Secret{Value: value}
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// mocks implements pulumi.MockResourceMonitor.
+type mocks struct {
+	ctx    *pulumi.Context
+	region string
+
+	mu        sync.Mutex
+	resources []*Resource
+	standIns  map[string]bool
+	// pendingStandIns are names the mock is about to register as stand-ins.
+	pendingStandIns map[string]bool
+}
+
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, outputs, err := m.outputsFor(args)
+	if err != nil {
+		return "", nil, err
+	}
+	r := &Resource{
+		Type:    args.TypeToken,
+		Name:    args.Name,
+		Inputs:  args.Inputs,
+		Outputs: outputs,
+		ID:      id,
+		Custom:  args.Custom,
+	}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.Provider = rpc.GetProvider()
+		r.Remote = rpc.GetRemote()
+		r.Custom = rpc.GetCustom()
+		r.Dependencies = append([]string(nil), rpc.GetDependencies()...)
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.URN = urn(m.ctx, r.Parent, r.Type, r.Name)
+	}
+	if rpc := args.ReadRPC; rpc != nil {
+		r.Read = true
+		r.Custom = true
+		r.Parent = rpc.GetParent()
+		r.Provider = rpc.GetProvider()
+		r.Dependencies = append([]string(nil), rpc.GetDependencies()...)
+		r.URN = urn(m.ctx, r.Parent, r.Type, r.Name)
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resources = append(m.resources, r)
+	key := args.TypeToken + "::" + args.Name
+	if m.pendingStandIns[key] {
+		delete(m.pendingStandIns, key)
+		if m.standIns == nil {
+			m.standIns = map[string]bool{}
+		}
+		m.standIns[r.URN] = true
+	}
+	return id, outputs, nil
+}
+
+// urn computes the URN the mock monitor gives a resource (same scheme).
+func urn(ctx *pulumi.Context, parent, typ, name string) string {
+	parentType := ""
+	if parent != "" {
+		if p := resource.URN(parent); p.QualifiedType() != resource.RootStackType {
+			parentType = string(p.QualifiedType())
+		}
+	}
+	qualified := typ
+	if parentType != "" {
+		qualified = parentType + "$" + typ
+	}
+	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", ctx.Stack(), ctx.Project(), qualified, name)
+}
+
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		var names []any
+		for _, zone := range []string{"a", "b", "c"} {
+			names = append(names, m.region+zone)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":    m.region,
+			"names": names,
+			"state": "available",
+		}), nil
+	}
+	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)
+}

@@ -1,0 +1,77 @@
+// Package stack is the whole program: it reads the configuration, declares
+// every component in one dependency graph and exports the stack outputs.
+package stack
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/cluster"
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/network"
+	"github.com/milvus-eks/milvus-eks/infra/storage"
+)
+
+// Run is the Pulumi program. Configuration is checked before any resource is
+// declared: a bad value fails the run with every problem listed and nothing
+// registered.
+func Run(ctx *pulumi.Context) error {
+	cfg, err := config.Load(ctx.GetConfig, ctx.Stack())
+	if err != nil {
+		return err
+	}
+
+	net, err := network.New(ctx, "network", cfg)
+	if err != nil {
+		return err
+	}
+	eks, err := cluster.New(ctx, "cluster", cfg, net)
+	if err != nil {
+		return err
+	}
+	data, err := storage.New(ctx, "storage", cfg.Bucket)
+	if err != nil {
+		return err
+	}
+	role, err := irsa.New(ctx, "milvus-s3", irsa.Args{
+		OidcProviderArn: eks.OidcProviderArn,
+		OidcIssuerURL:   eks.OidcIssuerURL,
+		Namespace:       cfg.Milvus.Namespace,
+		ServiceAccount:  cfg.Milvus.ServiceAccount,
+		Policies:        []irsa.Policy{{Name: "s3", Arn: data.PolicyArn}},
+	})
+	if err != nil {
+		return err
+	}
+	db, err := milvus.New(ctx, "milvus", milvus.Args{
+		Config:     cfg,
+		BucketName: data.BucketName,
+		RoleArn:    role.Arn,
+		Provider:   eks.Provider,
+		Nodes:      eks.NodeGroup,
+	})
+	if err != nil {
+		return err
+	}
+
+	// The stack outputs are a contract: other stacks read them by name with a
+	// StackReference, and the README documents each one.
+	ctx.Export("region", pulumi.String(cfg.Region))
+	ctx.Export("clusterName", eks.Name)
+	ctx.Export("kubeconfig", eks.Kubeconfig)
+	ctx.Export("oidcProviderArn", eks.OidcProviderArn)
+	ctx.Export("oidcIssuer", eks.OidcIssuerURL)
+	ctx.Export("vpcId", net.VpcID)
+	ctx.Export("publicSubnetIds", net.PublicSubnetIDs)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
+	ctx.Export("bucketName", data.BucketName)
+	ctx.Export("bucketArn", data.BucketArn)
+	ctx.Export("s3PolicyArn", data.PolicyArn)
+	ctx.Export("milvusRoleArn", role.Arn)
+	ctx.Export("milvusNamespace", db.Namespace)
+	ctx.Export("milvusServiceAccount", db.ServiceAccount)
+	ctx.Export("milvusChartVersion", db.ChartVersion)
+	ctx.Export("milvusEndpoint", db.Endpoint)
+	return nil
+}
