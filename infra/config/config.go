@@ -37,7 +37,7 @@ type Config struct {
 	Stack string
 	// Region is aws:region; the bucket, the cluster and the S3 endpoint live there.
 	Region string
-	// ClusterName names the EKS cluster (default "milvus-<stack>").
+	// ClusterName names the EKS cluster; empty in config means "milvus-<stack>".
 	ClusterName string
 	// KubernetesVersion is the EKS control plane version.
 	KubernetesVersion string
@@ -253,6 +253,10 @@ func Load(lookup Lookup, stack string) (Config, error) {
 		}
 	}
 
+	if cfg.ClusterName == "" {
+		cfg.ClusterName = Defaults(stack).ClusterName
+	}
+
 	// Validate only what decoded: a key that failed to decode would be
 	// checked with its default, as if the user had written that.
 	if len(problems) == 0 {
@@ -286,6 +290,9 @@ func decode(raw string, dst any) string {
 		var list []string
 		if err := json.Unmarshal([]byte(raw), &list); err != nil {
 			return "must be a list of strings"
+		}
+		if len(list) == 0 {
+			list = nil // an empty list and no list mean the same here
 		}
 		*dst = list
 	default:

@@ -64,7 +64,8 @@ type Stack struct {
 type Secret struct{ Value any }
 
 // Run runs program as stack of project with config (full keys, values as the
-// Pulumi engine hands them to a program) on the mock engine.
+// Pulumi engine hands them to a program) on the mock engine. When the program
+// fails, the Stack still lists what it registered before it failed.
 func Run(project, stack string, config map[string]string, program pulumi.RunFunc) (*Stack, error) {
 	m := &mocks{region: config["aws:region"]}
 	result := &Stack{}
@@ -77,9 +78,6 @@ func Run(project, stack string, config map[string]string, program pulumi.RunFunc
 		result.Outputs = outputs
 		return err
 	}, pulumi.WithMocks(project, stack, m), withConfig(config))
-	if err != nil {
-		return nil, err
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, r := range m.resources {
@@ -89,7 +87,7 @@ func Run(project, stack string, config map[string]string, program pulumi.RunFunc
 			result.Resources = append(result.Resources, r)
 		}
 	}
-	return result, nil
+	return result, err
 }
 
 func withConfig(config map[string]string) pulumi.RunOption {

@@ -1,0 +1,168 @@
+// Package tests runs the real program, infra/stack, on Pulumi's mock engine
+// with each stack's own configuration file, and checks what it declares.
+package tests
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/stack"
+)
+
+// projectDir holds Pulumi.yaml and the stack files.
+const projectDir = ".."
+
+// stacks are the stack files this repository ships.
+var stacks = []string{"dev", "prod"}
+
+// deployment is one mock run of a stack, with look-ups over what it registered.
+type deployment struct {
+	*mockcloud.Stack
+	name string
+}
+
+var (
+	runsMu sync.Mutex
+	runs   = map[string]*deployment{}
+)
+
+// deploy runs the program for a stack file of this repository. Runs are
+// shared between tests: the program is deterministic and tests only read.
+func deploy(t *testing.T, stackName string) *deployment {
+	t.Helper()
+	runsMu.Lock()
+	defer runsMu.Unlock()
+	if d, ok := runs[stackName]; ok {
+		return d
+	}
+	config, err := mockcloud.StackConfig(projectDir, stackName)
+	require.NoError(t, err)
+	d := deployWith(t, stackName, config)
+	runs[stackName] = d
+	return d
+}
+
+// deployWith runs the program with the given configuration and expects success.
+func deployWith(t *testing.T, stackName string, config map[string]string) *deployment {
+	t.Helper()
+	s, err := run(stackName, config)
+	require.NoError(t, err)
+	return &deployment{Stack: s, name: stackName}
+}
+
+func run(stackName string, config map[string]string) (*mockcloud.Stack, error) {
+	project, err := mockcloud.ReadProject(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	return mockcloud.Run(project.Name, stackName, config, stack.Run)
+}
+
+// all returns the resources of a type, in registration order.
+func (d *deployment) all(typ string) []*mockcloud.Resource {
+	var out []*mockcloud.Resource
+	for _, r := range d.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// one returns the only resource of a type with a name, failing the test otherwise.
+func (d *deployment) one(t *testing.T, typ, name string) *mockcloud.Resource {
+	t.Helper()
+	var found []*mockcloud.Resource
+	for _, r := range d.all(typ) {
+		if r.Name == name {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "%s: resources of type %s named %s", d.name, typ, name)
+	return found[0]
+}
+
+// only returns the single resource of a type.
+func (d *deployment) only(t *testing.T, typ string) *mockcloud.Resource {
+	t.Helper()
+	found := d.all(typ)
+	require.Len(t, found, 1, "%s: resources of type %s", d.name, typ)
+	return found[0]
+}
+
+// standIn returns the resource the mock registered for a remote component's child.
+func (d *deployment) standIn(t *testing.T, typ string) *mockcloud.Resource {
+	t.Helper()
+	for _, r := range d.StandIns {
+		if r.Type == typ {
+			return r
+		}
+	}
+	t.Fatalf("%s: no stand-in of type %s", d.name, typ)
+	return nil
+}
+
+// dependsOn reports whether r lists dep's URN among its dependencies.
+func dependsOn(r, dep *mockcloud.Resource) bool {
+	for _, urn := range r.Dependencies {
+		if urn == dep.URN {
+			return true
+		}
+	}
+	return false
+}
+
+// typeCounts counts the resources of each type.
+func (d *deployment) typeCounts() map[string]int {
+	counts := map[string]int{}
+	for _, r := range d.Resources {
+		counts[r.Type]++
+	}
+	return counts
+}
+
+// input reads a nested input by path ("metadata.annotations.eks.amazonaws.com/role-arn"
+// is written as path elements).
+func input(r *mockcloud.Resource, path ...string) resource.PropertyValue {
+	v := resource.NewObjectProperty(r.Inputs)
+	for _, key := range path {
+		if !v.IsObject() {
+			return resource.PropertyValue{}
+		}
+		v = v.ObjectValue()[resource.PropertyKey(key)]
+	}
+	return v
+}
+
+// plain turns a property value into plain Go values for comparison.
+func plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return plain(v.SecretValue().Element)
+	case v.IsOutput():
+		return plain(v.OutputValue().Element)
+	}
+	return v.Mappable()
+}
+
+// describe lists resources one per line, for failure messages.
+func (d *deployment) describe() string {
+	var lines []string
+	for _, r := range d.Resources {
+		lines = append(lines, fmt.Sprintf("%s %s", r.Type, r.Name))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+// resourceInputs is all of r's inputs as one property value.
+func resourceInputs(r *mockcloud.Resource) resource.PropertyValue {
+	return resource.NewObjectProperty(r.Inputs)
+}

@@ -1,0 +1,161 @@
+package tests
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+)
+
+func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
+	want := map[string]map[string]any{
+		"network-public-0":  {"cidrBlock": "10.0.96.0/22", "availabilityZone": "us-east-2a", "role": "kubernetes.io/role/elb"},
+		"network-public-1":  {"cidrBlock": "10.0.100.0/22", "availabilityZone": "us-east-2b", "role": "kubernetes.io/role/elb"},
+		"network-public-2":  {"cidrBlock": "10.0.104.0/22", "availabilityZone": "us-east-2c", "role": "kubernetes.io/role/elb"},
+		"network-private-0": {"cidrBlock": "10.0.0.0/19", "availabilityZone": "us-east-2a", "role": "kubernetes.io/role/internal-elb"},
+		"network-private-1": {"cidrBlock": "10.0.32.0/19", "availabilityZone": "us-east-2b", "role": "kubernetes.io/role/internal-elb"},
+		"network-private-2": {"cidrBlock": "10.0.64.0/19", "availabilityZone": "us-east-2c", "role": "kubernetes.io/role/internal-elb"},
+	}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		for subnet, w := range want {
+			r := d.one(t, typeSubnet, subnet)
+			assert.Equal(t, w["cidrBlock"], input(r, "cidrBlock").StringValue(), "%s %s", name, subnet)
+			assert.Equal(t, w["availabilityZone"], input(r, "availabilityZone").StringValue(), "%s %s", name, subnet)
+			tags := plain(input(r, "tags")).(map[string]any)
+			assert.Equal(t, "1", tags[w["role"].(string)], "%s %s", name, subnet)
+			assert.Equal(t, "shared", tags["kubernetes.io/cluster/milvus-"+name], "%s %s", name, subnet)
+		}
+	}
+}
+
+func TestPrivateSubnetsRouteThroughNAT(t *testing.T) {
+	// dev shares one gateway; prod keeps each zone's traffic in its zone.
+	wantGateway := map[string][]string{
+		"dev":  {"network-0-id", "network-0-id", "network-0-id"},
+		"prod": {"network-0-id", "network-1-id", "network-2-id"},
+	}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		for i, gateway := range wantGateway[name] {
+			routes := plain(input(d.one(t, typeRouteTable, "network-private-"+string(rune('0'+i))), "routes"))
+			assert.Equal(t, []any{map[string]any{"cidrBlock": "0.0.0.0/0", "natGatewayId": gateway}}, routes, "%s zone %d", name, i)
+		}
+		public := plain(input(d.one(t, typeRouteTable, "network-public"), "routes"))
+		assert.Equal(t, []any{map[string]any{"cidrBlock": "0.0.0.0/0", "gatewayId": "network-id"}}, public, name)
+	}
+}
+
+func TestExistingVpcCreatesNoNetwork(t *testing.T) {
+	cfg, err := mockcloud.StackConfig(projectDir, "dev")
+	require.NoError(t, err)
+	cfg["milvus:existingVpcId"] = "vpc-0123456789abcdef0"
+	cfg["milvus:existingPublicSubnetIds"] = `["subnet-0000000000000000a","subnet-0000000000000000b"]`
+	cfg["milvus:existingPrivateSubnetIds"] = `["subnet-0000000000000000c","subnet-0000000000000000d"]`
+	d := deployWith(t, "dev", cfg)
+
+	for _, r := range d.Resources {
+		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created in existing-VPC mode", r.Type, r.Name)
+	}
+	cluster := d.only(t, typeEKSCluster)
+	assert.Equal(t, "vpc-0123456789abcdef0", input(cluster, "vpcId").StringValue())
+	assert.Equal(t, []any{"subnet-0000000000000000c", "subnet-0000000000000000d"}, plain(input(cluster, "privateSubnetIds")))
+	assert.Equal(t, []any{"subnet-0000000000000000a", "subnet-0000000000000000b"}, plain(input(cluster, "publicSubnetIds")))
+	assert.Equal(t, "vpc-0123456789abcdef0", d.Outputs["vpcId"])
+}
+
+func TestClusterArguments(t *testing.T) {
+	want := map[string]struct {
+		instanceTypes     []any
+		min, desired, max float64
+	}{
+		"dev":  {[]any{"m6i.2xlarge"}, 2, 2, 3},
+		"prod": {[]any{"m6i.4xlarge"}, 3, 3, 6},
+	}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		cluster := d.only(t, typeEKSCluster)
+		assert.True(t, cluster.Remote, "%s: pulumi-eks Cluster is a remote component", name)
+		assert.Equal(t, "milvus-"+name, input(cluster, "name").StringValue())
+		assert.Equal(t, "1.34", input(cluster, "version").StringValue())
+		for key, value := range map[string]bool{
+			"createOidcProvider":           true,
+			"skipDefaultNodeGroup":         true,
+			"useDefaultVpcCni":             true,
+			"nodeAssociatePublicIpAddress": false,
+		} {
+			assert.Equal(t, value, input(cluster, key).BoolValue(), "%s: %s", name, key)
+		}
+		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, plain(input(cluster, "privateSubnetIds")), name)
+
+		nodes := d.only(t, typeNodeGroup)
+		w := want[name]
+		assert.Equal(t, w.instanceTypes, plain(input(nodes, "instanceTypes")), name)
+		assert.Equal(t, map[string]any{"minSize": w.min, "desiredSize": w.desired, "maxSize": w.max}, plain(input(nodes, "scalingConfig")), name)
+		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, plain(input(nodes, "subnetIds")), name)
+		assert.Equal(t, float64(100), input(nodes, "diskSize").NumberValue(), name)
+
+		addon := d.only(t, typeAddon)
+		assert.Equal(t, "vpc-cni", input(addon, "addonName").StringValue(), name)
+		assert.Equal(t, "milvus-"+name, input(addon, "clusterName").StringValue(), name)
+		assert.Equal(t, "OVERWRITE", input(addon, "resolveConflictsOnCreate").StringValue(), name)
+	}
+}
+
+func TestNodeRole(t *testing.T) {
+	d := deploy(t, "prod")
+	role := d.one(t, typeRole, "cluster-node")
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`,
+		input(role, "assumeRolePolicy").StringValue())
+	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
+		attachment := d.one(t, typeAttachment, "cluster-node-"+policy)
+		assert.Equal(t, "arn:aws:iam::aws:policy/"+policy, input(attachment, "policyArn").StringValue())
+		assert.Equal(t, "cluster-node", input(attachment, "role").StringValue())
+	}
+}
+
+func TestBucketAsTheGuideMakesIt(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		bucket := d.only(t, typeBucket)
+		assert.Equal(t, map[string]any{
+			"bucketPrefix": "milvus-bucket-",
+			"forceDestroy": name == "dev",
+		}, plain(resourceInputs(bucket)), name)
+		assert.Equal(t, map[string]any{"objectOwnership": "ObjectWriter"}, plain(input(d.only(t, typeOwnership), "rule")), name)
+		assert.Equal(t, "private", input(d.only(t, typeACL), "acl").StringValue(), name)
+	}
+}
+
+func TestBucketNameFromConfig(t *testing.T) {
+	cfg, err := mockcloud.StackConfig(projectDir, "prod")
+	require.NoError(t, err)
+	cfg["milvus:bucketName"] = "acme-milvus-prod"
+	d := deployWith(t, "prod", cfg)
+	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, plain(resourceInputs(d.only(t, typeBucket))))
+	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
+}
+
+func TestBadConfigRegistersNothing(t *testing.T) {
+	cfg, err := mockcloud.StackConfig(projectDir, "prod")
+	require.NoError(t, err)
+	cfg["milvus:bucketName"] = "My_Bucket"
+	cfg["milvus:coordinatorActiveStandby"] = "false"
+	cfg["milvus:nodeDesiredSize"] = "10"
+
+	s, err := run("prod", cfg)
+
+	var problems config.Problems
+	require.True(t, errors.As(err, &problems), "error %v lists the problems", err)
+	assert.Equal(t, config.Problems{
+		{Key: "milvus:nodeDesiredSize", Value: "10", Rule: "must lie between nodeMinSize (3) and nodeMaxSize (6)"},
+		{Key: "milvus:bucketName", Value: "My_Bucket", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"},
+		{Key: "milvus:coordinatorActiveStandby", Value: "false", Rule: "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)"},
+	}, problems)
+	assert.Empty(t, s.Resources, "nothing is registered")
+	assert.Empty(t, s.StandIns)
+}

@@ -1,0 +1,66 @@
+package tests
+
+import (
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+)
+
+// Pulumi.yaml declares the same keys the program reads, each typed and
+// described, and its defaults are the program's.
+func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
+	project, err := mockcloud.ReadProject(projectDir)
+	require.NoError(t, err)
+	assert.Equal(t, config.Namespace, project.Name, "config keys live under the project's namespace")
+
+	var declared []string
+	for key, decl := range project.Config {
+		declared = append(declared, key)
+		assert.NotEmpty(t, decl.Type, key)
+		assert.NotEmpty(t, decl.Description, key)
+		assert.NotNil(t, decl.Default, "%s: an undeclared default would make the key required in every stack", key)
+	}
+	sort.Strings(declared)
+	keys := config.KeyNames()
+	sort.Strings(keys)
+	assert.Equal(t, keys, declared)
+}
+
+func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
+	project, err := mockcloud.ReadProject(projectDir)
+	require.NoError(t, err)
+	// A stack that sets only its region gets Pulumi.yaml's defaults.
+	values := map[string]string{"aws:region": "us-east-2"}
+	for key, decl := range project.Config {
+		text, err := mockcloud.ConfigText(decl.Default)
+		require.NoError(t, err)
+		values[config.Key(key)] = text
+	}
+	got, err := config.Load(func(key string) (string, bool) { v, ok := values[key]; return v, ok }, "test")
+	require.NoError(t, err)
+
+	want := config.Defaults("test")
+	want.Region = "us-east-2"
+	assert.Equal(t, want, got)
+}
+
+// The README's configuration reference and outputs contract name every key
+// and every output.
+func TestReadmeDocumentsEveryKeyAndOutput(t *testing.T) {
+	raw, err := os.ReadFile(projectDir + "/README.md")
+	require.NoError(t, err)
+	readme := string(raw)
+	for _, key := range config.KeyNames() {
+		assert.True(t, strings.Contains(readme, "| `"+key+"` |"), "README's config reference lacks %s", key)
+	}
+	for output := range deploy(t, "dev").Outputs {
+		assert.True(t, strings.Contains(readme, "| `"+output+"` |"), "README's outputs contract lacks %s", output)
+	}
+}

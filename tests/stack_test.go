@@ -1,0 +1,301 @@
+package tests
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+)
+
+// Resource types, spelled once.
+const (
+	typeVpc             = "aws:ec2/vpc:Vpc"
+	typeSubnet          = "aws:ec2/subnet:Subnet"
+	typeNatGateway      = "aws:ec2/natGateway:NatGateway"
+	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
+	typeBucket          = "aws:s3/bucketV2:BucketV2"
+	typeOwnership       = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	typeACL             = "aws:s3/bucketAclV2:BucketAclV2"
+	typePolicy          = "aws:iam/policy:Policy"
+	typeRole            = "aws:iam/role:Role"
+	typeAttachment      = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeAddon           = "aws:eks/addon:Addon"
+	typeEKSCluster      = "eks:index:Cluster"
+	typeNodeGroup       = "eks:index:ManagedNodeGroup"
+	typeOIDCProvider    = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	typeK8sProvider     = "pulumi:providers:kubernetes"
+	typeNamespace       = "kubernetes:core/v1:Namespace"
+	typeServiceAccount  = "kubernetes:core/v1:ServiceAccount"
+	typeService         = "kubernetes:core/v1:Service"
+	typeRelease         = "kubernetes:helm.sh/v3:Release"
+	typeNetworkComp     = "milvus-eks:network:Network"
+	typeClusterComp     = "milvus-eks:cluster:Cluster"
+	typeStorageComp     = "milvus-eks:storage:Storage"
+	typeIRSAComp        = "milvus-eks:irsa:Role"
+	typeMilvusComp      = "milvus-eks:milvus:Milvus"
+	milvusRoleArn       = "arn:aws:iam::000000000000:role/milvus-s3"
+	generatedBucketName = "milvus-bucket-" + mockcloud.BucketSuffix
+)
+
+func TestResourceCounts(t *testing.T) {
+	common := map[string]int{
+		typeNetworkComp: 1, typeVpc: 1, "aws:ec2/internetGateway:InternetGateway": 1,
+		typeSubnet: 6, typeRouteTable: 4, "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
+		typeClusterComp: 1, typeEKSCluster: 1, typeNodeGroup: 1, typeAddon: 1, typeK8sProvider: 1,
+		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1, typePolicy: 1,
+		// the node role and the Milvus role; three node policies and the S3 policy
+		typeRole: 2, typeAttachment: 4, typeIRSAComp: 1,
+		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeRelease: 1, typeService: 1,
+	}
+	natGateways := map[string]int{"dev": 1, "prod": 3}
+	for _, name := range stacks {
+		t.Run(name, func(t *testing.T) {
+			want := map[string]int{}
+			for k, v := range common {
+				want[k] = v
+			}
+			want[typeNatGateway] = natGateways[name]
+			want["aws:ec2/eip:Eip"] = natGateways[name]
+			assert.Equal(t, want, deploy(t, name).typeCounts())
+		})
+	}
+}
+
+func TestComponentsParentEveryResource(t *testing.T) {
+	components := map[string]bool{typeNetworkComp: true, typeClusterComp: true, typeStorageComp: true, typeIRSAComp: true, typeMilvusComp: true}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		urns := map[string]string{}
+		for _, r := range d.Resources {
+			urns[r.URN] = r.Type
+		}
+		for _, r := range d.Resources {
+			if components[r.Type] {
+				assert.Equal(t, "urn:pulumi:"+name+"::milvus::pulumi:pulumi:Stack::milvus-"+name, r.Parent, "%s: component %s is a child of the stack", name, r.Name)
+				continue
+			}
+			assert.True(t, components[urns[r.Parent]], "%s: %s %s has parent %q, not a component", name, r.Type, r.Name, r.Parent)
+		}
+	}
+}
+
+func TestS3PolicyIsExactlyTheGuides(t *testing.T) {
+	for _, name := range stacks {
+		policy := deploy(t, name).only(t, typePolicy)
+		assert.JSONEq(t, `{
+		  "Version": "2012-10-17",
+		  "Statement": [
+		    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::`+generatedBucketName+`"]},
+		    {"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::`+generatedBucketName+`/*"]}
+		  ]
+		}`, input(policy, "policy").StringValue(), name)
+	}
+}
+
+func TestMilvusRoleTrustsOnlyItsServiceAccount(t *testing.T) {
+	const issuer = "oidc.eks.us-east-2.amazonaws.com/id/" + mockcloud.OidcID
+	for _, name := range stacks {
+		role := deploy(t, name).one(t, typeRole, "milvus-s3")
+		assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
+			`"Principal":{"Federated":"arn:aws:iam::000000000000:oidc-provider/`+issuer+`"},`+
+			`"Action":["sts:AssumeRoleWithWebIdentity"],`+
+			`"Condition":{"StringEquals":{"`+issuer+`:aud":"sts.amazonaws.com","`+issuer+`:sub":"system:serviceaccount:milvus:milvus-s3-access-sa"}}}]}`,
+			input(role, "assumeRolePolicy").StringValue(), name)
+	}
+}
+
+func TestMilvusRoleHasTheS3PolicyAttached(t *testing.T) {
+	for _, name := range stacks {
+		attachment := deploy(t, name).one(t, typeAttachment, "milvus-s3-s3")
+		assert.Equal(t, "milvus-s3", input(attachment, "role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::000000000000:policy/storage-access", input(attachment, "policyArn").StringValue(), name)
+	}
+}
+
+func TestServiceAccountCarriesTheRole(t *testing.T) {
+	for _, name := range stacks {
+		sa := deploy(t, name).only(t, typeServiceAccount)
+		assert.Equal(t, map[string]any{
+			"name":        "milvus-s3-access-sa",
+			"namespace":   "milvus",
+			"annotations": map[string]any{"eks.amazonaws.com/role-arn": milvusRoleArn},
+		}, plain(input(sa, "metadata")), name)
+	}
+}
+
+func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		provider := d.only(t, typeK8sProvider)
+		assert.True(t, input(provider, "kubeconfig").IsSecret(), "%s: the provider's kubeconfig is a secret", name)
+		assert.Equal(t, d.Outputs["kubeconfig"], mockcloud.Secret{Value: plain(input(provider, "kubeconfig"))},
+			"%s: the provider's kubeconfig is the cluster's", name)
+		count := 0
+		for _, r := range d.Resources {
+			if !strings.HasPrefix(r.Type, "kubernetes:") {
+				continue
+			}
+			count++
+			assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s: %s %s uses provider %q", name, r.Type, r.Name, r.Provider)
+		}
+		assert.Equal(t, 4, count, "%s: Kubernetes resources checked", name)
+	}
+}
+
+func TestReleaseInstallsThePinnedChart(t *testing.T) {
+	for _, name := range stacks {
+		release := deploy(t, name).only(t, typeRelease)
+		inputs := plain(resourceInputs(release)).(map[string]any)
+		delete(inputs, "values") // TestHelmValues checks them key by key
+		assert.Equal(t, map[string]any{
+			"name":           "milvus",
+			"namespace":      "milvus",
+			"chart":          "milvus",
+			"version":        "5.0.19",
+			"repositoryOpts": map[string]any{"repo": "https://zilliztech.github.io/milvus-helm/"},
+			"atomic":         true,
+			"timeout":        float64(1800),
+			"compat":         "true", // set by the SDK itself on every Release
+		}, inputs, name)
+	}
+}
+
+func TestHelmValues(t *testing.T) {
+	annotations := func(lbName string) map[string]any {
+		return map[string]any{
+			"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
+			"service.beta.kubernetes.io/aws-load-balancer-name":            lbName,
+			"service.beta.kubernetes.io/aws-load-balancer-scheme":          "internet-facing",
+			"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+		}
+	}
+	externalS3 := map[string]any{
+		"enabled":       true,
+		"host":          "s3.us-east-2.amazonaws.com",
+		"port":          "443",
+		"useSSL":        true,
+		"bucketName":    generatedBucketName,
+		"useIAM":        true,
+		"cloudProvider": "aws",
+		"iamEndpoint":   "",
+		"region":        "us-east-2",
+	}
+	want := map[string]map[string]any{
+		"dev": {
+			"cluster":        map[string]any{"enabled": true},
+			"service":        map[string]any{"type": "LoadBalancer", "port": float64(19530), "annotations": annotations("milvus-dev")},
+			"serviceAccount": map[string]any{"create": false, "name": "milvus-s3-access-sa"},
+			"minio":          map[string]any{"enabled": false},
+			"externalS3":     externalS3,
+			"mixCoordinator": map[string]any{
+				"replicas":      float64(1),
+				"activeStandby": map[string]any{"enabled": false},
+				"resources":     map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
+			},
+			"proxy": map[string]any{
+				"replicas":  float64(1),
+				"resources": map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
+			},
+		},
+		"prod": {
+			"cluster":        map[string]any{"enabled": true},
+			"service":        map[string]any{"type": "LoadBalancer", "port": float64(19530), "annotations": annotations("milvus-service")},
+			"serviceAccount": map[string]any{"create": false, "name": "milvus-s3-access-sa"},
+			"minio":          map[string]any{"enabled": false},
+			"externalS3":     externalS3,
+			"mixCoordinator": map[string]any{
+				"replicas":      float64(2),
+				"activeStandby": map[string]any{"enabled": true},
+				"resources":     map[string]any{"limits": map[string]any{"cpu": "2.5", "memory": "3.5Gi"}},
+			},
+			"proxy": map[string]any{
+				"replicas":  float64(2),
+				"resources": map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
+			},
+		},
+	}
+	for _, name := range stacks {
+		values := plain(input(deploy(t, name).only(t, typeRelease), "values"))
+		assert.Equal(t, want[name], values, name)
+	}
+}
+
+// Static credentials would defeat IRSA: no input anywhere may carry one.
+func TestNoStaticCredentials(t *testing.T) {
+	credentialKey := regexp.MustCompile(`(?i)(access_?key|secret_?key|secretAccessKey|accessKeyID)`)
+	for _, name := range stacks {
+		for _, r := range deploy(t, name).Resources {
+			raw, err := json.Marshal(plain(resourceInputs(r)))
+			require.NoError(t, err)
+			assert.NotRegexp(t, credentialKey, string(raw), "%s: %s %s", name, r.Type, r.Name)
+		}
+	}
+}
+
+func TestDependencies(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		release := d.only(t, typeRelease)
+		for _, dep := range []*mockcloud.Resource{d.only(t, typeServiceAccount), d.only(t, typeNamespace), d.only(t, typeNodeGroup), d.only(t, typeBucket)} {
+			assert.True(t, dependsOn(release, dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
+		}
+		// The ServiceAccount's annotation waits for the role and its policy.
+		sa := d.only(t, typeServiceAccount)
+		assert.True(t, dependsOn(sa, d.one(t, typeRole, "milvus-s3")), name)
+		assert.True(t, dependsOn(sa, d.one(t, typeAttachment, "milvus-s3-s3")), name)
+
+		role := d.one(t, typeRole, "milvus-s3")
+		assert.True(t, dependsOn(role, d.standIn(t, typeOIDCProvider)), "%s: the role waits for the OIDC provider", name)
+
+		acl := d.only(t, typeACL)
+		assert.True(t, dependsOn(acl, d.only(t, typeOwnership)), "%s: the ACL waits for the ownership controls", name)
+
+		// Storage and network do not wait on the cluster: they are built in
+		// parallel with it.
+		cluster := d.only(t, typeEKSCluster)
+		for _, typ := range []string{typeBucket, typeOwnership, typeACL, typePolicy, typeVpc, typeSubnet, typeNatGateway, typeRouteTable} {
+			for _, r := range d.all(typ) {
+				assert.False(t, dependsOn(r, cluster), "%s: %s %s waits for the cluster", name, r.Type, r.Name)
+				for _, dep := range r.Dependencies {
+					assert.NotContains(t, dep, "eks:index", "%s: %s %s depends on %s", name, r.Type, r.Name, dep)
+				}
+			}
+		}
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	const issuerHost = "oidc.eks.us-east-2.amazonaws.com/id/" + mockcloud.OidcID
+	d := deploy(t, "prod")
+	kubeconfig, ok := d.Outputs["kubeconfig"].(mockcloud.Secret)
+	require.True(t, ok, "kubeconfig is exported as a secret")
+	assert.Contains(t, kubeconfig.Value, `"get-token","--cluster-name","milvus-prod"`)
+
+	outputs := map[string]any{}
+	for k, v := range d.Outputs {
+		outputs[k] = v
+	}
+	delete(outputs, "kubeconfig")
+	assert.Equal(t, map[string]any{
+		"region":               "us-east-2",
+		"clusterName":          "milvus-prod",
+		"oidcProviderArn":      "arn:aws:iam::000000000000:oidc-provider/" + issuerHost,
+		"oidcIssuer":           "https://" + issuerHost,
+		"vpcId":                "network-id",
+		"publicSubnetIds":      []string{"network-public-0-id", "network-public-1-id", "network-public-2-id"},
+		"privateSubnetIds":     []string{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
+		"bucketName":           generatedBucketName,
+		"bucketArn":            "arn:aws:s3:::" + generatedBucketName,
+		"s3PolicyArn":          "arn:aws:iam::000000000000:policy/storage-access",
+		"milvusRoleArn":        milvusRoleArn,
+		"milvusNamespace":      "milvus",
+		"milvusServiceAccount": "milvus-s3-access-sa",
+		"milvusChartVersion":   "5.0.19",
+		"milvusEndpoint":       "milvus-milvus-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+	}, outputs)
+}
