@@ -49,6 +49,17 @@ func deploy(t *testing.T, stackName string) *deployment {
 	return d
 }
 
+// stackConfig is a stack file's configuration with some keys changed.
+func stackConfig(t *testing.T, stackName string, changes map[string]string) map[string]string {
+	t.Helper()
+	config, err := mockcloud.StackConfig(projectDir, stackName)
+	require.NoError(t, err)
+	for k, v := range changes {
+		config[k] = v
+	}
+	return config
+}
+
 // deployWith runs the program with the given configuration and expects success.
 func deployWith(t *testing.T, stackName string, config map[string]string) *deployment {
 	t.Helper()

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
 )
 
 func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
@@ -51,12 +50,11 @@ func TestPrivateSubnetsRouteThroughNAT(t *testing.T) {
 }
 
 func TestExistingVpcCreatesNoNetwork(t *testing.T) {
-	cfg, err := mockcloud.StackConfig(projectDir, "dev")
-	require.NoError(t, err)
-	cfg["milvus:existingVpcId"] = "vpc-0123456789abcdef0"
-	cfg["milvus:existingPublicSubnetIds"] = `["subnet-0000000000000000a","subnet-0000000000000000b"]`
-	cfg["milvus:existingPrivateSubnetIds"] = `["subnet-0000000000000000c","subnet-0000000000000000d"]`
-	d := deployWith(t, "dev", cfg)
+	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{
+		"milvus:existingVpcId":            "vpc-0123456789abcdef0",
+		"milvus:existingPublicSubnetIds":  `["subnet-0000000000000000a","subnet-0000000000000000b"]`,
+		"milvus:existingPrivateSubnetIds": `["subnet-0000000000000000c","subnet-0000000000000000d"]`,
+	}))
 
 	for _, r := range d.Resources {
 		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created in existing-VPC mode", r.Type, r.Name)
@@ -83,10 +81,9 @@ func TestClusterArguments(t *testing.T) {
 		assert.Equal(t, "milvus-"+name, input(cluster, "name").StringValue())
 		assert.Equal(t, "1.34", input(cluster, "version").StringValue())
 		for key, value := range map[string]bool{
-			"createOidcProvider":           true,
-			"skipDefaultNodeGroup":         true,
-			"useDefaultVpcCni":             true,
-			"nodeAssociatePublicIpAddress": false,
+			"createOidcProvider":   true,
+			"skipDefaultNodeGroup": true,
+			"useDefaultVpcCni":     true,
 		} {
 			assert.Equal(t, value, input(cluster, key).BoolValue(), "%s: %s", name, key)
 		}
@@ -98,6 +95,7 @@ func TestClusterArguments(t *testing.T) {
 		assert.Equal(t, map[string]any{"minSize": w.min, "desiredSize": w.desired, "maxSize": w.max}, plain(input(nodes, "scalingConfig")), name)
 		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, plain(input(nodes, "subnetIds")), name)
 		assert.Equal(t, float64(100), input(nodes, "diskSize").NumberValue(), name)
+		assert.Equal(t, "AL2023_x86_64_STANDARD", input(nodes, "amiType").StringValue(), name)
 
 		addon := d.only(t, typeAddon)
 		assert.Equal(t, "vpc-cni", input(addon, "addonName").StringValue(), name)
@@ -132,22 +130,17 @@ func TestBucketAsTheGuideMakesIt(t *testing.T) {
 }
 
 func TestBucketNameFromConfig(t *testing.T) {
-	cfg, err := mockcloud.StackConfig(projectDir, "prod")
-	require.NoError(t, err)
-	cfg["milvus:bucketName"] = "acme-milvus-prod"
-	d := deployWith(t, "prod", cfg)
+	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketName": "acme-milvus-prod"}))
 	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, plain(resourceInputs(d.only(t, typeBucket))))
 	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
 }
 
 func TestBadConfigRegistersNothing(t *testing.T) {
-	cfg, err := mockcloud.StackConfig(projectDir, "prod")
-	require.NoError(t, err)
-	cfg["milvus:bucketName"] = "My_Bucket"
-	cfg["milvus:coordinatorActiveStandby"] = "false"
-	cfg["milvus:nodeDesiredSize"] = "10"
-
-	s, err := run("prod", cfg)
+	s, err := run("prod", stackConfig(t, "prod", map[string]string{
+		"milvus:bucketName":               "My_Bucket",
+		"milvus:coordinatorActiveStandby": "false",
+		"milvus:nodeDesiredSize":          "10",
+	}))
 
 	var problems config.Problems
 	require.True(t, errors.As(err, &problems), "error %v lists the problems", err)

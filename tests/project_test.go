@@ -51,16 +51,30 @@ func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-// The README's configuration reference and outputs contract name every key
-// and every output.
+// The README's configuration reference names every key, and its outputs
+// contract every output.
 func TestReadmeDocumentsEveryKeyAndOutput(t *testing.T) {
 	raw, err := os.ReadFile(projectDir + "/README.md")
 	require.NoError(t, err)
-	readme := string(raw)
+	configSection := section(t, string(raw), "## Configuration reference")
+	outputsSection := section(t, string(raw), "## Stack outputs")
 	for _, key := range config.KeyNames() {
-		assert.True(t, strings.Contains(readme, "| `"+key+"` |"), "README's config reference lacks %s", key)
+		assert.Contains(t, configSection, "| `"+key+"` |", "README's config reference lacks %s", key)
 	}
 	for output := range deploy(t, "dev").Outputs {
-		assert.True(t, strings.Contains(readme, "| `"+output+"` |"), "README's outputs contract lacks %s", output)
+		assert.Contains(t, outputsSection, "| `"+output+"` |", "README's outputs contract lacks %s", output)
 	}
+}
+
+// section is the text from a heading (a line that starts with it) to the
+// next heading of the same level.
+func section(t *testing.T, doc, heading string) string {
+	t.Helper()
+	start := strings.Index(doc, "\n"+heading)
+	require.GreaterOrEqual(t, start, 0, "README has no %q", heading)
+	rest := doc[start+1+len(heading):]
+	if end := strings.Index(rest, "\n## "); end >= 0 {
+		rest = rest[:end]
+	}
+	return rest
 }

@@ -27,6 +27,9 @@ var NodePolicies = []string{
 	"AmazonEC2ContainerRegistryReadOnly",
 }
 
+// NodeAmiType is the managed node group's image family.
+const NodeAmiType = "AL2023_x86_64_STANDARD"
+
 // Cluster is the EKS cluster and what the rest of the stack needs from it.
 type Cluster struct {
 	pulumi.ResourceState
@@ -67,7 +70,6 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 		}
 	}
 
-	nodeAssociatePublicIP := false
 	skipDefaultNodeGroup := true
 	useDefaultVpcCni := true
 	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
@@ -77,9 +79,8 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 		PublicSubnetIds:    net.PublicSubnetIDs,
 		PrivateSubnetIds:   net.PrivateSubnetIDs,
 		CreateOidcProvider: pulumi.Bool(true),
-		// Nodes live in the private subnets only; load balancers use the public ones.
-		NodeAssociatePublicIpAddress: &nodeAssociatePublicIP,
-		SkipDefaultNodeGroup:         &skipDefaultNodeGroup,
+		// The managed node group below replaces pulumi-eks' default one.
+		SkipDefaultNodeGroup: &skipDefaultNodeGroup,
 		// Keep the CNI EKS installs and manage it as an EKS add-on below,
 		// instead of pulumi-eks applying its own manifest with kubectl.
 		UseDefaultVpcCni: &useDefaultVpcCni,
@@ -101,11 +102,15 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 	}
 
 	nodeGroup, err := eks.NewManagedNodeGroup(ctx, name+"-nodes", &eks.ManagedNodeGroupArgs{
-		Cluster:       cluster,
-		NodeRole:      nodeRole,
+		Cluster:  cluster,
+		NodeRole: nodeRole,
+		// Amazon Linux 2 images stop at Kubernetes 1.32; AL2023 covers every
+		// version EKS supports today.
+		AmiType:       pulumi.String(NodeAmiType),
 		InstanceTypes: pulumi.ToStringArray(cfg.NodeGroup.InstanceTypes),
-		SubnetIds:     net.PrivateSubnetIDs,
-		DiskSize:      pulumi.Int(cfg.NodeGroup.DiskSizeGiB),
+		// Nodes only in the private subnets; the public ones hold load balancers.
+		SubnetIds: net.PrivateSubnetIDs,
+		DiskSize:  pulumi.Int(cfg.NodeGroup.DiskSizeGiB),
 		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(cfg.NodeGroup.MinSize),
 			DesiredSize: pulumi.Int(cfg.NodeGroup.DesiredSize),

@@ -33,7 +33,8 @@ const (
 
 // Config is the whole stack configuration, with defaults applied.
 type Config struct {
-	// Stack is the Pulumi stack name; it suffixes account-wide names.
+	// Stack is the Pulumi stack name; the default cluster and load balancer
+	// names end with it, since both must be unique in the account and region.
 	Stack string
 	// Region is aws:region; the bucket, the cluster and the S3 endpoint live there.
 	Region string
@@ -157,7 +158,7 @@ func Defaults(stack string) Config {
 			ChartVersion:   "5.0.19",
 			TimeoutSeconds: 1800,
 			LoadBalancer: LoadBalancer{
-				Name:   "milvus-service",
+				Name:   "milvus-" + stack,
 				Scheme: SchemeInternetFacing,
 			},
 			MixCoordinator: Coordinator{Replicas: 1},
@@ -243,6 +244,7 @@ func Load(lookup Lookup, stack string) (Config, error) {
 	}
 	cfg.Region = region
 
+	undecoded := map[string]bool{}
 	for _, b := range cfg.bindings() {
 		raw, ok := lookup(Key(b.name))
 		if !ok {
@@ -250,17 +252,25 @@ func Load(lookup Lookup, stack string) (Config, error) {
 		}
 		if rule := decode(raw, b.dst); rule != "" {
 			problems = append(problems, Problem{Key: Key(b.name), Value: raw, Rule: rule})
+			undecoded[Key(b.name)] = true
 		}
 	}
 
+	// Names that default to "" in Pulumi.yaml derive from the stack name.
+	defaults := Defaults(stack)
 	if cfg.ClusterName == "" {
-		cfg.ClusterName = Defaults(stack).ClusterName
+		cfg.ClusterName = defaults.ClusterName
+	}
+	if cfg.Milvus.LoadBalancer.Name == "" {
+		cfg.Milvus.LoadBalancer.Name = defaults.Milvus.LoadBalancer.Name
 	}
 
-	// Validate only what decoded: a key that failed to decode would be
-	// checked with its default, as if the user had written that.
-	if len(problems) == 0 {
-		problems = cfg.Validate()
+	// A key that failed to decode still holds its default: its rules would
+	// speak of a value the user never wrote.
+	for _, p := range cfg.Validate() {
+		if !undecoded[p.Key] {
+			problems = append(problems, p)
+		}
 	}
 	if len(problems) > 0 {
 		return Config{}, problems

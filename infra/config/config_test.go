@@ -71,6 +71,38 @@ func TestLoadReportsEveryProblem(t *testing.T) {
   - milvus:bucketName "My_Bucket": bucket names may contain only lowercase letters, digits, dots and hyphens`, err.Error())
 }
 
+// A key that fails to parse, or a missing region, does not hide the problems
+// of the other keys; but a key that failed to parse is not also checked with
+// its default value.
+func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
+	_, err := Load(lookupOf(map[string]string{
+		"milvus:nodeMinSize":      "three",
+		"milvus:nodeDesiredSize":  "0",
+		"milvus:milvusNamespace":  "Milvus",
+		"milvus:proxyMemoryLimit": "lots",
+	}), "dev")
+	var problems Problems
+	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
+	assert.Equal(t, Problems{
+		{Key: "aws:region", Rule: "is required: set it with `pulumi config set aws:region us-east-2`"},
+		{Key: "milvus:nodeMinSize", Value: "three", Rule: "must be a whole number"},
+		{Key: "milvus:nodeDesiredSize", Value: "0", Rule: "must lie between nodeMinSize (2) and nodeMaxSize (3)"},
+		{Key: "milvus:milvusNamespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"},
+		{Key: "milvus:proxyMemoryLimit", Value: "lots", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`},
+	}, problems)
+}
+
+func TestLoadDerivesNamesFromTheStack(t *testing.T) {
+	cfg, err := Load(lookupOf(map[string]string{
+		"aws:region":              "us-east-2",
+		"milvus:clusterName":      "",
+		"milvus:loadBalancerName": "",
+	}), "staging")
+	require.NoError(t, err)
+	assert.Equal(t, "milvus-staging", cfg.ClusterName)
+	assert.Equal(t, "milvus-staging", cfg.Milvus.LoadBalancer.Name)
+}
+
 func TestLoadRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -99,12 +131,14 @@ func TestLoadRejectsBadInput(t *testing.T) {
 			Problem{Key: "milvus:vpcCidr", Value: "10.0.1.0/16", Rule: "has host bits set; the block is 10.0.0.0/16"}},
 		{"nat layout", map[string]string{"milvus:natGateways": "two"},
 			Problem{Key: "milvus:natGateways", Value: "two", Rule: `must be "single" or "perAz"`}},
-		{"existing vpc id", map[string]string{"milvus:existingVpcId": "vpc-1", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
+		{"existing vpc id", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-1", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
 			Problem{Key: "milvus:existingVpcId", Value: "vpc-1", Rule: "must be a VPC ID such as vpc-0123456789abcdef0"}},
-		{"existing vpc without subnets", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0"},
+		{"existing vpc without subnets", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-0123456789abcdef0"},
 			Problem{Key: "milvus:existingPrivateSubnetIds", Rule: "an existing VPC needs at least 2 private subnets, in different availability zones, for the cluster and its nodes"}},
-		{"existing subnet id", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","sn-2"]`},
+		{"existing subnet id", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","sn-2"]`},
 			Problem{Key: "milvus:existingPrivateSubnetIds", Value: "sn-2", Rule: "must be a subnet ID such as subnet-0123456789abcdef0"}},
+		{"existing vpc without public subnets", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
+			Problem{Key: "milvus:existingPublicSubnetIds", Rule: "an internet-facing load balancer needs public subnets: list them, or set loadBalancerScheme to internal"}},
 		{"subnets without vpc", map[string]string{"milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
 			Problem{Key: "milvus:existingVpcId", Rule: "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists"}},
 		{"instance type", map[string]string{"milvus:nodeInstanceTypes": `["large"]`},

@@ -45,7 +45,9 @@ var (
 	clusterNamePattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$`)
 	// EKS versions are major.minor.
 	kubernetesVersionPattern = regexp.MustCompile(`^1\.\d{1,2}$`)
-	// Kubernetes RFC 1123 label names (namespaces, ServiceAccounts, releases).
+	// Kubernetes RFC 1123 labels. Namespaces and Helm releases must be labels;
+	// ServiceAccounts may be DNS subdomains, but a label is always one, and
+	// the IRSA subject string is simpler without dots.
 	dnsLabelPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	// Semantic versions as Helm accepts them for a pinned chart.
 	semverPattern = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
@@ -85,7 +87,7 @@ func (c Config) Validate() Problems {
 	if !kubernetesVersionPattern.MatchString(c.KubernetesVersion) {
 		v.add(Key("kubernetesVersion"), c.KubernetesVersion, `must be an EKS version such as "1.34"`)
 	}
-	v.network(c.Network)
+	v.network(c.Network, c.Milvus.LoadBalancer.Scheme)
 	v.nodeGroup(c.NodeGroup)
 	v.bucket(c.Bucket)
 	v.milvus(c.Milvus)
@@ -98,15 +100,17 @@ func (v *validator) add(key, value, rule string) {
 	v.problems = append(v.problems, Problem{Key: key, Value: value, Rule: rule})
 }
 
-func (v *validator) network(n Network) {
-	key := func(field string) string { return Key(field) }
+func (v *validator) network(n Network, scheme string) {
 	if n.UsesExistingVpc() {
 		if !vpcIDPattern.MatchString(n.ExistingVpcID) {
-			v.add(key("existingVpcId"), n.ExistingVpcID, "must be a VPC ID such as vpc-0123456789abcdef0")
+			v.add(Key("existingVpcId"), n.ExistingVpcID, "must be a VPC ID such as vpc-0123456789abcdef0")
 		}
 		if len(n.ExistingPrivateSubnetIDs) < minClusterSubnets {
-			v.add(key("existingPrivateSubnetIds"), strings.Join(n.ExistingPrivateSubnetIDs, ","),
+			v.add(Key("existingPrivateSubnetIds"), strings.Join(n.ExistingPrivateSubnetIDs, ","),
 				fmt.Sprintf("an existing VPC needs at least %d private subnets, in different availability zones, for the cluster and its nodes", minClusterSubnets))
+		}
+		if len(n.ExistingPublicSubnetIDs) == 0 && scheme == SchemeInternetFacing {
+			v.add(Key("existingPublicSubnetIds"), "", "an internet-facing load balancer needs public subnets: list them, or set loadBalancerScheme to internal")
 		}
 		for _, list := range []struct {
 			field string
@@ -117,49 +121,48 @@ func (v *validator) network(n Network) {
 		} {
 			for _, id := range list.ids {
 				if !subnetIDPattern.MatchString(id) {
-					v.add(key(list.field), id, "must be a subnet ID such as subnet-0123456789abcdef0")
+					v.add(Key(list.field), id, "must be a subnet ID such as subnet-0123456789abcdef0")
 				}
 			}
 		}
 		return
 	}
 	if len(n.ExistingPublicSubnetIDs) > 0 || len(n.ExistingPrivateSubnetIDs) > 0 {
-		v.add(key("existingVpcId"), "", "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists")
+		v.add(Key("existingVpcId"), "", "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists")
 	}
 	prefix, err := netip.ParsePrefix(n.VpcCidr)
 	switch {
 	case err != nil || !prefix.Addr().Is4():
-		v.add(key("vpcCidr"), n.VpcCidr, "must be an IPv4 CIDR block such as 10.0.0.0/16")
+		v.add(Key("vpcCidr"), n.VpcCidr, "must be an IPv4 CIDR block such as 10.0.0.0/16")
 	case prefix.Bits() < minVpcPrefix || prefix.Bits() > maxVpcPrefix:
-		v.add(key("vpcCidr"), n.VpcCidr, fmt.Sprintf("the prefix length must be between /%d and /%d", minVpcPrefix, maxVpcPrefix))
+		v.add(Key("vpcCidr"), n.VpcCidr, fmt.Sprintf("the prefix length must be between /%d and /%d", minVpcPrefix, maxVpcPrefix))
 	case prefix.Masked() != prefix:
-		v.add(key("vpcCidr"), n.VpcCidr, fmt.Sprintf("has host bits set; the block is %s", prefix.Masked()))
+		v.add(Key("vpcCidr"), n.VpcCidr, fmt.Sprintf("has host bits set; the block is %s", prefix.Masked()))
 	}
 	if n.NatGateways != NatSingle && n.NatGateways != NatPerAz {
-		v.add(key("natGateways"), n.NatGateways, fmt.Sprintf("must be %q or %q", NatSingle, NatPerAz))
+		v.add(Key("natGateways"), n.NatGateways, fmt.Sprintf("must be %q or %q", NatSingle, NatPerAz))
 	}
 }
 
 func (v *validator) nodeGroup(g NodeGroup) {
-	key := func(field string) string { return Key(field) }
 	if len(g.InstanceTypes) == 0 {
-		v.add(key("nodeInstanceTypes"), "", "at least one instance type is required")
+		v.add(Key("nodeInstanceTypes"), "", "at least one instance type is required")
 	}
 	for _, t := range g.InstanceTypes {
 		if !instanceTypePattern.MatchString(t) {
-			v.add(key("nodeInstanceTypes"), t, "must be an EC2 instance type such as m6i.4xlarge")
+			v.add(Key("nodeInstanceTypes"), t, "must be an EC2 instance type such as m6i.4xlarge")
 		}
 	}
 	if g.MinSize < 1 {
-		v.add(key("nodeMinSize"), fmt.Sprint(g.MinSize), "must be at least 1: Milvus needs nodes to run on")
+		v.add(Key("nodeMinSize"), fmt.Sprint(g.MinSize), "must be at least 1: Milvus needs nodes to run on")
 	}
 	if g.MaxSize < g.MinSize {
-		v.add(key("nodeMaxSize"), fmt.Sprint(g.MaxSize), fmt.Sprintf("must be at least nodeMinSize (%d)", g.MinSize))
+		v.add(Key("nodeMaxSize"), fmt.Sprint(g.MaxSize), fmt.Sprintf("must be at least nodeMinSize (%d)", g.MinSize))
 	} else if g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize {
-		v.add(key("nodeDesiredSize"), fmt.Sprint(g.DesiredSize), fmt.Sprintf("must lie between nodeMinSize (%d) and nodeMaxSize (%d)", g.MinSize, g.MaxSize))
+		v.add(Key("nodeDesiredSize"), fmt.Sprint(g.DesiredSize), fmt.Sprintf("must lie between nodeMinSize (%d) and nodeMaxSize (%d)", g.MinSize, g.MaxSize))
 	}
 	if g.DiskSizeGiB < minDiskSizeGiB {
-		v.add(key("nodeDiskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
+		v.add(Key("nodeDiskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
 	}
 }
 
@@ -185,39 +188,38 @@ func (v *validator) bucket(b Bucket) {
 }
 
 func (v *validator) milvus(m Milvus) {
-	key := func(field string) string { return Key(field) }
 	for _, label := range []struct{ field, name string }{
 		{"milvusNamespace", m.Namespace},
 		{"milvusServiceAccount", m.ServiceAccount},
 		{"milvusReleaseName", m.ReleaseName},
 	} {
 		if len(label.name) > 63 || !dnsLabelPattern.MatchString(label.name) {
-			v.add(key(label.field), label.name, "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+			v.add(Key(label.field), label.name, "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
 		}
 	}
 	if len(m.ReleaseName) > maxReleaseNameLength {
-		v.add(key("milvusReleaseName"), m.ReleaseName, fmt.Sprintf("Helm release names are at most %d characters", maxReleaseNameLength))
+		v.add(Key("milvusReleaseName"), m.ReleaseName, fmt.Sprintf("Helm release names are at most %d characters", maxReleaseNameLength))
 	}
 	if !semverPattern.MatchString(m.ChartVersion) {
-		v.add(key("milvusChartVersion"), m.ChartVersion, `must be an exact semantic version such as "5.0.19"`)
+		v.add(Key("milvusChartVersion"), m.ChartVersion, `must be an exact semantic version such as "5.0.19"`)
 	}
 	if m.TimeoutSeconds < minTimeoutSeconds {
-		v.add(key("milvusTimeoutSeconds"), fmt.Sprint(m.TimeoutSeconds), fmt.Sprintf("must be at least %d", minTimeoutSeconds))
+		v.add(Key("milvusTimeoutSeconds"), fmt.Sprint(m.TimeoutSeconds), fmt.Sprintf("must be at least %d", minTimeoutSeconds))
 	}
 	if !loadBalancerNamePattern.MatchString(m.LoadBalancer.Name) || strings.HasPrefix(m.LoadBalancer.Name, "internal-") {
-		v.add(key("loadBalancerName"), m.LoadBalancer.Name, `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
+		v.add(Key("loadBalancerName"), m.LoadBalancer.Name, `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
 	}
 	if m.LoadBalancer.Scheme != SchemeInternetFacing && m.LoadBalancer.Scheme != SchemeInternal {
-		v.add(key("loadBalancerScheme"), m.LoadBalancer.Scheme, fmt.Sprintf("must be %q or %q", SchemeInternetFacing, SchemeInternal))
+		v.add(Key("loadBalancerScheme"), m.LoadBalancer.Scheme, fmt.Sprintf("must be %q or %q", SchemeInternetFacing, SchemeInternal))
 	}
 	if m.MixCoordinator.Replicas < 1 {
-		v.add(key("coordinatorReplicas"), fmt.Sprint(m.MixCoordinator.Replicas), "must be at least 1")
+		v.add(Key("coordinatorReplicas"), fmt.Sprint(m.MixCoordinator.Replicas), "must be at least 1")
 	}
 	if m.MixCoordinator.Replicas > 1 && !m.MixCoordinator.ActiveStandby {
-		v.add(key("coordinatorActiveStandby"), "false", "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)")
+		v.add(Key("coordinatorActiveStandby"), "false", "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)")
 	}
 	if m.Proxy.Replicas < 1 {
-		v.add(key("proxyReplicas"), fmt.Sprint(m.Proxy.Replicas), "must be at least 1")
+		v.add(Key("proxyReplicas"), fmt.Sprint(m.Proxy.Replicas), "must be at least 1")
 	}
 	v.resources("coordinator", m.MixCoordinator.Resources)
 	v.resources("proxy", m.Proxy.Resources)

@@ -113,11 +113,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	m.Namespace = namespace
 	m.ServiceAccount = serviceAccount
 	m.ChartVersion = release.Version.Elem()
-	m.Endpoint = svc.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().ApplyT(func(host *string) string {
-		if deref(host) == "" {
-			return "" // no load balancer yet: say nothing rather than a bare port
-		}
-		return fmt.Sprintf("%s:%d", *host, milvusvalues.Port)
+	m.Endpoint = svc.Status.LoadBalancer().Ingress().ApplyT(func(ingress []corev1.LoadBalancerIngress) string {
+		return Endpoint(ingress)
 	}).(pulumi.StringOutput)
 	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{
 		"namespace":      m.Namespace,
@@ -125,6 +122,21 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"chartVersion":   m.ChartVersion,
 		"endpoint":       m.Endpoint,
 	})
+}
+
+// Endpoint is "<host>:<port>" of the load balancer in front of the Service,
+// or "" while it has none.
+func Endpoint(ingress []corev1.LoadBalancerIngress) string {
+	for _, in := range ingress {
+		host := deref(in.Hostname)
+		if host == "" {
+			host = deref(in.Ip)
+		}
+		if host != "" {
+			return fmt.Sprintf("%s:%d", host, milvusvalues.Port)
+		}
+	}
+	return ""
 }
 
 func deref(s any) string {

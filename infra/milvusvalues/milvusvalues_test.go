@@ -25,7 +25,7 @@ func TestBuildProd(t *testing.T) {
 			"port": float64(19530),
 			"annotations": map[string]any{
 				"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
-				"service.beta.kubernetes.io/aws-load-balancer-name":            "milvus-service",
+				"service.beta.kubernetes.io/aws-load-balancer-name":            "milvus-prod",
 				"service.beta.kubernetes.io/aws-load-balancer-scheme":          "internet-facing",
 				"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
 			},

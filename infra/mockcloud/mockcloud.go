@@ -207,7 +207,6 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":    m.region,
 			"names": names,
-			"state": "available",
 		}), nil
 	}
 	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)

@@ -60,12 +60,14 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, opts ...pulumi.Res
 }
 
 func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) error {
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Parent(n))
+	// No state filter: a zone that is briefly impaired must not shift the
+	// list and make the next `pulumi up` replace subnets and the cluster.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{}, pulumi.Parent(n))
 	if err != nil {
 		return fmt.Errorf("looking up availability zones: %w", err)
 	}
 	if len(zones.Names) < Zones {
-		return fmt.Errorf("region %s has %d available availability zones; a new VPC needs %d", cfg.Region, len(zones.Names), Zones)
+		return fmt.Errorf("region %s has %d availability zones; a new VPC needs %d", cfg.Region, len(zones.Names), Zones)
 	}
 	layout, err := vpclayout.Plan(cfg.Network.VpcCidr, Zones)
 	if err != nil {

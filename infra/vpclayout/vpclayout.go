@@ -3,7 +3,8 @@
 //
 // The VPC is cut into eight equal blocks. Private subnets take one whole block
 // each: with the VPC CNI every pod gets an address from its node's subnet, so
-// they need room (a /16 VPC gives /19 private subnets, 8,190 addresses each).
+// they need room (a /16 VPC gives /19 private subnets: 8,187 usable addresses
+// each, after the five AWS reserves).
 // Public subnets hold only load balancers and NAT gateways; they share the next
 // block, cut eight ways again (/22 in a /16 VPC). The remaining blocks are left
 // free for later use.
