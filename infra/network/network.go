@@ -114,25 +114,17 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 
 	clusterTag := ClusterTag(cfg.ClusterName)
 	var public, private pulumi.StringArray
-	var natGateways []*ec2.NatGateway
+	var nat *ec2.NatGateway
 	for i, zone := range zones.Names[:Zones] {
-		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), &ec2.SubnetArgs{
-			VpcId:               vpc.ID(),
-			CidrBlock:           pulumi.String(layout.Public[i]),
-			AvailabilityZone:    pulumi.String(zone),
-			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                tags(map[string]string{TagPublicELB: "1", clusterTag: "shared"}, "public-"+zone),
-		}, parent)
+		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, layout.Public[i],
+			tags(map[string]string{TagPublicELB: "1", clusterTag: "shared"}, "public-"+zone), publicRoutes, parent)
 		if err != nil {
 			return err
 		}
-		public = append(public, subnet.ID())
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-%d", name, i), &ec2.RouteTableAssociationArgs{
-			SubnetId:     subnet.ID(),
-			RouteTableId: publicRoutes.ID(),
-		}, parent); err != nil {
-			return err
-		}
+		public = append(public, publicSubnet.ID())
+
+		// With one NAT gateway every zone routes through the first; with one
+		// per zone, each zone keeps its traffic (and its failures) to itself.
 		if i == 0 || cfg.Network.NatGateways == config.NatPerAz {
 			eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d", name, i), &ec2.EipArgs{
 				Domain: pulumi.String("vpc"),
@@ -143,35 +135,16 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 			}
 			// The gateway needs the VPC's internet gateway attached to reach
 			// out; nothing in its arguments says so.
-			nat, err := ec2.NewNatGateway(ctx, fmt.Sprintf("%s-%d", name, i), &ec2.NatGatewayArgs{
+			nat, err = ec2.NewNatGateway(ctx, fmt.Sprintf("%s-%d", name, i), &ec2.NatGatewayArgs{
 				AllocationId: eip.ID(),
-				SubnetId:     subnet.ID(),
+				SubnetId:     publicSubnet.ID(),
 				Tags:         tags(nil, "nat-"+zone),
 			}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
 			if err != nil {
 				return err
 			}
-			natGateways = append(natGateways, nat)
 		}
-	}
-	for i, zone := range zones.Names[:Zones] {
-		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.SubnetArgs{
-			VpcId:            vpc.ID(),
-			CidrBlock:        pulumi.String(layout.Private[i]),
-			AvailabilityZone: pulumi.String(zone),
-			Tags:             tags(map[string]string{TagInternalELB: "1", clusterTag: "shared"}, "private-"+zone),
-		}, parent)
-		if err != nil {
-			return err
-		}
-		private = append(private, subnet.ID())
-		// With one NAT gateway every zone routes through it; with one per
-		// zone, each zone keeps its traffic (and its failures) to itself.
-		nat := natGateways[0]
-		if len(natGateways) == Zones {
-			nat = natGateways[i]
-		}
-		routes, err := ec2.NewRouteTable(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.RouteTableArgs{
+		privateRoutes, err := ec2.NewRouteTable(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.RouteTableArgs{
 			VpcId: vpc.ID(),
 			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{
 				CidrBlock:    pulumi.String("0.0.0.0/0"),
@@ -182,16 +155,38 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 		if err != nil {
 			return err
 		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.RouteTableAssociationArgs{
-			SubnetId:     subnet.ID(),
-			RouteTableId: routes.ID(),
-		}, parent); err != nil {
+		privateSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i), vpc, zone, layout.Private[i],
+			tags(map[string]string{TagInternalELB: "1", clusterTag: "shared"}, "private-"+zone), privateRoutes, parent)
+		if err != nil {
 			return err
 		}
+		private = append(private, privateSubnet.ID())
 	}
 
 	n.VpcID = vpc.ID().ToStringOutput()
 	n.PublicSubnetIDs = public.ToStringArrayOutput()
 	n.PrivateSubnetIDs = private.ToStringArrayOutput()
 	return nil
+}
+
+// newSubnet declares a subnet and associates it with its route table, both
+// under the same name. No subnet gives its instances public addresses: only
+// load balancers and NAT gateways live in the public ones.
+func newSubnet(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zone, cidr string, tags pulumi.StringMap,
+	routes *ec2.RouteTable, opts ...pulumi.ResourceOption) (*ec2.Subnet, error) {
+	subnet, err := ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
+		VpcId:               vpc.ID(),
+		CidrBlock:           pulumi.String(cidr),
+		AvailabilityZone:    pulumi.String(zone),
+		MapPublicIpOnLaunch: pulumi.Bool(false),
+		Tags:                tags,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = ec2.NewRouteTableAssociation(ctx, name, &ec2.RouteTableAssociationArgs{
+		SubnetId:     subnet.ID(),
+		RouteTableId: routes.ID(),
+	}, opts...)
+	return subnet, err
 }
