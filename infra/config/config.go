@@ -110,11 +110,10 @@ type Workload struct {
 	Resources Resources
 }
 
-// Coordinator is a Workload that may run active-standby.
+// Coordinator is a Workload whose extra replicas run as hot standbys.
 type Coordinator struct {
-	Replicas      int
+	Workload
 	ActiveStandby bool
-	Resources     Resources
 }
 
 // Resources are Kubernetes requests and limits, as quantities ("1", "500m", "4Gi").
@@ -161,7 +160,7 @@ func Defaults(stack string) Config {
 				Name:   "milvus-" + stack,
 				Scheme: SchemeInternetFacing,
 			},
-			MixCoordinator: Coordinator{Replicas: 1},
+			MixCoordinator: Coordinator{Workload: Workload{Replicas: 1}},
 			Proxy:          Workload{Replicas: 1},
 		},
 	}

@@ -42,7 +42,7 @@ func TestLoadOverridesDefaults(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 6, DiskSizeGiB: 100}, cfg.NodeGroup)
-	assert.Equal(t, Coordinator{Replicas: 2, ActiveStandby: true, Resources: Resources{Limits: ResourceList{CPU: "1", Memory: "2Gi"}}}, cfg.Milvus.MixCoordinator)
+	assert.Equal(t, Coordinator{Workload: Workload{Replicas: 2, Resources: Resources{Limits: ResourceList{CPU: "1", Memory: "2Gi"}}}, ActiveStandby: true}, cfg.Milvus.MixCoordinator)
 	// Keys left out keep their defaults.
 	assert.Equal(t, "milvus-s3-access-sa", cfg.Milvus.ServiceAccount)
 	assert.Equal(t, "milvus-prod", cfg.ClusterName)

@@ -44,7 +44,7 @@ type Values struct {
 	Minio          Toggle         `json:"minio"`
 	ExternalS3     ExternalS3     `json:"externalS3"`
 	MixCoordinator MixCoordinator `json:"mixCoordinator"`
-	Proxy          Proxy          `json:"proxy"`
+	Proxy          Workload       `json:"proxy"`
 }
 
 // Toggle is a chart section that is only switched on or off.
@@ -79,18 +79,17 @@ type ExternalS3 struct {
 	Region        string `json:"region"`
 }
 
-// MixCoordinator is chart 5.x's single deployment of the root, query, data and
-// index coordinators.
-type MixCoordinator struct {
-	Replicas      int       `json:"replicas"`
-	ActiveStandby Toggle    `json:"activeStandby"`
-	Resources     Resources `json:"resources"`
-}
-
-// Proxy is the deployment that serves client requests.
-type Proxy struct {
+// Workload is a replicated Milvus component, as the chart sizes it.
+type Workload struct {
 	Replicas  int       `json:"replicas"`
 	Resources Resources `json:"resources"`
+}
+
+// MixCoordinator is chart 5.x's single deployment of the root, query, data and
+// index coordinators. Its Workload fields sit at its own level in the values.
+type MixCoordinator struct {
+	Workload
+	ActiveStandby Toggle `json:"activeStandby"`
 }
 
 // Resources are a container's requests and limits.
@@ -136,14 +135,10 @@ func Build(m config.Milvus, region, bucketName string) Values {
 			Region:        region,
 		},
 		MixCoordinator: MixCoordinator{
-			Replicas:      m.MixCoordinator.Replicas,
+			Workload:      workload(m.MixCoordinator.Workload),
 			ActiveStandby: Toggle{Enabled: m.MixCoordinator.ActiveStandby},
-			Resources:     resources(m.MixCoordinator.Resources),
 		},
-		Proxy: Proxy{
-			Replicas:  m.Proxy.Replicas,
-			Resources: resources(m.Proxy.Resources),
-		},
+		Proxy: workload(m.Proxy),
 	}
 }
 
@@ -155,8 +150,11 @@ func S3Host(region string) string {
 	return "s3." + region + ".amazonaws.com"
 }
 
-func resources(r config.Resources) Resources {
-	return Resources{Requests: resourceList(r.Requests), Limits: resourceList(r.Limits)}
+func workload(w config.Workload) Workload {
+	return Workload{
+		Replicas:  w.Replicas,
+		Resources: Resources{Requests: resourceList(w.Resources.Requests), Limits: resourceList(w.Resources.Limits)},
+	}
 }
 
 func resourceList(l config.ResourceList) map[string]string {

@@ -10,7 +10,7 @@ import (
 
 func TestBuildProd(t *testing.T) {
 	m := config.Defaults("prod").Milvus
-	m.MixCoordinator = config.Coordinator{Replicas: 2, ActiveStandby: true, Resources: config.Resources{Limits: config.ResourceList{CPU: "2", Memory: "4Gi"}}}
+	m.MixCoordinator = config.Coordinator{Workload: config.Workload{Replicas: 2, Resources: config.Resources{Limits: config.ResourceList{CPU: "2", Memory: "4Gi"}}}, ActiveStandby: true}
 	m.Proxy = config.Workload{Replicas: 2, Resources: config.Resources{
 		Requests: config.ResourceList{CPU: "500m"},
 		Limits:   config.ResourceList{CPU: "1", Memory: "2Gi"},
