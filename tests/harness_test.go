@@ -3,9 +3,6 @@
 package tests
 
 import (
-	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 
@@ -161,16 +158,6 @@ func plain(v resource.PropertyValue) any {
 		return plain(v.OutputValue().Element)
 	}
 	return v.Mappable()
-}
-
-// describe lists resources one per line, for failure messages.
-func (d *deployment) describe() string {
-	var lines []string
-	for _, r := range d.Resources {
-		lines = append(lines, fmt.Sprintf("%s %s", r.Type, r.Name))
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
 }
 
 // resourceInputs is all of r's inputs as one property value.

@@ -103,7 +103,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// host name. Its ID comes from the release's status, so the read waits
 	// for the install.
 	serviceID := pulumi.All(release.Status.Namespace(), release.Status.Name()).ApplyT(func(v []any) pulumi.ID {
-		return pulumi.ID(fmt.Sprintf("%s/%s", deref(v[0]), milvusvalues.ServiceName(deref(v[1]))))
+		return pulumi.ID(fmt.Sprintf("%s/%s", deref(v[0].(*string)), milvusvalues.ServiceName(deref(v[1].(*string)))))
 	}).(pulumi.IDOutput)
 	svc, err := corev1.GetService(ctx, name, serviceID, nil, k8s...)
 	if err != nil {
@@ -139,14 +139,9 @@ func Endpoint(ingress []corev1.LoadBalancerIngress) string {
 	return ""
 }
 
-func deref(s any) string {
-	switch s := s.(type) {
-	case *string:
-		if s != nil {
-			return *s
-		}
-	case string:
-		return s
+func deref(s *string) string {
+	if s == nil {
+		return ""
 	}
-	return ""
+	return *s
 }

@@ -153,7 +153,6 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Parent = rpc.GetParent()
 		r.Provider = rpc.GetProvider()
 		r.Remote = rpc.GetRemote()
-		r.Custom = rpc.GetCustom()
 		r.Dependencies = append([]string(nil), rpc.GetDependencies()...)
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
