@@ -127,6 +127,23 @@ func dependsOn(r, dep *mockcloud.Resource) bool {
 	return false
 }
 
+// dependencyNames names r's dependencies as "type::name".
+func (d *deployment) dependencyNames(r *mockcloud.Resource) []string {
+	byURN := map[string]*mockcloud.Resource{}
+	for _, x := range append(append([]*mockcloud.Resource{}, d.Resources...), d.StandIns...) {
+		byURN[x.URN] = x
+	}
+	var out []string
+	for _, urn := range r.Dependencies {
+		if x, ok := byURN[urn]; ok {
+			out = append(out, x.Type+"::"+x.Name)
+		} else {
+			out = append(out, urn)
+		}
+	}
+	return out
+}
+
 // typeCounts counts the resources of each type.
 func (d *deployment) typeCounts() map[string]int {
 	counts := map[string]int{}

@@ -97,7 +97,7 @@ func TestClusterArguments(t *testing.T) {
 		assert.Equal(t, float64(100), input(nodes, "diskSize").NumberValue(), name)
 		assert.Equal(t, "AL2023_x86_64_STANDARD", input(nodes, "amiType").StringValue(), name)
 
-		addon := d.only(t, typeAddon)
+		addon := d.one(t, typeAddon, "cluster-vpc-cni")
 		assert.Equal(t, "vpc-cni", input(addon, "addonName").StringValue(), name)
 		assert.Equal(t, "milvus-"+name, input(addon, "clusterName").StringValue(), name)
 		assert.Equal(t, "OVERWRITE", input(addon, "resolveConflictsOnCreate").StringValue(), name)

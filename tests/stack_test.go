@@ -14,43 +14,56 @@ import (
 
 // Resource types, spelled once.
 const (
-	typeVpc             = "aws:ec2/vpc:Vpc"
-	typeSubnet          = "aws:ec2/subnet:Subnet"
-	typeNatGateway      = "aws:ec2/natGateway:NatGateway"
-	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
-	typeBucket          = "aws:s3/bucketV2:BucketV2"
-	typeOwnership       = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	typeACL             = "aws:s3/bucketAclV2:BucketAclV2"
-	typePolicy          = "aws:iam/policy:Policy"
-	typeRole            = "aws:iam/role:Role"
-	typeAttachment      = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	typeAddon           = "aws:eks/addon:Addon"
-	typeEKSCluster      = "eks:index:Cluster"
-	typeNodeGroup       = "eks:index:ManagedNodeGroup"
-	typeOIDCProvider    = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
-	typeK8sProvider     = "pulumi:providers:kubernetes"
-	typeNamespace       = "kubernetes:core/v1:Namespace"
-	typeServiceAccount  = "kubernetes:core/v1:ServiceAccount"
-	typeService         = "kubernetes:core/v1:Service"
-	typeRelease         = "kubernetes:helm.sh/v3:Release"
-	typeNetworkComp     = "milvus-eks:network:Network"
-	typeClusterComp     = "milvus-eks:cluster:Cluster"
-	typeStorageComp     = "milvus-eks:storage:Storage"
-	typeIRSAComp        = "milvus-eks:irsa:Role"
-	typeMilvusComp      = "milvus-eks:milvus:Milvus"
-	milvusRoleArn       = "arn:aws:iam::000000000000:role/milvus-s3"
-	generatedBucketName = "milvus-bucket-" + mockcloud.BucketSuffix
+	typeVpc               = "aws:ec2/vpc:Vpc"
+	typeSubnet            = "aws:ec2/subnet:Subnet"
+	typeNatGateway        = "aws:ec2/natGateway:NatGateway"
+	typeRouteTable        = "aws:ec2/routeTable:RouteTable"
+	typeBucket            = "aws:s3/bucketV2:BucketV2"
+	typeOwnership         = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	typeACL               = "aws:s3/bucketAclV2:BucketAclV2"
+	typePolicy            = "aws:iam/policy:Policy"
+	typeRole              = "aws:iam/role:Role"
+	typeAttachment        = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeAddon             = "aws:eks/addon:Addon"
+	typeEKSCluster        = "eks:index:Cluster"
+	typeNodeGroup         = "eks:index:ManagedNodeGroup"
+	typeOIDCProvider      = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	typeK8sProvider       = "pulumi:providers:kubernetes"
+	typeNamespace         = "kubernetes:core/v1:Namespace"
+	typeServiceAccount    = "kubernetes:core/v1:ServiceAccount"
+	typeService           = "kubernetes:core/v1:Service"
+	typeRelease           = "kubernetes:helm.sh/v3:Release"
+	typeNetworkComp       = "milvus-eks:network:Network"
+	typeClusterComp       = "milvus-eks:cluster:Cluster"
+	typeStorageComp       = "milvus-eks:storage:Storage"
+	typeIRSAComp          = "milvus-eks:irsa:Role"
+	typeMilvusComp        = "milvus-eks:milvus:Milvus"
+	typeEbsCsiComp        = "milvus-eks:ebscsi:Driver"
+	typeLbcComp           = "milvus-eks:lbcontroller:Controller"
+	typeStorageClass      = "kubernetes:storage.k8s.io/v1:StorageClass"
+	typeStorageClassPatch = "kubernetes:storage.k8s.io/v1:StorageClassPatch"
+	milvusRoleArn         = "arn:aws:iam::000000000000:role/milvus-s3"
+	generatedBucketName   = "milvus-bucket-" + mockcloud.BucketSuffix
 )
 
 func TestResourceCounts(t *testing.T) {
 	common := map[string]int{
 		typeNetworkComp: 1, typeVpc: 1, "aws:ec2/internetGateway:InternetGateway": 1,
 		typeSubnet: 6, typeRouteTable: 4, "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
-		typeClusterComp: 1, typeEKSCluster: 1, typeNodeGroup: 1, typeAddon: 1, typeK8sProvider: 1,
-		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1, typePolicy: 1,
-		// the node role and the Milvus role; three node policies and the S3 policy
-		typeRole: 2, typeAttachment: 4, typeIRSAComp: 1,
-		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeRelease: 1, typeService: 1,
+		typeClusterComp: 1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
+		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
+		// the node role and three IRSA roles (Milvus, EBS CSI driver, load
+		// balancer controller), each with its policies attached
+		typeRole: 4, typeAttachment: 6, typeIRSAComp: 3,
+		// the S3 access policy and the load balancer controller's
+		typePolicy: 2,
+		// vpc-cni and aws-ebs-csi-driver
+		typeAddon:      2,
+		typeEbsCsiComp: 1, typeStorageClass: 1, typeStorageClassPatch: 1,
+		typeLbcComp: 1,
+		// the load balancer controller's and Milvus'
+		typeRelease:    2,
+		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeService: 1,
 	}
 	natGateways := map[string]int{"dev": 1, "prod": 3}
 	for _, name := range stacks {
@@ -67,26 +80,35 @@ func TestResourceCounts(t *testing.T) {
 }
 
 func TestComponentsParentEveryResource(t *testing.T) {
-	components := map[string]bool{typeNetworkComp: true, typeClusterComp: true, typeStorageComp: true, typeIRSAComp: true, typeMilvusComp: true}
+	// Components that are children of other components, and of which.
+	nested := map[string]string{
+		"ebs-csi-driver":           typeEbsCsiComp,
+		"load-balancer-controller": typeLbcComp,
+	}
 	for _, name := range stacks {
 		d := deploy(t, name)
-		urns := map[string]string{}
+		stackURN := "urn:pulumi:" + name + "::milvus::pulumi:pulumi:Stack::milvus-" + name
+		types := map[string]string{}
 		for _, r := range d.Resources {
-			urns[r.URN] = r.Type
+			types[r.URN] = r.Type
 		}
 		for _, r := range d.Resources {
-			if components[r.Type] {
-				assert.Equal(t, "urn:pulumi:"+name+"::milvus::pulumi:pulumi:Stack::milvus-"+name, r.Parent, "%s: component %s is a child of the stack", name, r.Name)
-				continue
+			parentType := types[r.Parent]
+			switch {
+			case !strings.HasPrefix(r.Type, "milvus-eks:"):
+				assert.True(t, strings.HasPrefix(parentType, "milvus-eks:"), "%s: %s %s has parent %q, not a component", name, r.Type, r.Name, r.Parent)
+			case r.Type == typeIRSAComp && nested[r.Name] != "":
+				assert.Equal(t, nested[r.Name], parentType, "%s: role %s belongs to its add-on", name, r.Name)
+			default:
+				assert.Equal(t, stackURN, r.Parent, "%s: component %s %s is a child of the stack", name, r.Type, r.Name)
 			}
-			assert.True(t, components[urns[r.Parent]], "%s: %s %s has parent %q, not a component", name, r.Type, r.Name, r.Parent)
 		}
 	}
 }
 
 func TestS3PolicyIsExactlyTheGuides(t *testing.T) {
 	for _, name := range stacks {
-		policy := deploy(t, name).only(t, typePolicy)
+		policy := deploy(t, name).one(t, typePolicy, "storage-access")
 		assert.JSONEq(t, `{
 		  "Version": "2012-10-17",
 		  "Statement": [
@@ -97,15 +119,24 @@ func TestS3PolicyIsExactlyTheGuides(t *testing.T) {
 	}
 }
 
-func TestMilvusRoleTrustsOnlyItsServiceAccount(t *testing.T) {
+// Each IRSA role trusts exactly one ServiceAccount, through this cluster's
+// OIDC provider, for STS, and nothing else.
+func TestIRSARolesTrustOnlyTheirServiceAccount(t *testing.T) {
 	const issuer = "oidc.eks.us-east-2.amazonaws.com/id/" + mockcloud.OidcID
+	subjects := map[string]string{
+		"milvus-s3":                "system:serviceaccount:milvus:milvus-s3-access-sa",
+		"ebs-csi-driver":           "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+		"load-balancer-controller": "system:serviceaccount:kube-system:aws-load-balancer-controller",
+	}
 	for _, name := range stacks {
-		role := deploy(t, name).one(t, typeRole, "milvus-s3")
-		assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
-			`"Principal":{"Federated":"arn:aws:iam::000000000000:oidc-provider/`+issuer+`"},`+
-			`"Action":["sts:AssumeRoleWithWebIdentity"],`+
-			`"Condition":{"StringEquals":{"`+issuer+`:aud":"sts.amazonaws.com","`+issuer+`:sub":"system:serviceaccount:milvus:milvus-s3-access-sa"}}}]}`,
-			input(role, "assumeRolePolicy").StringValue(), name)
+		d := deploy(t, name)
+		for role, subject := range subjects {
+			assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
+				`"Principal":{"Federated":"arn:aws:iam::000000000000:oidc-provider/`+issuer+`"},`+
+				`"Action":["sts:AssumeRoleWithWebIdentity"],`+
+				`"Condition":{"StringEquals":{"`+issuer+`:aud":"sts.amazonaws.com","`+issuer+`:sub":"`+subject+`"}}}]}`,
+				input(d.one(t, typeRole, role), "assumeRolePolicy").StringValue(), "%s: %s", name, role)
+		}
 	}
 }
 
@@ -143,13 +174,13 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 			count++
 			assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s: %s %s uses provider %q", name, r.Type, r.Name, r.Provider)
 		}
-		assert.Equal(t, 4, count, "%s: Kubernetes resources checked", name)
+		assert.Equal(t, 7, count, "%s: Kubernetes resources checked", name)
 	}
 }
 
 func TestReleaseInstallsThePinnedChart(t *testing.T) {
 	for _, name := range stacks {
-		release := deploy(t, name).only(t, typeRelease)
+		release := deploy(t, name).one(t, typeRelease, "milvus")
 		inputs := plain(resourceInputs(release)).(map[string]any)
 		delete(inputs, "values") // TestHelmValues checks them key by key
 		assert.Equal(t, map[string]any{
@@ -220,7 +251,7 @@ func TestHelmValues(t *testing.T) {
 		},
 	}
 	for _, name := range stacks {
-		values := plain(input(deploy(t, name).only(t, typeRelease), "values"))
+		values := plain(input(deploy(t, name).one(t, typeRelease, "milvus"), "values"))
 		assert.Equal(t, want[name], values, name)
 	}
 }
@@ -240,7 +271,7 @@ func TestNoStaticCredentials(t *testing.T) {
 func TestDependencies(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
-		release := d.only(t, typeRelease)
+		release := d.one(t, typeRelease, "milvus")
 		for _, dep := range []*mockcloud.Resource{d.only(t, typeServiceAccount), d.only(t, typeNamespace), d.only(t, typeNodeGroup), d.only(t, typeBucket)} {
 			assert.True(t, dependsOn(release, dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
 		}
@@ -282,20 +313,22 @@ func TestOutputs(t *testing.T) {
 	}
 	delete(outputs, "kubeconfig")
 	assert.Equal(t, map[string]any{
-		"region":               "us-east-2",
-		"clusterName":          "milvus-prod",
-		"oidcProviderArn":      "arn:aws:iam::000000000000:oidc-provider/" + issuerHost,
-		"oidcIssuer":           "https://" + issuerHost,
-		"vpcId":                "network-id",
-		"publicSubnetIds":      []string{"network-public-0-id", "network-public-1-id", "network-public-2-id"},
-		"privateSubnetIds":     []string{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
-		"bucketName":           generatedBucketName,
-		"bucketArn":            "arn:aws:s3:::" + generatedBucketName,
-		"s3PolicyArn":          "arn:aws:iam::000000000000:policy/storage-access",
-		"milvusRoleArn":        milvusRoleArn,
-		"milvusNamespace":      "milvus",
-		"milvusServiceAccount": "milvus-s3-access-sa",
-		"milvusChartVersion":   "5.0.19",
-		"milvusEndpoint":       "milvus-milvus-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"region":                        "us-east-2",
+		"clusterName":                   "milvus-prod",
+		"oidcProviderArn":               "arn:aws:iam::000000000000:oidc-provider/" + issuerHost,
+		"oidcIssuer":                    "https://" + issuerHost,
+		"vpcId":                         "network-id",
+		"publicSubnetIds":               []string{"network-public-0-id", "network-public-1-id", "network-public-2-id"},
+		"privateSubnetIds":              []string{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
+		"bucketName":                    generatedBucketName,
+		"bucketArn":                     "arn:aws:s3:::" + generatedBucketName,
+		"s3PolicyArn":                   "arn:aws:iam::000000000000:policy/storage-access",
+		"milvusRoleArn":                 milvusRoleArn,
+		"milvusNamespace":               "milvus",
+		"milvusServiceAccount":          "milvus-s3-access-sa",
+		"milvusChartVersion":            "5.0.19",
+		"milvusEndpoint":                "milvus-milvus-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"ebsCsiDriverRoleArn":           ebsCsiRoleArn,
+		"loadBalancerControllerRoleArn": lbcRoleArn,
 	}, outputs)
 }

@@ -45,6 +45,7 @@ type Config struct {
 
 	Network   Network
 	NodeGroup NodeGroup
+	Addons    Addons
 	Bucket    Bucket
 	Milvus    Milvus
 }
@@ -72,6 +73,34 @@ type NodeGroup struct {
 	DesiredSize   int
 	MaxSize       int
 	DiskSizeGiB   int
+}
+
+// Addons are the cluster add-ons that Milvus' chart values rely on without
+// naming them: its StatefulSets need a default StorageClass that can provision
+// EBS volumes, and its Service's annotations are read only by the AWS Load
+// Balancer Controller. Each can be switched off for clusters where the
+// platform team installs it already.
+type Addons struct {
+	EbsCsiDriver           EbsCsiDriver
+	LoadBalancerController LoadBalancerController
+}
+
+// EbsCsiDriver is the aws-ebs-csi-driver EKS add-on with its IAM role, and the
+// encrypted gp3 StorageClass made the cluster's default.
+type EbsCsiDriver struct {
+	Enabled bool
+	// Version is an EKS add-on version ("v1.48.0-eksbuild.1"); empty means
+	// the version EKS picks by default for the cluster's Kubernetes version.
+	Version string
+}
+
+// LoadBalancerController is the AWS Load Balancer Controller's Helm release
+// with its IAM role.
+type LoadBalancerController struct {
+	Enabled bool
+	// ChartVersion pins the eks-charts aws-load-balancer-controller chart. The
+	// controller's IAM policy must be the one published for the same release.
+	ChartVersion string
 }
 
 // Bucket describes the S3 bucket that holds Milvus' data.
@@ -149,6 +178,10 @@ func Defaults(stack string) Config {
 			MaxSize:       3,
 			DiskSizeGiB:   100,
 		},
+		Addons: Addons{
+			EbsCsiDriver:           EbsCsiDriver{Enabled: true},
+			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.5.0"},
+		},
 		Bucket: Bucket{NamePrefix: "milvus-bucket-"},
 		Milvus: Milvus{
 			Namespace:      "milvus",
@@ -197,6 +230,10 @@ func (c *Config) bindings() []binding {
 		{"nodeDesiredSize", &c.NodeGroup.DesiredSize},
 		{"nodeMaxSize", &c.NodeGroup.MaxSize},
 		{"nodeDiskSizeGiB", &c.NodeGroup.DiskSizeGiB},
+		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.Enabled},
+		{"ebsCsiDriverVersion", &c.Addons.EbsCsiDriver.Version},
+		{"loadBalancerController", &c.Addons.LoadBalancerController.Enabled},
+		{"loadBalancerControllerChartVersion", &c.Addons.LoadBalancerController.ChartVersion},
 		{"bucketName", &c.Bucket.Name},
 		{"bucketNamePrefix", &c.Bucket.NamePrefix},
 		{"bucketForceDestroy", &c.Bucket.ForceDestroy},

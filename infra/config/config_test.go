@@ -181,6 +181,14 @@ func TestLoadRejectsBadInput(t *testing.T) {
 			Problem{Key: "milvus:proxyReplicas", Value: "0", Rule: "must be at least 1"}},
 		{"quantity", map[string]string{"milvus:proxyMemoryLimit": "2 GiB"},
 			Problem{Key: "milvus:proxyMemoryLimit", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{"ebs csi driver version", map[string]string{"milvus:ebsCsiDriverVersion": "1.48.0"},
+			Problem{Key: "milvus:ebsCsiDriverVersion", Value: "1.48.0", Rule: `must be an EKS add-on version such as "v1.48.0-eksbuild.1", or empty for EKS' default`}},
+		{"controller chart version", map[string]string{"milvus:loadBalancerControllerChartVersion": "v3.5"},
+			Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "v3.5", Rule: `must be an exact semantic version such as "3.5.0"`}},
+		{"controller without its policy", map[string]string{"milvus:loadBalancerControllerChartVersion": "3.4.0"},
+			Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "3.4.0", Rule: "the controller's IAM policy is embedded only for chart versions 3.5.0: add the policy published with this release to infra/iampolicy first"}},
+		{"controller in another partition", map[string]string{"aws:region": "cn-north-1"},
+			Problem{Key: "milvus:loadBalancerController", Value: "true", Rule: "the embedded controller IAM policy is for the aws partition, not aws-cn (cn-north-1): set it to false and install the controller with that partition's policy"}},
 		{"cpu quantity", map[string]string{"milvus:coordinatorCpuRequest": "half"},
 			Problem{Key: "milvus:coordinatorCpuRequest", Value: "half", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
 	}
@@ -199,6 +207,23 @@ func TestLoadRejectsBadInput(t *testing.T) {
 			assert.Equal(t, Problems{tt.want}, problems)
 		})
 	}
+}
+
+// A switched-off controller's chart version is still checked for its form,
+// but needs no policy, nor the aws partition.
+func TestLoadControllerSwitchedOff(t *testing.T) {
+	cfg, err := Load(lookupOf(map[string]string{
+		"aws:region":                                "cn-north-1",
+		"milvus:loadBalancerController":             "false",
+		"milvus:loadBalancerControllerChartVersion": "3.4.0",
+		"milvus:ebsCsiDriver":                       "false",
+		"milvus:ebsCsiDriverVersion":                "v1.48.0-eksbuild.1",
+	}), "dev")
+	require.NoError(t, err)
+	assert.Equal(t, Addons{
+		EbsCsiDriver:           EbsCsiDriver{Enabled: false, Version: "v1.48.0-eksbuild.1"},
+		LoadBalancerController: LoadBalancerController{Enabled: false, ChartVersion: "3.4.0"},
+	}, cfg.Addons)
 }
 
 func TestQuantitiesThatParse(t *testing.T) {

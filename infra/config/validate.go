@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Problem is one broken rule: which key, what it held, and what the rule is.
@@ -55,6 +57,8 @@ var (
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	// EKS add-on versions: the upstream release and EKS' build of it.
+	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
 	// Elastic Load Balancing names: up to 32 letters, digits and hyphens, not
 	// starting or ending with a hyphen.
 	loadBalancerNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
@@ -89,6 +93,7 @@ func (c Config) Validate() Problems {
 	}
 	v.network(c.Network, c.Milvus.LoadBalancer.Scheme)
 	v.nodeGroup(c.NodeGroup)
+	v.addons(c.Addons, c.Region)
 	v.bucket(c.Bucket)
 	v.milvus(c.Milvus)
 	return v.problems
@@ -163,6 +168,27 @@ func (v *validator) nodeGroup(g NodeGroup) {
 	}
 	if g.DiskSizeGiB < minDiskSizeGiB {
 		v.add(Key("nodeDiskSizeGiB"), fmt.Sprint(g.DiskSizeGiB), fmt.Sprintf("must be at least %d", minDiskSizeGiB))
+	}
+}
+
+func (v *validator) addons(a Addons, region string) {
+	if a.EbsCsiDriver.Version != "" && !addonVersionPattern.MatchString(a.EbsCsiDriver.Version) {
+		v.add(Key("ebsCsiDriverVersion"), a.EbsCsiDriver.Version, `must be an EKS add-on version such as "v1.48.0-eksbuild.1", or empty for EKS' default`)
+	}
+	lbc := a.LoadBalancerController.ChartVersion
+	switch {
+	case !semverPattern.MatchString(lbc):
+		v.add(Key("loadBalancerControllerChartVersion"), lbc, `must be an exact semantic version such as "3.5.0"`)
+	case a.LoadBalancerController.Enabled && !iampolicy.HasLoadBalancerControllerPolicy(lbc):
+		v.add(Key("loadBalancerControllerChartVersion"), lbc, fmt.Sprintf(
+			"the controller's IAM policy is embedded only for chart versions %s: add the policy published with this release to infra/iampolicy first",
+			strings.Join(iampolicy.LoadBalancerControllerChartVersions(), ", ")))
+	}
+	// The embedded policies name resources as arn:aws:...; the controller
+	// publishes other files for the China and GovCloud partitions.
+	if partition := iampolicy.Partition(region); a.LoadBalancerController.Enabled && region != "" && partition != "aws" {
+		v.add(Key("loadBalancerController"), "true", fmt.Sprintf(
+			"the embedded controller IAM policy is for the aws partition, not %s (%s): set it to false and install the controller with that partition's policy", partition, region))
 	}
 }
 

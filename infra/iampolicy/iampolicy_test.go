@@ -1,9 +1,11 @@
 package iampolicy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestS3Access(t *testing.T) {
@@ -50,4 +52,54 @@ func TestManagedPolicyArn(t *testing.T) {
 	for region, want := range tests {
 		assert.Equal(t, want, ManagedPolicyArn(region, "AmazonEKS_CNI_Policy"), region)
 	}
+}
+
+func TestLoadBalancerControllerPolicy(t *testing.T) {
+	document, err := LoadBalancerController("3.5.0")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(document, `{"Version":"2012-10-17","Statement":[`), "compact JSON: %.60s", document)
+
+	actions, err := AllowedActions(document)
+	require.NoError(t, err)
+	// What the controller does for Milvus' Service: find the subnets, make
+	// the NLB and its target group, register pod IPs, open the nodes'
+	// security groups to it.
+	for _, action := range []string{
+		"ec2:DescribeSubnets",
+		"ec2:DescribeSecurityGroups",
+		"ec2:AuthorizeSecurityGroupIngress",
+		"ec2:CreateSecurityGroup",
+		"elasticloadbalancing:CreateLoadBalancer",
+		"elasticloadbalancing:CreateTargetGroup",
+		"elasticloadbalancing:CreateListener",
+		"elasticloadbalancing:RegisterTargets",
+		"elasticloadbalancing:DeleteLoadBalancer",
+		"iam:CreateServiceLinkedRole",
+	} {
+		assert.Contains(t, actions, action)
+	}
+	// The published policy grants no wildcard action.
+	for _, action := range actions {
+		assert.NotContains(t, action, "*", action)
+	}
+}
+
+func TestLoadBalancerControllerPolicyVersions(t *testing.T) {
+	assert.Equal(t, []string{"3.5.0"}, LoadBalancerControllerChartVersions())
+	assert.True(t, HasLoadBalancerControllerPolicy("3.5.0"))
+	assert.False(t, HasLoadBalancerControllerPolicy("3.4.0"))
+	_, err := LoadBalancerController("3.4.0")
+	assert.EqualError(t, err, `iampolicy: no AWS Load Balancer Controller policy for chart version "3.4.0"`)
+}
+
+func TestAllowedActions(t *testing.T) {
+	actions, err := AllowedActions(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":["a","b"]},
+		{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s3:GetObject", "s3:PutObject"}, actions)
+
+	_, err = AllowedActions(`{"Statement":[{"Effect":"Allow","Action":7}]}`)
+	assert.EqualError(t, err, "iampolicy: parsing a policy: want a string or a list of strings, got 7")
 }

@@ -26,9 +26,11 @@ type Args struct {
 	RoleArn    pulumi.StringInput
 	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
 	Provider *kubernetes.Provider
-	// Nodes is what the pods run on. Nothing in the release's arguments refers
-	// to it, yet an install without nodes can only time out.
-	Nodes pulumi.Resource
+	// WaitFor is what the release needs in the cluster although nothing in its
+	// arguments refers to it: the nodes its pods run on, the default
+	// StorageClass its claims get, the controller that gives its Service a
+	// load balancer. Without them an install can only time out.
+	WaitFor []pulumi.Resource
 }
 
 // Milvus is the installed database.
@@ -94,7 +96,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// A release that is not healthy in time is rolled back, not left half-installed.
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(cfg.TimeoutSeconds),
-	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{args.Nodes}))...)
+	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,10 @@
 package milvusvalues
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
 )
 
 // Repository and Chart locate the chart.
@@ -172,18 +171,7 @@ func resourceList(l config.ResourceList) map[string]string {
 }
 
 // Map renders the values as the generic map a Helm release takes.
-func (v Values) Map() map[string]any {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		// Values holds only strings, numbers, booleans and string maps.
-		panic(fmt.Sprintf("milvusvalues: marshalling Values: %v", err))
-	}
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		panic(fmt.Sprintf("milvusvalues: unmarshalling Values: %v", err))
-	}
-	return out
-}
+func (v Values) Map() map[string]any { return helmvalues.Map(v) }
 
 // ServiceName is the name the chart gives Milvus' Service, following its
 // `milvus.fullname` helper: the release name when it already contains "milvus",

@@ -7,7 +7,9 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/ebscsi"
 	"github.com/milvus-eks/milvus-eks/infra/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/network"
 	"github.com/milvus-eks/milvus-eks/infra/storage"
@@ -44,12 +46,50 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+
+	// The add-ons the Milvus release needs but does not name. Each waits for
+	// the nodes, and only the release waits for them.
+	waitFor := []pulumi.Resource{eks.NodeGroup}
+	if addon := cfg.Addons.EbsCsiDriver; addon.Enabled {
+		driver, err := ebscsi.New(ctx, "ebs-csi-driver", ebscsi.Args{
+			Version:         addon.Version,
+			Region:          cfg.Region,
+			ClusterName:     eks.Name,
+			OidcProviderArn: eks.OidcProviderArn,
+			OidcIssuerURL:   eks.OidcIssuerURL,
+			Provider:        eks.Provider,
+			Nodes:           eks.NodeGroup,
+		})
+		if err != nil {
+			return err
+		}
+		waitFor = append(waitFor, driver.Ready...)
+		ctx.Export("ebsCsiDriverRoleArn", driver.RoleArn)
+	}
+	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
+		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
+			ChartVersion:    addon.ChartVersion,
+			Region:          cfg.Region,
+			ClusterName:     eks.Name,
+			VpcID:           net.VpcID,
+			OidcProviderArn: eks.OidcProviderArn,
+			OidcIssuerURL:   eks.OidcIssuerURL,
+			Provider:        eks.Provider,
+			Nodes:           eks.NodeGroup,
+		})
+		if err != nil {
+			return err
+		}
+		waitFor = append(waitFor, controller.Release)
+		ctx.Export("loadBalancerControllerRoleArn", controller.RoleArn)
+	}
+
 	db, err := milvus.New(ctx, "milvus", milvus.Args{
 		Config:     cfg,
 		BucketName: data.BucketName,
 		RoleArn:    role.Arn,
 		Provider:   eks.Provider,
-		Nodes:      eks.NodeGroup,
+		WaitFor:    waitFor,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,110 @@
+package iampolicy
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// The AWS Load Balancer Controller publishes, with each release, the IAM
+// policy that release needs: docs/install/iam_policy.json in
+// github.com/kubernetes-sigs/aws-load-balancer-controller at the release's tag.
+// The files under loadbalancercontroller/ are those documents, unedited and
+// named for the tag they came from, so that a reviewer can diff one against
+// upstream and an upgrade is a new file.
+//
+//go:embed loadbalancercontroller/*.json
+var loadBalancerControllerPolicies embed.FS
+
+// loadBalancerControllerReleases maps a version of the eks-charts
+// aws-load-balancer-controller chart to the controller release it installs
+// (the chart's appVersion), whose policy file is embedded.
+var loadBalancerControllerReleases = map[string]string{
+	"3.5.0": "v3.5.0",
+}
+
+// LoadBalancerControllerChartVersions lists the chart versions whose IAM
+// policy is embedded, in order.
+func LoadBalancerControllerChartVersions() []string {
+	versions := make([]string, 0, len(loadBalancerControllerReleases))
+	for v := range loadBalancerControllerReleases {
+		versions = append(versions, v)
+	}
+	sort.Strings(versions)
+	return versions
+}
+
+// HasLoadBalancerControllerPolicy reports whether the IAM policy of the
+// controller that a chart version installs is embedded.
+func HasLoadBalancerControllerPolicy(chartVersion string) bool {
+	_, ok := loadBalancerControllerReleases[chartVersion]
+	return ok
+}
+
+// LoadBalancerController returns, as compact JSON, the IAM policy published
+// with the controller release that chartVersion installs.
+func LoadBalancerController(chartVersion string) (string, error) {
+	release, ok := loadBalancerControllerReleases[chartVersion]
+	if !ok {
+		return "", fmt.Errorf("iampolicy: no AWS Load Balancer Controller policy for chart version %q", chartVersion)
+	}
+	raw, err := loadBalancerControllerPolicies.ReadFile("loadbalancercontroller/" + release + ".json")
+	if err != nil {
+		return "", err
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return "", fmt.Errorf("iampolicy: %s.json: %w", release, err)
+	}
+	return compact.String(), nil
+}
+
+// AllowedActions lists, sorted and without repeats, every action that the
+// Allow statements of a policy document name, whatever their resources and
+// conditions. Published policies write Action and Resource either as a string
+// or as a list, which Document does not model.
+func AllowedActions(policyJSON string) ([]string, error) {
+	var doc struct {
+		Statement []struct {
+			Effect string
+			Action stringOrList
+		}
+	}
+	if err := json.Unmarshal([]byte(policyJSON), &doc); err != nil {
+		return nil, fmt.Errorf("iampolicy: parsing a policy: %w", err)
+	}
+	seen := map[string]bool{}
+	var actions []string
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, a := range s.Action {
+			if !seen[a] {
+				seen[a] = true
+				actions = append(actions, a)
+			}
+		}
+	}
+	sort.Strings(actions)
+	return actions, nil
+}
+
+// stringOrList is a policy element that is either "x" or ["x", "y"].
+type stringOrList []string
+
+func (l *stringOrList) UnmarshalJSON(raw []byte) error {
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		*l = stringOrList{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(raw, &many); err != nil {
+		return fmt.Errorf("want a string or a list of strings, got %s", raw)
+	}
+	*l = many
+	return nil
+}

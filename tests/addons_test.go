@@ -1,0 +1,205 @@
+package tests
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+)
+
+const (
+	ebsCsiRoleArn = "arn:aws:iam::000000000000:role/ebs-csi-driver"
+	lbcRoleArn    = "arn:aws:iam::000000000000:role/load-balancer-controller"
+)
+
+func TestEbsCsiDriverAddon(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		addon := d.one(t, typeAddon, "ebs-csi-driver")
+		assert.Equal(t, map[string]any{
+			"clusterName":           "milvus-" + name,
+			"addonName":             "aws-ebs-csi-driver",
+			"serviceAccountRoleArn": ebsCsiRoleArn,
+		}, plain(resourceInputs(addon)), name)
+
+		attachment := d.one(t, typeAttachment, "ebs-csi-driver-AmazonEBSCSIDriverPolicy")
+		assert.Equal(t, "ebs-csi-driver", input(attachment, "role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", input(attachment, "policyArn").StringValue(), name)
+		assert.Equal(t, ebsCsiRoleArn, d.Outputs["ebsCsiDriverRoleArn"], name)
+	}
+}
+
+func TestEbsCsiDriverVersionFromConfig(t *testing.T) {
+	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:ebsCsiDriverVersion": "v1.48.0-eksbuild.1"}))
+	assert.Equal(t, "v1.48.0-eksbuild.1", input(d.one(t, typeAddon, "ebs-csi-driver"), "addonVersion").StringValue())
+}
+
+func TestGp3IsTheOnlyDefaultStorageClass(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		inputs := plain(resourceInputs(d.only(t, typeStorageClass)))
+		assert.Equal(t, map[string]any{
+			"apiVersion": "storage.k8s.io/v1",
+			"kind":       "StorageClass",
+			"metadata": map[string]any{
+				"name":        "gp3",
+				"annotations": map[string]any{"storageclass.kubernetes.io/is-default-class": "true"},
+			},
+			"provisioner":          "ebs.csi.aws.com",
+			"parameters":           map[string]any{"type": "gp3", "encrypted": "true"},
+			"volumeBindingMode":    "WaitForFirstConsumer",
+			"allowVolumeExpansion": true,
+		}, inputs, name)
+
+		// EKS' own gp2 class is patched to stop being a default.
+		patch := plain(resourceInputs(d.only(t, typeStorageClassPatch)))
+		assert.Equal(t, map[string]any{
+			"apiVersion": "storage.k8s.io/v1",
+			"kind":       "StorageClass",
+			"metadata": map[string]any{
+				"name": "gp2",
+				"annotations": map[string]any{
+					"storageclass.kubernetes.io/is-default-class": "false",
+					"pulumi.com/patchForce":                       "true",
+				},
+			},
+		}, patch, name)
+	}
+}
+
+func TestLoadBalancerControllerRelease(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		release := d.one(t, typeRelease, "load-balancer-controller")
+		assert.Equal(t, map[string]any{
+			"name":           "aws-load-balancer-controller",
+			"namespace":      "kube-system",
+			"chart":          "aws-load-balancer-controller",
+			"version":        "3.5.0",
+			"repositoryOpts": map[string]any{"repo": "https://aws.github.io/eks-charts"},
+			"atomic":         true,
+			"timeout":        float64(600),
+			"compat":         "true",
+			"values": map[string]any{
+				"clusterName": "milvus-" + name,
+				"region":      "us-east-2",
+				"vpcId":       "network-id",
+				"serviceAccount": map[string]any{
+					"create":      true,
+					"name":        "aws-load-balancer-controller",
+					"annotations": map[string]any{"eks.amazonaws.com/role-arn": lbcRoleArn},
+				},
+			},
+		}, plain(resourceInputs(release)), name)
+		assert.Equal(t, lbcRoleArn, d.Outputs["loadBalancerControllerRoleArn"], name)
+	}
+}
+
+func TestLoadBalancerControllerPolicyIsThePublishedOne(t *testing.T) {
+	published, err := iampolicy.LoadBalancerController("3.5.0")
+	require.NoError(t, err)
+	for _, name := range stacks {
+		d := deploy(t, name)
+		policy := d.one(t, typePolicy, "load-balancer-controller")
+		assert.JSONEq(t, published, input(policy, "policy").StringValue(), name)
+
+		attachment := d.one(t, typeAttachment, "load-balancer-controller-policy")
+		assert.Equal(t, "load-balancer-controller", input(attachment, "role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::000000000000:policy/load-balancer-controller", input(attachment, "policyArn").StringValue(), name)
+	}
+}
+
+// The Milvus release waits for every add-on; each add-on waits for the nodes;
+// nothing else waits for an add-on.
+func TestAddonOrder(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		milvus := d.one(t, typeRelease, "milvus")
+		nodes := d.only(t, typeNodeGroup)
+		addons := []*mockcloud.Resource{
+			d.one(t, typeAddon, "ebs-csi-driver"),
+			d.only(t, typeStorageClass),
+			d.only(t, typeStorageClassPatch),
+			d.one(t, typeRelease, "load-balancer-controller"),
+		}
+		for _, addon := range addons {
+			assert.True(t, dependsOn(milvus, addon), "%s: Milvus waits for %s %s", name, addon.Type, addon.Name)
+			assert.True(t, dependsOn(addon, nodes), "%s: %s %s waits for the nodes", name, addon.Type, addon.Name)
+			for _, r := range d.Resources {
+				if r != milvus {
+					assert.False(t, dependsOn(r, addon), "%s: %s %s waits for %s %s", name, r.Type, r.Name, addon.Type, addon.Name)
+				}
+			}
+		}
+	}
+}
+
+// The Milvus release waits for exactly what it uses and the add-ons that are
+// switched on; a switched-off add-on leaves nothing behind.
+func TestMilvusReleaseDependencies(t *testing.T) {
+	always := []string{
+		typeBucket + "::storage",
+		typeNamespace + "::milvus",
+		typeServiceAccount + "::milvus",
+		typeNodeGroup + "::cluster-nodes",
+	}
+	ebs := []string{typeAddon + "::ebs-csi-driver", typeStorageClass + "::ebs-csi-driver-gp3", typeStorageClassPatch + "::ebs-csi-driver-gp2"}
+	lbc := []string{typeRelease + "::load-balancer-controller"}
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    [][]string
+		absent  []string
+		outputs []string
+	}{
+		{"both on", nil, [][]string{always, ebs, lbc}, nil,
+			[]string{"ebsCsiDriverRoleArn", "loadBalancerControllerRoleArn"}},
+		{"ebs csi driver off", map[string]string{"milvus:ebsCsiDriver": "false"}, [][]string{always, lbc},
+			[]string{typeEbsCsiComp, typeStorageClass, typeStorageClassPatch},
+			[]string{"loadBalancerControllerRoleArn"}},
+		{"controller off", map[string]string{"milvus:loadBalancerController": "false"}, [][]string{always, ebs},
+			[]string{typeLbcComp},
+			[]string{"ebsCsiDriverRoleArn"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := deployWith(t, "dev", stackConfig(t, "dev", tt.changes))
+			var want []string
+			for _, w := range tt.want {
+				want = append(want, w...)
+			}
+			assert.ElementsMatch(t, want, d.dependencyNames(d.one(t, typeRelease, "milvus")))
+			counts := d.typeCounts()
+			for _, typ := range tt.absent {
+				assert.Zero(t, counts[typ], typ)
+			}
+			for _, output := range []string{"ebsCsiDriverRoleArn", "loadBalancerControllerRoleArn"} {
+				_, exported := d.Outputs[output]
+				assert.Equal(t, slices.Contains(tt.outputs, output), exported, output)
+			}
+		})
+	}
+}
+
+func TestAddonRolesAndReleasesGoneWhenSwitchedOff(t *testing.T) {
+	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{
+		"milvus:ebsCsiDriver":           "false",
+		"milvus:loadBalancerController": "false",
+	}))
+	assert.Equal(t, []string{"milvus-s3"}, names(d.all(typeIRSAComp)))
+	assert.Equal(t, []string{"milvus"}, names(d.all(typeRelease)))
+	assert.Equal(t, []string{"cluster-vpc-cni"}, names(d.all(typeAddon)))
+	assert.Equal(t, []string{"storage-access"}, names(d.all(typePolicy)))
+}
+
+func names(rs []*mockcloud.Resource) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
