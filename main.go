@@ -3,11 +3,27 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
 
 func main() {
-	pulumi.Run(stack.Run)
+	settings, err := config.FromEnvironment(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+	// The program checks the configuration again before it declares
+	// anything; checking it here first prints the problems as one plain list,
+	// before the engine is contacted and without its error wrapping.
+	if _, err := config.Load(settings, os.Getenv(pulumi.EnvStack)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	pulumi.Run(stack.Program(settings))
 }

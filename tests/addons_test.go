@@ -145,6 +145,7 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 		typeBucket + "::storage",
 		typeNamespace + "::milvus",
 		typeServiceAccount + "::milvus",
+		typeSecret + "::milvus-root-password",
 		typeNodeGroup + "::cluster-nodes",
 	}
 	ebs := []string{typeAddon + "::ebs-csi-driver", typeStorageClass + "::ebs-csi-driver-gp3", typeStorageClassPatch + "::ebs-csi-driver-gp2"}

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
@@ -39,38 +40,54 @@ func deploy(t *testing.T, stackName string) *deployment {
 	if d, ok := runs[stackName]; ok {
 		return d
 	}
-	config, err := mockcloud.StackConfig(projectDir, stackName)
-	require.NoError(t, err)
-	d := deployWith(t, stackName, config)
+	d := deployWith(t, stackName, stackConfig(t, stackName, nil))
 	runs[stackName] = d
 	return d
 }
 
-// stackConfig is a stack file's configuration with some keys changed.
-func stackConfig(t *testing.T, stackName string, changes map[string]string) map[string]string {
+// stackConfig is a stack file's configuration as a deployer would have it
+// (with deployerSecrets), with some keys changed. A change to
+// milvus:milvusRootPassword is made as with --secret.
+func stackConfig(t *testing.T, stackName string, changes map[string]string) config.Settings {
 	t.Helper()
-	config, err := mockcloud.StackConfig(projectDir, stackName)
+	settings, err := mockcloud.StackConfig(projectDir, stackName)
 	require.NoError(t, err)
-	for k, v := range changes {
-		config[k] = v
+	for _, set := range []map[string]string{deployerSecrets[stackName], changes} {
+		for k, v := range set {
+			settings.Values[k] = v
+			settings.Secret[k] = k == rootPasswordKey
+		}
 	}
-	return config
+	return settings
+}
+
+// rootPasswordKey is the one key tests set as a secret.
+const rootPasswordKey = "milvus:milvusRootPassword"
+
+// testRootPassword is the root password tests set where a deployer would.
+const testRootPassword = "a-root-password-for-tests"
+
+// deployerSecrets are what a deployer adds to a stack file before the first
+// `pulumi up`, with `pulumi config set --secret`: the prod file ships
+// without its root password.
+var deployerSecrets = map[string]map[string]string{
+	"prod": {rootPasswordKey: testRootPassword},
 }
 
 // deployWith runs the program with the given configuration and expects success.
-func deployWith(t *testing.T, stackName string, config map[string]string) *deployment {
+func deployWith(t *testing.T, stackName string, settings config.Settings) *deployment {
 	t.Helper()
-	s, err := run(stackName, config)
+	s, err := run(stackName, settings)
 	require.NoError(t, err)
 	return &deployment{Stack: s, name: stackName}
 }
 
-func run(stackName string, config map[string]string) (*mockcloud.Stack, error) {
+func run(stackName string, settings config.Settings) (*mockcloud.Stack, error) {
 	project, err := mockcloud.ReadProject(projectDir)
 	if err != nil {
 		return nil, err
 	}
-	return mockcloud.Run(project.Name, stackName, config, stack.Run)
+	return mockcloud.Run(project.Name, stackName, settings, stack.Program(settings))
 }
 
 // all returns the resources of a type, in registration order.

@@ -1,13 +1,9 @@
 package tests
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
 func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
@@ -133,22 +129,4 @@ func TestBucketNameFromConfig(t *testing.T) {
 	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketName": "acme-milvus-prod"}))
 	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, plain(resourceInputs(d.only(t, typeBucket))))
 	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
-}
-
-func TestBadConfigRegistersNothing(t *testing.T) {
-	s, err := run("prod", stackConfig(t, "prod", map[string]string{
-		"milvus:bucketName":               "My_Bucket",
-		"milvus:coordinatorActiveStandby": "false",
-		"milvus:nodeDesiredSize":          "10",
-	}))
-
-	var problems config.Problems
-	require.True(t, errors.As(err, &problems), "error %v lists the problems", err)
-	assert.Equal(t, config.Problems{
-		{Key: "milvus:nodeDesiredSize", Value: "10", Rule: "must lie between nodeMinSize (3) and nodeMaxSize (6)"},
-		{Key: "milvus:bucketName", Value: "My_Bucket", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"},
-		{Key: "milvus:coordinatorActiveStandby", Value: "false", Rule: "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)"},
-	}, problems)
-	assert.Empty(t, s.Resources, "nothing is registered")
-	assert.Empty(t, s.StandIns)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,19 +37,31 @@ func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
 func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 	project, err := mockcloud.ReadProject(projectDir)
 	require.NoError(t, err)
-	// A stack that sets only its region gets Pulumi.yaml's defaults.
-	values := map[string]string{"aws:region": "us-east-2"}
+	// A stack that sets only its region and its root password gets
+	// Pulumi.yaml's defaults.
+	settings := config.Settings{
+		Values: map[string]string{"aws:region": "us-east-2"},
+		Secret: map[string]bool{rootPasswordKey: true},
+	}
 	for key, decl := range project.Config {
 		text, err := mockcloud.ConfigText(decl.Default)
 		require.NoError(t, err)
-		values[config.Key(key)] = text
+		settings.Values[config.Key(key)] = text
 	}
-	got, err := config.Load(func(key string) (string, bool) { v, ok := values[key]; return v, ok }, "test")
+	settings.Values[rootPasswordKey] = testRootPassword
+	got, err := config.Load(settings, "test")
 	require.NoError(t, err)
 
 	want := config.Defaults("test")
 	want.Region = "us-east-2"
+	want.Milvus.Authentication.RootPassword = testRootPassword
 	assert.Equal(t, want, got)
+}
+
+// The program reads its configuration from the variables the Pulumi engine sets.
+func TestConfigurationComesFromTheEnginesVariables(t *testing.T) {
+	assert.Equal(t, pulumi.EnvConfig, config.EnvConfig)
+	assert.Equal(t, pulumi.EnvConfigSecretKeys, config.EnvConfigSecretKeys)
 }
 
 // The README's configuration reference names every key, and its outputs
@@ -58,12 +71,20 @@ func TestReadmeDocumentsEveryKeyAndOutput(t *testing.T) {
 	require.NoError(t, err)
 	configSection := section(t, string(raw), "## Configuration reference")
 	outputsSection := section(t, string(raw), "## Stack outputs")
+	var missingKeys, missingOutputs []string
 	for _, key := range config.KeyNames() {
-		assert.Contains(t, configSection, "| `"+key+"` |", "README's config reference lacks %s", key)
+		if !strings.Contains(configSection, "| `"+key+"` |") {
+			missingKeys = append(missingKeys, key)
+		}
 	}
 	for output := range deploy(t, "dev").Outputs {
-		assert.Contains(t, outputsSection, "| `"+output+"` |", "README's outputs contract lacks %s", output)
+		if !strings.Contains(outputsSection, "| `"+output+"` |") {
+			missingOutputs = append(missingOutputs, output)
+		}
 	}
+	sort.Strings(missingOutputs)
+	assert.Empty(t, missingKeys, "keys missing from the README's configuration reference")
+	assert.Empty(t, missingOutputs, "outputs missing from the README's outputs contract")
 }
 
 // section is the text from a heading (a line that starts with it) to the

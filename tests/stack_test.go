@@ -21,6 +21,12 @@ const (
 	typeBucket            = "aws:s3/bucketV2:BucketV2"
 	typeOwnership         = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 	typeACL               = "aws:s3/bucketAclV2:BucketAclV2"
+	typePublicAccessBlock = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeEncryption        = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	typeBucketPolicy      = "aws:s3/bucketPolicy:BucketPolicy"
+	typeLifecycle         = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	typeVersioning        = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	typeRandomPassword    = "random:index/randomPassword:RandomPassword"
 	typePolicy            = "aws:iam/policy:Policy"
 	typeRole              = "aws:iam/role:Role"
 	typeAttachment        = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
@@ -31,6 +37,7 @@ const (
 	typeK8sProvider       = "pulumi:providers:kubernetes"
 	typeNamespace         = "kubernetes:core/v1:Namespace"
 	typeServiceAccount    = "kubernetes:core/v1:ServiceAccount"
+	typeSecret            = "kubernetes:core/v1:Secret"
 	typeService           = "kubernetes:core/v1:Service"
 	typeRelease           = "kubernetes:helm.sh/v3:Release"
 	typeNetworkComp       = "milvus-eks:network:Network"
@@ -52,6 +59,7 @@ func TestResourceCounts(t *testing.T) {
 		typeSubnet: 6, typeRouteTable: 4, "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
 		typeClusterComp: 1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
 		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
+		typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
 		// the node role and three IRSA roles (Milvus, EBS CSI driver, load
 		// balancer controller), each with its policies attached
 		typeRole: 4, typeAttachment: 6, typeIRSAComp: 3,
@@ -64,8 +72,15 @@ func TestResourceCounts(t *testing.T) {
 		// the load balancer controller's and Milvus'
 		typeRelease:    2,
 		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeService: 1,
+		// the Secret with Milvus' root password
+		typeSecret: 1,
 	}
 	natGateways := map[string]int{"dev": 1, "prod": 3}
+	// dev generates its root password; prod versions its bucket.
+	perStack := map[string]map[string]int{
+		"dev":  {typeRandomPassword: 1},
+		"prod": {typeVersioning: 1},
+	}
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
 			want := map[string]int{}
@@ -74,6 +89,9 @@ func TestResourceCounts(t *testing.T) {
 			}
 			want[typeNatGateway] = natGateways[name]
 			want["aws:ec2/eip:Eip"] = natGateways[name]
+			for k, v := range perStack[name] {
+				want[k] = v
+			}
 			assert.Equal(t, want, deploy(t, name).typeCounts())
 		})
 	}
@@ -174,7 +192,7 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 			count++
 			assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s: %s %s uses provider %q", name, r.Type, r.Name, r.Provider)
 		}
-		assert.Equal(t, 7, count, "%s: Kubernetes resources checked", name)
+		assert.Equal(t, 8, count, "%s: Kubernetes resources checked", name)
 	}
 }
 
@@ -216,17 +234,32 @@ func TestHelmValues(t *testing.T) {
 		"iamEndpoint":   "",
 		"region":        "us-east-2",
 	}
+	service := func(lbName string) map[string]any {
+		return map[string]any{
+			"type":                     "LoadBalancer",
+			"port":                     float64(19530),
+			"annotations":              annotations(lbName),
+			"loadBalancerSourceRanges": []any{"0.0.0.0/0"},
+		}
+	}
+	authentication := map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"}
+	rootPasswordEnv := []any{map[string]any{
+		"name":      "COMMON_SECURITY_DEFAULTROOTPASSWORD",
+		"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "milvus-root-password", "key": "password"}},
+	}}
 	want := map[string]map[string]any{
 		"dev": {
-			"cluster":        map[string]any{"enabled": true},
-			"service":        map[string]any{"type": "LoadBalancer", "port": float64(19530), "annotations": annotations("milvus-dev")},
-			"serviceAccount": map[string]any{"create": false, "name": "milvus-s3-access-sa"},
-			"minio":          map[string]any{"enabled": false},
-			"externalS3":     externalS3,
+			"cluster":          map[string]any{"enabled": true},
+			"extraConfigFiles": authentication,
+			"service":          service("milvus-dev"),
+			"serviceAccount":   map[string]any{"create": false, "name": "milvus-s3-access-sa"},
+			"minio":            map[string]any{"enabled": false},
+			"externalS3":       externalS3,
 			"mixCoordinator": map[string]any{
 				"replicas":      float64(1),
 				"activeStandby": map[string]any{"enabled": false},
 				"resources":     map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
+				"extraEnv":      rootPasswordEnv,
 			},
 			"proxy": map[string]any{
 				"replicas":  float64(1),
@@ -234,15 +267,17 @@ func TestHelmValues(t *testing.T) {
 			},
 		},
 		"prod": {
-			"cluster":        map[string]any{"enabled": true},
-			"service":        map[string]any{"type": "LoadBalancer", "port": float64(19530), "annotations": annotations("milvus-service")},
-			"serviceAccount": map[string]any{"create": false, "name": "milvus-s3-access-sa"},
-			"minio":          map[string]any{"enabled": false},
-			"externalS3":     externalS3,
+			"cluster":          map[string]any{"enabled": true},
+			"extraConfigFiles": authentication,
+			"service":          service("milvus-service"),
+			"serviceAccount":   map[string]any{"create": false, "name": "milvus-s3-access-sa"},
+			"minio":            map[string]any{"enabled": false},
+			"externalS3":       externalS3,
 			"mixCoordinator": map[string]any{
 				"replicas":      float64(2),
 				"activeStandby": map[string]any{"enabled": true},
 				"resources":     map[string]any{"limits": map[string]any{"cpu": "2.5", "memory": "3.5Gi"}},
+				"extraEnv":      rootPasswordEnv,
 			},
 			"proxy": map[string]any{
 				"replicas":  float64(2),
@@ -258,7 +293,8 @@ func TestHelmValues(t *testing.T) {
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.
 func TestNoStaticCredentials(t *testing.T) {
-	credentialKey := regexp.MustCompile(`(?i)(access_?key|secret_?key|secretAccessKey|accessKeyID)`)
+	// The chart's externalS3.accessKey/secretKey, and the AWS SDKs' names.
+	credentialKey := regexp.MustCompile(`(?i)"(access_?key(_?id)?|secret_?key|secret_?access_?key|aws_access_key_id|aws_secret_access_key)"\s*:`)
 	for _, name := range stacks {
 		for _, r := range deploy(t, name).Resources {
 			raw, err := json.Marshal(plain(resourceInputs(r)))
@@ -306,12 +342,14 @@ func TestOutputs(t *testing.T) {
 	kubeconfig, ok := d.Outputs["kubeconfig"].(mockcloud.Secret)
 	require.True(t, ok, "kubeconfig is exported as a secret")
 	assert.Contains(t, kubeconfig.Value, `"get-token","--cluster-name","milvus-prod"`)
+	assert.Equal(t, mockcloud.Secret{Value: testRootPassword}, d.Outputs["milvusRootPassword"], "the root password is exported as a secret")
 
 	outputs := map[string]any{}
 	for k, v := range d.Outputs {
 		outputs[k] = v
 	}
 	delete(outputs, "kubeconfig")
+	delete(outputs, "milvusRootPassword")
 	assert.Equal(t, map[string]any{
 		"region":                        "us-east-2",
 		"clusterName":                   "milvus-prod",

@@ -8,6 +8,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -111,6 +112,16 @@ type Bucket struct {
 	NamePrefix string
 	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds objects.
 	ForceDestroy bool
+	// Retain protects the bucket in Pulumi (protect) and leaves it in AWS
+	// when it leaves the stack (retainOnDelete).
+	Retain bool
+	// Versioning keeps overwritten and deleted objects as noncurrent
+	// versions, which expire after NoncurrentVersionDays.
+	Versioning            bool
+	NoncurrentVersionDays int
+	// KmsKeyArn, when set, encrypts objects with that KMS key (SSE-KMS)
+	// instead of S3-managed keys (SSE-S3); Milvus' role may then use the key.
+	KmsKeyArn string
 }
 
 // Milvus describes the Helm release and the identity it runs under.
@@ -122,15 +133,38 @@ type Milvus struct {
 	// TimeoutSeconds bounds the Helm install; with atomic set, a release that is
 	// not ready by then is rolled back.
 	TimeoutSeconds int
+	Authentication Authentication
 	LoadBalancer   LoadBalancer
 	MixCoordinator Coordinator
 	Proxy          Workload
 }
 
+// Authentication is Milvus' user authentication, and its root user's password.
+type Authentication struct {
+	Enabled bool
+	// RootPassword comes from a secret config value; empty means none was set.
+	RootPassword Secret
+	// GenerateRootPassword lets the stack generate the password when none is
+	// set (a random password kept in the stack's state).
+	GenerateRootPassword bool
+}
+
+// Secret is a configuration value that must never be shown: printing it, on
+// its own or inside a struct, gives SecretMask.
+type Secret string
+
+func (Secret) String() string   { return SecretMask }
+func (Secret) GoString() string { return SecretMask }
+
+// Reveal is the value itself, for the one place that must pass it on.
+func (s Secret) Reveal() string { return string(s) }
+
 // LoadBalancer describes the NLB in front of Milvus' Service.
 type LoadBalancer struct {
 	Name   string
 	Scheme string
+	// SourceRanges are the CIDR blocks allowed to reach the load balancer.
+	SourceRanges []string
 }
 
 // Workload is a replicated Milvus component.
@@ -182,16 +216,18 @@ func Defaults(stack string) Config {
 			EbsCsiDriver:           EbsCsiDriver{Enabled: true},
 			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.5.0"},
 		},
-		Bucket: Bucket{NamePrefix: "milvus-bucket-"},
+		Bucket: Bucket{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30},
 		Milvus: Milvus{
 			Namespace:      "milvus",
 			ServiceAccount: "milvus-s3-access-sa",
 			ReleaseName:    "milvus",
 			ChartVersion:   "5.0.19",
 			TimeoutSeconds: 1800,
+			Authentication: Authentication{Enabled: true},
 			LoadBalancer: LoadBalancer{
-				Name:   "milvus-" + stack,
-				Scheme: SchemeInternetFacing,
+				Name:         "milvus-" + stack,
+				Scheme:       SchemeInternetFacing,
+				SourceRanges: []string{"0.0.0.0/0"},
 			},
 			MixCoordinator: Coordinator{Workload: Workload{Replicas: 1}},
 			Proxy:          Workload{Replicas: 1},
@@ -199,9 +235,55 @@ func Defaults(stack string) Config {
 	}
 }
 
-// Lookup returns a configuration value by its full key ("milvus:bucketName")
-// and whether it is set. ctx.GetConfig has this shape.
-type Lookup func(key string) (string, bool)
+// Settings is the stack's configuration as the Pulumi engine hands it to the
+// program: every key that has a value (the stack file's, and Pulumi.yaml's
+// defaults), by full name ("milvus:bucketName"), and which of them are secret.
+// The engine has decrypted secrets by then; this package never prints them.
+type Settings struct {
+	Values map[string]string
+	Secret map[string]bool
+}
+
+// The environment variables through which the engine passes the
+// configuration to a program (pulumi.EnvConfig and pulumi.EnvConfigSecretKeys
+// in the Go SDK; a test holds them equal).
+const (
+	EnvConfig           = "PULUMI_CONFIG"
+	EnvConfigSecretKeys = "PULUMI_CONFIG_SECRET_KEYS"
+)
+
+// FromEnvironment reads the Settings the engine passed to this process. The
+// SDK's ctx.GetConfig reads the same variable but cannot list the keys, and
+// a misspelt key is found only by listing them.
+func FromEnvironment(getenv func(string) string) (Settings, error) {
+	s := Settings{Values: map[string]string{}, Secret: map[string]bool{}}
+	if raw := getenv(EnvConfig); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &s.Values); err != nil {
+			return Settings{}, fmt.Errorf("reading the stack configuration from %s: %w", EnvConfig, err)
+		}
+	}
+	if raw := getenv(EnvConfigSecretKeys); raw != "" {
+		var keys []string
+		if err := json.Unmarshal([]byte(raw), &keys); err != nil {
+			return Settings{}, fmt.Errorf("reading the secret configuration keys from %s: %w", EnvConfigSecretKeys, err)
+		}
+		for _, k := range keys {
+			s.Secret[k] = true
+		}
+	}
+	return s, nil
+}
+
+// display is how a value appears in an error: secrets never do.
+func (s Settings) display(key, value string) string {
+	if s.Secret[key] && value != "" {
+		return SecretMask
+	}
+	return value
+}
+
+// SecretMask stands for a secret value wherever one would be shown.
+const SecretMask = "[secret]"
 
 // Key is the full name of one of this project's keys.
 func Key(name string) string { return Namespace + ":" + name }
@@ -209,7 +291,7 @@ func Key(name string) string { return Namespace + ":" + name }
 // binding ties one flat configuration key to the field it sets.
 type binding struct {
 	name string
-	dst  any // *string, *int, *bool or *[]string
+	dst  any // *string, *Secret, *int, *bool or *[]string
 }
 
 // bindings lists every key of this project. Pulumi.yaml declares the same
@@ -237,13 +319,21 @@ func (c *Config) bindings() []binding {
 		{"bucketName", &c.Bucket.Name},
 		{"bucketNamePrefix", &c.Bucket.NamePrefix},
 		{"bucketForceDestroy", &c.Bucket.ForceDestroy},
+		{"bucketRetain", &c.Bucket.Retain},
+		{"bucketVersioning", &c.Bucket.Versioning},
+		{"bucketNoncurrentVersionDays", &c.Bucket.NoncurrentVersionDays},
+		{"bucketKmsKeyArn", &c.Bucket.KmsKeyArn},
 		{"milvusNamespace", &m.Namespace},
 		{"milvusServiceAccount", &m.ServiceAccount},
 		{"milvusReleaseName", &m.ReleaseName},
 		{"milvusChartVersion", &m.ChartVersion},
 		{"milvusTimeoutSeconds", &m.TimeoutSeconds},
+		{"milvusAuthentication", &m.Authentication.Enabled},
+		{"milvusRootPassword", &m.Authentication.RootPassword},
+		{"milvusGenerateRootPassword", &m.Authentication.GenerateRootPassword},
 		{"loadBalancerName", &m.LoadBalancer.Name},
 		{"loadBalancerScheme", &m.LoadBalancer.Scheme},
+		{"loadBalancerSourceRanges", &m.LoadBalancer.SourceRanges},
 		{"coordinatorReplicas", &m.MixCoordinator.Replicas},
 		{"coordinatorActiveStandby", &m.MixCoordinator.ActiveStandby},
 		{"coordinatorCpuRequest", &m.MixCoordinator.Resources.Requests.CPU},
@@ -269,28 +359,33 @@ func KeyNames() []string {
 }
 
 // Load reads every key of this project over the defaults and validates the
-// result. The error, if any, is a Problems listing everything wrong at once.
-func Load(lookup Lookup, stack string) (Config, error) {
+// result. The error, if any, is a Problems listing everything wrong at once:
+// values that do not parse, keys this project does not have, and broken rules.
+func Load(settings Settings, stack string) (Config, error) {
 	cfg := Defaults(stack)
 	var problems Problems
 
-	region, ok := lookup(RegionKey)
+	region, ok := settings.Values[RegionKey]
 	if !ok || region == "" {
 		problems = append(problems, Problem{Key: RegionKey, Rule: "is required: set it with `pulumi config set aws:region us-east-2`"})
 	}
 	cfg.Region = region
 
+	known := map[string]bool{}
 	undecoded := map[string]bool{}
 	for _, b := range cfg.bindings() {
-		raw, ok := lookup(Key(b.name))
+		key := Key(b.name)
+		known[key] = true
+		raw, ok := settings.Values[key]
 		if !ok {
 			continue
 		}
 		if rule := decode(raw, b.dst); rule != "" {
-			problems = append(problems, Problem{Key: Key(b.name), Value: raw, Rule: rule})
-			undecoded[Key(b.name)] = true
+			problems = append(problems, Problem{Key: key, Value: settings.display(key, raw), Rule: rule})
+			undecoded[key] = true
 		}
 	}
+	problems = append(problems, unknownKeys(settings, known)...)
 
 	// Names that default to "" in Pulumi.yaml derive from the stack name.
 	defaults := Defaults(stack)
@@ -303,7 +398,7 @@ func Load(lookup Lookup, stack string) (Config, error) {
 
 	// A key that failed to decode still holds its default: its rules would
 	// speak of a value the user never wrote.
-	for _, p := range cfg.Validate() {
+	for _, p := range cfg.Validate(settings.Secret) {
 		if !undecoded[p.Key] {
 			problems = append(problems, p)
 		}
@@ -314,12 +409,79 @@ func Load(lookup Lookup, stack string) (Config, error) {
 	return cfg, nil
 }
 
+// unknownKeys reports the keys under this project's namespace that it does
+// not read: a misspelt key would otherwise be ignored, and its default used.
+func unknownKeys(settings Settings, known map[string]bool) Problems {
+	var unknown []string
+	for key := range settings.Values {
+		if strings.HasPrefix(key, Namespace+":") && !known[key] {
+			unknown = append(unknown, key)
+		}
+	}
+	sort.Strings(unknown)
+	var problems Problems
+	for _, key := range unknown {
+		rule := "is not a key of this project"
+		if near := nearestKey(strings.TrimPrefix(key, Namespace+":")); near != "" {
+			rule += fmt.Sprintf("; did you mean %q?", near)
+		}
+		problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]), Rule: rule})
+	}
+	return problems
+}
+
+// nearestKey is the key name closest to name in spelling, if it is close
+// enough to be the likely intent: a difference of case, a key that name
+// begins (a unit left off), or at most three edits.
+func nearestKey(name string) string {
+	for _, known := range KeyNames() {
+		if strings.EqualFold(known, name) {
+			return known
+		}
+	}
+	for _, known := range KeyNames() {
+		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(known), strings.ToLower(name)) {
+			return known
+		}
+	}
+	best, bestDistance := "", 4
+	for _, known := range KeyNames() {
+		if d := editDistance(strings.ToLower(known), strings.ToLower(name)); d < bestDistance {
+			best, bestDistance = known, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	previous := make([]int, len(b)+1)
+	current := make([]int, len(b)+1)
+	for j := range previous {
+		previous[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		current[0] = i
+		for j := 1; j <= len(b); j++ {
+			substitution := previous[j-1]
+			if a[i-1] != b[j-1] {
+				substitution++
+			}
+			current[j] = min(previous[j]+1, current[j-1]+1, substitution)
+		}
+		previous, current = current, previous
+	}
+	return previous[len(b)]
+}
+
 // decode parses one raw configuration value into dst and returns the rule it
 // breaks, or "". Pulumi hands arrays to the program as JSON text.
 func decode(raw string, dst any) string {
 	switch dst := dst.(type) {
 	case *string:
 		*dst = raw
+	case *Secret:
+		*dst = Secret(raw)
 	case *int:
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {

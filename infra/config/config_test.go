@@ -2,32 +2,36 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// lookupOf serves configuration from a map, as ctx.GetConfig does.
-func lookupOf(values map[string]string) Lookup {
-	return func(key string) (string, bool) {
-		v, ok := values[key]
-		return v, ok
+// valid is the smallest configuration that passes (a region, and a root
+// password to generate) with some keys changed.
+func valid(changes map[string]string) Settings {
+	values := map[string]string{"aws:region": "us-east-2", "milvus:milvusGenerateRootPassword": "true"}
+	for k, v := range changes {
+		values[k] = v
 	}
+	return Settings{Values: values}
 }
 
 func TestLoadAppliesDefaults(t *testing.T) {
-	cfg, err := Load(lookupOf(map[string]string{"aws:region": "us-east-2"}), "dev")
+	cfg, err := Load(valid(nil), "dev")
 	require.NoError(t, err)
 
 	want := Defaults("dev")
 	want.Region = "us-east-2"
+	want.Milvus.Authentication.GenerateRootPassword = true
 	assert.Equal(t, want, cfg)
 	assert.Equal(t, "milvus-dev", cfg.ClusterName)
 }
 
 func TestLoadOverridesDefaults(t *testing.T) {
-	cfg, err := Load(lookupOf(map[string]string{
+	cfg, err := Load(valid(map[string]string{
 		"aws:region":                      "us-east-2",
 		"milvus:nodeInstanceTypes":        `["m6i.4xlarge"]`,
 		"milvus:nodeMinSize":              "3",
@@ -49,7 +53,7 @@ func TestLoadOverridesDefaults(t *testing.T) {
 }
 
 func TestLoadReportsEveryProblem(t *testing.T) {
-	_, err := Load(lookupOf(map[string]string{
+	_, err := Load(valid(map[string]string{
 		"aws:region":               "us-east-2",
 		"milvus:bucketName":        "My_Bucket",
 		"milvus:nodeInstanceTypes": `[]`,
@@ -75,12 +79,13 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 // of the other keys; but a key that failed to parse is not also checked with
 // its default value.
 func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
-	_, err := Load(lookupOf(map[string]string{
-		"milvus:nodeMinSize":      "three",
-		"milvus:nodeDesiredSize":  "0",
-		"milvus:milvusNamespace":  "Milvus",
-		"milvus:proxyMemoryLimit": "lots",
-	}), "dev")
+	_, err := Load(Settings{Values: map[string]string{
+		"milvus:milvusGenerateRootPassword": "true",
+		"milvus:nodeMinSize":                "three",
+		"milvus:nodeDesiredSize":            "0",
+		"milvus:milvusNamespace":            "Milvus",
+		"milvus:proxyMemoryLimit":           "lots",
+	}}, "dev")
 	var problems Problems
 	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
 	assert.Equal(t, Problems{
@@ -93,7 +98,7 @@ func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
 }
 
 func TestLoadDerivesNamesFromTheStack(t *testing.T) {
-	cfg, err := Load(lookupOf(map[string]string{
+	cfg, err := Load(valid(map[string]string{
 		"aws:region":              "us-east-2",
 		"milvus:clusterName":      "",
 		"milvus:loadBalancerName": "",
@@ -103,116 +108,67 @@ func TestLoadDerivesNamesFromTheStack(t *testing.T) {
 	assert.Equal(t, "milvus-staging", cfg.Milvus.LoadBalancer.Name)
 }
 
-func TestLoadRejectsBadInput(t *testing.T) {
-	tests := []struct {
-		name   string
-		config map[string]string
-		want   Problem
-	}{
-		{"missing region", map[string]string{},
-			Problem{Key: "aws:region", Rule: "is required: set it with `pulumi config set aws:region us-east-2`"}},
-		{"not a number", map[string]string{"milvus:nodeMinSize": "two"},
-			Problem{Key: "milvus:nodeMinSize", Value: "two", Rule: "must be a whole number"}},
-		{"not a boolean", map[string]string{"milvus:bucketForceDestroy": "yes please"},
-			Problem{Key: "milvus:bucketForceDestroy", Value: "yes please", Rule: "must be true or false"}},
-		{"not a list", map[string]string{"milvus:nodeInstanceTypes": "m6i.large"},
-			Problem{Key: "milvus:nodeInstanceTypes", Value: "m6i.large", Rule: "must be a list of strings"}},
-		{"region format", map[string]string{"aws:region": "Ohio"},
-			Problem{Key: "aws:region", Value: "Ohio", Rule: "must be an AWS region name such as us-east-2"}},
-		{"cluster name", map[string]string{"milvus:clusterName": "-milvus"},
-			Problem{Key: "milvus:clusterName", Value: "-milvus", Rule: "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit"}},
-		{"kubernetes version", map[string]string{"milvus:kubernetesVersion": "v1.34"},
-			Problem{Key: "milvus:kubernetesVersion", Value: "v1.34", Rule: `must be an EKS version such as "1.34"`}},
-		{"vpc cidr", map[string]string{"milvus:vpcCidr": "10.0.0.0/33"},
-			Problem{Key: "milvus:vpcCidr", Value: "10.0.0.0/33", Rule: "must be an IPv4 CIDR block such as 10.0.0.0/16"}},
-		{"vpc too small", map[string]string{"milvus:vpcCidr": "10.0.0.0/24"},
-			Problem{Key: "milvus:vpcCidr", Value: "10.0.0.0/24", Rule: "the prefix length must be between /16 and /20"}},
-		{"vpc host bits", map[string]string{"milvus:vpcCidr": "10.0.1.0/16"},
-			Problem{Key: "milvus:vpcCidr", Value: "10.0.1.0/16", Rule: "has host bits set; the block is 10.0.0.0/16"}},
-		{"nat layout", map[string]string{"milvus:natGateways": "two"},
-			Problem{Key: "milvus:natGateways", Value: "two", Rule: `must be "single" or "perAz"`}},
-		{"existing vpc id", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-1", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
-			Problem{Key: "milvus:existingVpcId", Value: "vpc-1", Rule: "must be a VPC ID such as vpc-0123456789abcdef0"}},
-		{"existing vpc without subnets", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-0123456789abcdef0"},
-			Problem{Key: "milvus:existingPrivateSubnetIds", Rule: "an existing VPC needs at least 2 private subnets, in different availability zones, for the cluster and its nodes"}},
-		{"existing subnet id", map[string]string{"milvus:loadBalancerScheme": "internal", "milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","sn-2"]`},
-			Problem{Key: "milvus:existingPrivateSubnetIds", Value: "sn-2", Rule: "must be a subnet ID such as subnet-0123456789abcdef0"}},
-		{"existing vpc without public subnets", map[string]string{"milvus:existingVpcId": "vpc-0123456789abcdef0", "milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
-			Problem{Key: "milvus:existingPublicSubnetIds", Rule: "an internet-facing load balancer needs public subnets: list them, or set loadBalancerScheme to internal"}},
-		{"subnets without vpc", map[string]string{"milvus:existingPrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`},
-			Problem{Key: "milvus:existingVpcId", Rule: "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists"}},
-		{"instance type", map[string]string{"milvus:nodeInstanceTypes": `["large"]`},
-			Problem{Key: "milvus:nodeInstanceTypes", Value: "large", Rule: "must be an EC2 instance type such as m6i.4xlarge"}},
-		{"no nodes", map[string]string{"milvus:nodeMinSize": "0", "milvus:nodeDesiredSize": "0"},
-			Problem{Key: "milvus:nodeMinSize", Value: "0", Rule: "must be at least 1: Milvus needs nodes to run on"}},
-		{"max below min", map[string]string{"milvus:nodeMinSize": "2", "milvus:nodeDesiredSize": "2", "milvus:nodeMaxSize": "1"},
-			Problem{Key: "milvus:nodeMaxSize", Value: "1", Rule: "must be at least nodeMinSize (2)"}},
-		{"desired above max", map[string]string{"milvus:nodeMinSize": "1", "milvus:nodeDesiredSize": "5", "milvus:nodeMaxSize": "3"},
-			Problem{Key: "milvus:nodeDesiredSize", Value: "5", Rule: "must lie between nodeMinSize (1) and nodeMaxSize (3)"}},
-		{"small disk", map[string]string{"milvus:nodeDiskSizeGiB": "8"},
-			Problem{Key: "milvus:nodeDiskSizeGiB", Value: "8", Rule: "must be at least 20"}},
-		{"bucket ip", map[string]string{"milvus:bucketName": "192.168.5.4"},
-			Problem{Key: "milvus:bucketName", Value: "192.168.5.4", Rule: "bucket names must not be formatted as an IP address"}},
-		{"bucket prefix too long", map[string]string{"milvus:bucketNamePrefix": "milvus-bucket-for-the-team-that-owns-it-"},
-			Problem{Key: "milvus:bucketNamePrefix", Value: "milvus-bucket-for-the-team-that-owns-it-", Rule: "must be at most 37 characters, to leave room for the 26-character generated suffix"}},
-		{"bucket prefix case", map[string]string{"milvus:bucketNamePrefix": "Milvus-"},
-			Problem{Key: "milvus:bucketNamePrefix", Value: "Milvus-", Rule: "bucket names may contain only lowercase letters, digits, dots and hyphens"}},
-		{"no bucket name at all", map[string]string{"milvus:bucketNamePrefix": ""},
-			Problem{Key: "milvus:bucketNamePrefix", Rule: "set a bucket name or a name prefix"}},
-		{"namespace", map[string]string{"milvus:milvusNamespace": "Milvus"},
-			Problem{Key: "milvus:milvusNamespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
-		{"service account", map[string]string{"milvus:milvusServiceAccount": "milvus_sa"},
-			Problem{Key: "milvus:milvusServiceAccount", Value: "milvus_sa", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"}},
-		{"release name length", map[string]string{"milvus:milvusReleaseName": "milvus-release-with-a-name-longer-than-helm-allows-it1"},
-			Problem{Key: "milvus:milvusReleaseName", Value: "milvus-release-with-a-name-longer-than-helm-allows-it1", Rule: "Helm release names are at most 53 characters"}},
-		{"chart version", map[string]string{"milvus:milvusChartVersion": "5.0"},
-			Problem{Key: "milvus:milvusChartVersion", Value: "5.0", Rule: `must be an exact semantic version such as "5.0.19"`}},
-		{"timeout", map[string]string{"milvus:milvusTimeoutSeconds": "5"},
-			Problem{Key: "milvus:milvusTimeoutSeconds", Value: "5", Rule: "must be at least 60"}},
-		{"load balancer scheme", map[string]string{"milvus:loadBalancerScheme": "public"},
-			Problem{Key: "milvus:loadBalancerScheme", Value: "public", Rule: `must be "internet-facing" or "internal"`}},
-		{"load balancer name", map[string]string{"milvus:loadBalancerName": "internal-milvus"},
-			Problem{Key: "milvus:loadBalancerName", Value: "internal-milvus", Rule: `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`}},
-		{"coordinators without standby", map[string]string{"milvus:coordinatorReplicas": "2"},
-			Problem{Key: "milvus:coordinatorActiveStandby", Value: "false", Rule: "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)"}},
-		{"no coordinator", map[string]string{"milvus:coordinatorReplicas": "0"},
-			Problem{Key: "milvus:coordinatorReplicas", Value: "0", Rule: "must be at least 1"}},
-		{"no proxy", map[string]string{"milvus:proxyReplicas": "0"},
-			Problem{Key: "milvus:proxyReplicas", Value: "0", Rule: "must be at least 1"}},
-		{"quantity", map[string]string{"milvus:proxyMemoryLimit": "2 GiB"},
-			Problem{Key: "milvus:proxyMemoryLimit", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
-		{"ebs csi driver version", map[string]string{"milvus:ebsCsiDriverVersion": "1.48.0"},
-			Problem{Key: "milvus:ebsCsiDriverVersion", Value: "1.48.0", Rule: `must be an EKS add-on version such as "v1.48.0-eksbuild.1", or empty for EKS' default`}},
-		{"controller chart version", map[string]string{"milvus:loadBalancerControllerChartVersion": "v3.5"},
-			Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "v3.5", Rule: `must be an exact semantic version such as "3.5.0"`}},
-		{"controller without its policy", map[string]string{"milvus:loadBalancerControllerChartVersion": "3.4.0"},
-			Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "3.4.0", Rule: "the controller's IAM policy is embedded only for chart versions 3.5.0: add the policy published with this release to infra/iampolicy first"}},
-		{"controller in another partition", map[string]string{"aws:region": "cn-north-1"},
-			Problem{Key: "milvus:loadBalancerController", Value: "true", Rule: "the embedded controller IAM policy is for the aws partition, not aws-cn (cn-north-1): set it to false and install the controller with that partition's policy"}},
-		{"cpu quantity", map[string]string{"milvus:coordinatorCpuRequest": "half"},
-			Problem{Key: "milvus:coordinatorCpuRequest", Value: "half", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+// The table of bad configurations, one per rule, is in tests/validation_test.go:
+// it runs the whole program, to show that nothing is registered.
+
+func TestFromEnvironment(t *testing.T) {
+	env := map[string]string{
+		"PULUMI_CONFIG":             `{"aws:region":"us-east-2","milvus:milvusRootPassword":"a-long-enough-password"}`,
+		"PULUMI_CONFIG_SECRET_KEYS": `["milvus:milvusRootPassword"]`,
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			values := map[string]string{"aws:region": "us-east-2"}
-			for k, v := range tt.config {
-				values[k] = v
-			}
-			if tt.name == "missing region" {
-				delete(values, "aws:region")
-			}
-			_, err := Load(lookupOf(values), "dev")
-			var problems Problems
-			require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
-			assert.Equal(t, Problems{tt.want}, problems)
-		})
+	settings, err := FromEnvironment(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	assert.Equal(t, Settings{
+		Values: map[string]string{"aws:region": "us-east-2", "milvus:milvusRootPassword": "a-long-enough-password"},
+		Secret: map[string]bool{"milvus:milvusRootPassword": true},
+	}, settings)
+
+	env["PULUMI_CONFIG"] = "{"
+	_, err = FromEnvironment(func(k string) string { return env[k] })
+	assert.EqualError(t, err, "reading the stack configuration from PULUMI_CONFIG: unexpected end of JSON input")
+}
+
+// A secret value never shows, not in a problem, not when a Config is printed.
+func TestSecretsNeverShow(t *testing.T) {
+	settings := valid(map[string]string{
+		"milvus:milvusRootPassword": "hunter2",
+		"milvus:milvusRootPasswrod": "hunter3",
+	})
+	settings.Secret = map[string]bool{"milvus:milvusRootPassword": true, "milvus:milvusRootPasswrod": true}
+	_, err := Load(settings, "dev")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter")
+	assert.Equal(t, `invalid configuration (2 problem(s)):
+  - milvus:milvusRootPasswrod "[secret]": is not a key of this project; did you mean "milvusRootPassword"?
+  - milvus:milvusRootPassword "[secret]": must be 12 to 256 characters long`, err.Error())
+
+	settings = valid(map[string]string{"milvus:milvusRootPassword": "a-long-enough-password"})
+	settings.Secret = map[string]bool{"milvus:milvusRootPassword": true}
+	cfg, err := Load(settings, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, "a-long-enough-password", cfg.Milvus.Authentication.RootPassword.Reveal())
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.NotContains(t, fmt.Sprintf(format, cfg), "a-long-enough-password", format)
+	}
+}
+
+func TestNearestKey(t *testing.T) {
+	for name, want := range map[string]string{
+		"BucketName":    "bucketName",
+		"nodeDiskSize":  "nodeDiskSizeGiB",
+		"bucketNmae":    "bucketName",
+		"proxyReplica":  "proxyReplicas",
+		"somethingElse": "",
+		"vpc":           "",
+	} {
+		assert.Equal(t, want, nearestKey(name), name)
 	}
 }
 
 // A switched-off controller's chart version is still checked for its form,
 // but needs no policy, nor the aws partition.
 func TestLoadControllerSwitchedOff(t *testing.T) {
-	cfg, err := Load(lookupOf(map[string]string{
+	cfg, err := Load(valid(map[string]string{
 		"aws:region":                                "cn-north-1",
 		"milvus:loadBalancerController":             "false",
 		"milvus:loadBalancerControllerChartVersion": "3.4.0",
@@ -230,8 +186,9 @@ func TestQuantitiesThatParse(t *testing.T) {
 	for _, q := range []string{"0.5", "500m", "1", "0.5Gi", "2Gi", "512Mi"} {
 		cfg := Defaults("dev")
 		cfg.Region = "us-east-2"
+		cfg.Milvus.Authentication.GenerateRootPassword = true
 		cfg.Milvus.Proxy.Resources.Limits = ResourceList{CPU: q, Memory: q}
-		assert.Empty(t, cfg.Validate(), q)
+		assert.Empty(t, cfg.Validate(nil), q)
 	}
 }
 

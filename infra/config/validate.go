@@ -57,6 +57,8 @@ var (
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	// KMS key ARNs (single- or multi-Region keys); the region is captured.
+	kmsKeyArnPattern = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:kms:([a-z0-9-]+):\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 	// EKS add-on versions: the upstream release and EKS' build of it.
 	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
 	// Elastic Load Balancing names: up to 32 letters, digits and hyphens, not
@@ -77,10 +79,16 @@ const (
 	minClusterSubnets = 2
 	minDiskSizeGiB    = 20
 	minTimeoutSeconds = 60
+	// Milvus refuses passwords longer than 256 characters (its
+	// proxy.maxPasswordLength); it accepts 6, but a root password on an
+	// endpoint that may face the internet should be longer.
+	minRootPasswordLength = 12
+	maxRootPasswordLength = 256
 )
 
 // Validate checks every rule and returns all the problems found, in key order.
-func (c Config) Validate() Problems {
+// secret tells which keys were set as secrets.
+func (c Config) Validate(secret map[string]bool) Problems {
 	var v validator
 	if c.Region != "" && !regionPattern.MatchString(c.Region) {
 		v.add(RegionKey, c.Region, "must be an AWS region name such as us-east-2")
@@ -94,8 +102,8 @@ func (c Config) Validate() Problems {
 	v.network(c.Network, c.Milvus.LoadBalancer.Scheme)
 	v.nodeGroup(c.NodeGroup)
 	v.addons(c.Addons, c.Region)
-	v.bucket(c.Bucket)
-	v.milvus(c.Milvus)
+	v.bucket(c.Bucket, c.Region)
+	v.milvus(c.Milvus, secret)
 	return v.problems
 }
 
@@ -192,7 +200,26 @@ func (v *validator) addons(a Addons, region string) {
 	}
 }
 
-func (v *validator) bucket(b Bucket) {
+func (v *validator) bucket(b Bucket, region string) {
+	if b.Retain && b.ForceDestroy {
+		v.add(Key("bucketForceDestroy"), "true", "must be false while bucketRetain is true: a retained bucket keeps its data")
+	}
+	if b.NoncurrentVersionDays < 1 {
+		v.add(Key("bucketNoncurrentVersionDays"), fmt.Sprint(b.NoncurrentVersionDays), "must be at least 1")
+	}
+	if b.KmsKeyArn != "" {
+		m := kmsKeyArnPattern.FindStringSubmatch(b.KmsKeyArn)
+		switch {
+		case m == nil:
+			v.add(Key("bucketKmsKeyArn"), b.KmsKeyArn, "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")
+		case region != "" && m[1] != region:
+			v.add(Key("bucketKmsKeyArn"), b.KmsKeyArn, fmt.Sprintf("the key must be in the bucket's region, %s", region))
+		}
+	}
+	v.bucketName(b)
+}
+
+func (v *validator) bucketName(b Bucket) {
 	if b.Name != "" {
 		if rule := BucketNameRule(b.Name); rule != "" {
 			v.add(Key("bucketName"), b.Name, rule)
@@ -213,7 +240,20 @@ func (v *validator) bucket(b Bucket) {
 	}
 }
 
-func (v *validator) milvus(m Milvus) {
+func (v *validator) milvus(m Milvus, secret map[string]bool) {
+	v.authentication(m.Authentication, m.LoadBalancer.Scheme, secret)
+	if len(m.LoadBalancer.SourceRanges) == 0 {
+		v.add(Key("loadBalancerSourceRanges"), "", `at least one CIDR block is required ("0.0.0.0/0" admits every address)`)
+	}
+	for _, cidr := range m.LoadBalancer.SourceRanges {
+		prefix, err := netip.ParsePrefix(cidr)
+		switch {
+		case err != nil:
+			v.add(Key("loadBalancerSourceRanges"), cidr, "must be a CIDR block such as 203.0.113.0/24")
+		case prefix.Masked() != prefix:
+			v.add(Key("loadBalancerSourceRanges"), cidr, fmt.Sprintf("has host bits set; the block is %s", prefix.Masked()))
+		}
+	}
 	for _, label := range []struct{ field, name string }{
 		{"milvusNamespace", m.Namespace},
 		{"milvusServiceAccount", m.ServiceAccount},
@@ -249,6 +289,25 @@ func (v *validator) milvus(m Milvus) {
 	}
 	v.resources("coordinator", m.MixCoordinator.Resources)
 	v.resources("proxy", m.Proxy.Resources)
+}
+
+// authentication checks that Milvus' endpoint has a root password worth the
+// name, kept secret, or is not reachable from outside the VPC.
+func (v *validator) authentication(a Authentication, scheme string, secret map[string]bool) {
+	key := Key("milvusRootPassword")
+	switch {
+	case !a.Enabled:
+		if scheme != SchemeInternal {
+			v.add(Key("milvusAuthentication"), "false", "may be off only behind an internal load balancer (loadBalancerScheme: internal)")
+		}
+	case a.RootPassword == "" && !a.GenerateRootPassword:
+		v.add(key, "", "is required while milvusAuthentication is on: set it with `pulumi config set --secret milvusRootPassword <password>`, or set milvusGenerateRootPassword to true")
+	case a.RootPassword == "":
+	case !secret[key]:
+		v.add(key, SecretMask, "must be set as a secret, with `pulumi config set --secret milvusRootPassword <password>`: a plain value is stored in clear text in the stack file")
+	case len(a.RootPassword) < minRootPasswordLength || len(a.RootPassword) > maxRootPasswordLength:
+		v.add(key, SecretMask, fmt.Sprintf("must be %d to %d characters long", minRootPasswordLength, maxRootPasswordLength))
+	}
 }
 
 // resources checks the quantities of one workload; component is the prefix of

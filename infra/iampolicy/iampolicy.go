@@ -28,8 +28,10 @@ type Statement struct {
 	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
-// Principal names who a trust policy lets assume a role.
+// Principal names who a trust policy lets assume a role, or whom a bucket
+// policy speaks of (AWS "*": anyone).
 type Principal struct {
+	AWS       string `json:"AWS,omitempty"`
 	Federated string `json:"Federated,omitempty"`
 	Service   string `json:"Service,omitempty"`
 }
@@ -53,15 +55,42 @@ var (
 	S3ObjectActions = []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}
 )
 
+// KMSActions are what reading and writing objects encrypted with a KMS key
+// takes besides the S3 actions (the S3 User Guide, "Using server-side
+// encryption with AWS KMS keys"): a data key to encrypt each new object,
+// and decryption to read one or to finish a multipart upload.
+var KMSActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+
 // S3Access is the policy that lets Milvus use the bucket with the given ARN
-// (arn:aws:s3:::<bucket>) and nothing else.
-func S3Access(bucketArn string) Document {
-	return Document{
+// (arn:aws:s3:::<bucket>) and nothing else; with a KMS key ARN, also that
+// key, for the bucket's encryption.
+func S3Access(bucketArn, kmsKeyArn string) Document {
+	doc := Document{
 		Version: Version,
 		Statement: []Statement{
 			{Effect: "Allow", Action: S3BucketActions, Resource: []string{bucketArn}},
 			{Effect: "Allow", Action: S3ObjectActions, Resource: []string{bucketArn + "/*"}},
 		},
+	}
+	if kmsKeyArn != "" {
+		doc.Statement = append(doc.Statement, Statement{Effect: "Allow", Action: KMSActions, Resource: []string{kmsKeyArn}})
+	}
+	return doc
+}
+
+// DenyInsecureTransport is a bucket policy that refuses every request to the
+// bucket and its objects made without TLS, whoever makes it.
+func DenyInsecureTransport(bucketArn string) Document {
+	return Document{
+		Version: Version,
+		Statement: []Statement{{
+			Sid:       "DenyInsecureTransport",
+			Effect:    "Deny",
+			Principal: &Principal{AWS: "*"},
+			Action:    []string{"s3:*"},
+			Resource:  []string{bucketArn, bucketArn + "/*"},
+			Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "false"}},
+		}},
 	}
 }
 

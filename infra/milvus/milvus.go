@@ -9,6 +9,7 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
@@ -42,6 +43,9 @@ type Milvus struct {
 	ChartVersion   pulumi.StringOutput `pulumi:"chartVersion"`
 	// Endpoint is the load balancer's host name and Milvus' port.
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// RootPassword is the root user's password, secret; nil when
+	// authentication is off.
+	RootPassword pulumi.StringOutput `pulumi:"rootPassword"`
 }
 
 // New declares Milvus.
@@ -75,13 +79,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	serviceAccount := sa.Metadata.Name().Elem()
 
-	// The values take the ServiceAccount's name from the ServiceAccount
-	// resource, not from config, so the release waits for it (and thus for
-	// the role behind its annotation).
-	values := pulumi.All(args.BucketName, serviceAccount).ApplyT(func(v []any) map[string]any {
+	rootPassword, rootPasswordSecret, err := declareRootPassword(ctx, name, cfg, namespace, m, k8s)
+	if err != nil {
+		return nil, err
+	}
+
+	// The values take the ServiceAccount's and the password Secret's names
+	// from those resources, not from config, so that the release waits for
+	// them (and for the role behind the ServiceAccount's annotation).
+	values := pulumi.All(args.BucketName, serviceAccount, rootPasswordSecret).ApplyT(func(v []any) map[string]any {
 		withSA := cfg
 		withSA.ServiceAccount = v[1].(string)
-		return milvusvalues.Build(withSA, args.Config.Region, v[0].(string)).Map()
+		return milvusvalues.Build(withSA, args.Config.Region, v[0].(string), v[2].(string)).Map()
 	}).(pulumi.MapOutput)
 
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
@@ -114,16 +123,60 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	m.Namespace = namespace
 	m.ServiceAccount = serviceAccount
+	m.RootPassword = rootPassword
 	m.ChartVersion = release.Version.Elem()
 	m.Endpoint = svc.Status.LoadBalancer().Ingress().ApplyT(func(ingress []corev1.LoadBalancerIngress) string {
 		return Endpoint(ingress)
 	}).(pulumi.StringOutput)
-	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{
+	outputs := pulumi.Map{
 		"namespace":      m.Namespace,
 		"serviceAccount": m.ServiceAccount,
 		"chartVersion":   m.ChartVersion,
 		"endpoint":       m.Endpoint,
-	})
+	}
+	if cfg.Authentication.Enabled {
+		outputs["rootPassword"] = m.RootPassword
+	}
+	return m, ctx.RegisterResourceOutputs(m, outputs)
+}
+
+// rootPasswordLength is the length of a generated root password: 32 letters
+// and digits, about 190 bits.
+const rootPasswordLength = 32
+
+// declareRootPassword puts the root password in a Secret for the chart to read, and
+// returns the password (secret) and the Secret's name; both are empty when
+// authentication is off. A password the stack does not configure is
+// generated once and kept in the stack's state, so that every update passes
+// the same one.
+func declareRootPassword(ctx *pulumi.Context, name string, cfg config.Milvus, namespace pulumi.StringOutput, parent pulumi.Resource, k8s []pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	auth := cfg.Authentication
+	if !auth.Enabled {
+		return pulumi.StringOutput{}, pulumi.String("").ToStringOutput(), nil
+	}
+	password := pulumi.ToSecret(pulumi.String(auth.RootPassword.Reveal())).(pulumi.StringOutput)
+	if auth.RootPassword == "" {
+		generated, err := random.NewRandomPassword(ctx, name+"-root", &random.RandomPasswordArgs{
+			Length:  pulumi.Int(rootPasswordLength),
+			Special: pulumi.Bool(false),
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return pulumi.StringOutput{}, pulumi.StringOutput{}, err
+		}
+		password = pulumi.ToSecret(generated.Result).(pulumi.StringOutput)
+	}
+	secret, err := corev1.NewSecret(ctx, name+"-root-password", &corev1.SecretArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(milvusvalues.RootPasswordSecretName(cfg.ReleaseName)),
+			Namespace: namespace,
+		},
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{milvusvalues.RootPasswordSecretKey: password},
+	}, k8s...)
+	if err != nil {
+		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
+	}
+	return password, secret.Metadata.Name().Elem(), nil
 }
 
 // Endpoint is "<host>:<port>" of the load balancer in front of the Service,

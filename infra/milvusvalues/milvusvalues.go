@@ -9,7 +9,10 @@
 package milvusvalues
 
 import (
+	"fmt"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
@@ -37,13 +40,16 @@ const (
 // Values is the subset of the chart's values this project sets; every other
 // key keeps the chart's default.
 type Values struct {
-	Cluster        Toggle         `json:"cluster"`
-	Service        Service        `json:"service"`
-	ServiceAccount ServiceAccount `json:"serviceAccount"`
-	Minio          Toggle         `json:"minio"`
-	ExternalS3     ExternalS3     `json:"externalS3"`
-	MixCoordinator MixCoordinator `json:"mixCoordinator"`
-	Proxy          Workload       `json:"proxy"`
+	Cluster Toggle `json:"cluster"`
+	// ExtraConfigFiles are merged into milvus.yaml, over the chart's own
+	// settings; this project writes only user.yaml.
+	ExtraConfigFiles map[string]string `json:"extraConfigFiles"`
+	Service          Service           `json:"service"`
+	ServiceAccount   ServiceAccount    `json:"serviceAccount"`
+	Minio            Toggle            `json:"minio"`
+	ExternalS3       ExternalS3        `json:"externalS3"`
+	MixCoordinator   MixCoordinator    `json:"mixCoordinator"`
+	Proxy            Workload          `json:"proxy"`
 }
 
 // Toggle is a chart section that is only switched on or off.
@@ -56,6 +62,9 @@ type Service struct {
 	Type        string            `json:"type"`
 	Port        int               `json:"port"`
 	Annotations map[string]string `json:"annotations"`
+	// LoadBalancerSourceRanges become the load balancer's security group
+	// rules; the chart's default admits every address.
+	LoadBalancerSourceRanges []string `json:"loadBalancerSourceRanges"`
 }
 
 // ServiceAccount makes the chart run every pod under an existing ServiceAccount.
@@ -89,6 +98,47 @@ type Workload struct {
 type MixCoordinator struct {
 	Workload
 	ActiveStandby Toggle `json:"activeStandby"`
+	// ExtraEnv carries the root password from its Secret: the coordinator
+	// creates the root user, once, when the cluster first starts.
+	ExtraEnv []EnvVar `json:"extraEnv,omitempty"`
+}
+
+// EnvVar is a container environment variable whose value is a key of a
+// Kubernetes Secret, so that the value never appears in the chart's values.
+type EnvVar struct {
+	Name      string    `json:"name"`
+	ValueFrom EnvSource `json:"valueFrom"`
+}
+
+// EnvSource names the Secret key an EnvVar reads.
+type EnvSource struct {
+	SecretKeyRef SecretKeyRef `json:"secretKeyRef"`
+}
+
+// SecretKeyRef is one key of one Secret.
+type SecretKeyRef struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
+}
+
+// The root password reaches Milvus as an environment variable, which Milvus
+// maps onto common.security.defaultRootPassword of milvus.yaml (its
+// configuration reads COMMON_SECURITY_DEFAULTROOTPASSWORD for that key).
+const (
+	RootPasswordEnv       = "COMMON_SECURITY_DEFAULTROOTPASSWORD"
+	RootPasswordSecretKey = "password"
+)
+
+// RootPasswordSecretName is the Secret that holds a release's root password.
+func RootPasswordSecretName(releaseName string) string { return releaseName + "-root-password" }
+
+// userConfig is the part of milvus.yaml this project overrides, as user.yaml.
+type userConfig struct {
+	Common struct {
+		Security struct {
+			AuthorizationEnabled bool `yaml:"authorizationEnabled"`
+		} `yaml:"security"`
+	} `yaml:"common"`
 }
 
 // Resources are a container's requests and limits.
@@ -107,9 +157,23 @@ type Resources struct {
 //   - The guide's proxy (2 replicas, limits) maps onto proxy unchanged.
 //   - externalS3.region is set although the guide leaves it out: on IRSA the
 //     S3 client signs with the region and cannot guess it from a custom host.
-func Build(m config.Milvus, region, bucketName string) Values {
+//   - Authentication, which the guide leaves off, is on unless the stack
+//     turns it off: common.security.authorizationEnabled in user.yaml, and
+//     the root password from the Secret named rootPasswordSecret (empty when
+//     authentication is off).
+func Build(m config.Milvus, region, bucketName, rootPasswordSecret string) Values {
+	var user userConfig
+	user.Common.Security.AuthorizationEnabled = m.Authentication.Enabled
+	var coordinatorEnv []EnvVar
+	if m.Authentication.Enabled {
+		coordinatorEnv = []EnvVar{{
+			Name:      RootPasswordEnv,
+			ValueFrom: EnvSource{SecretKeyRef: SecretKeyRef{Name: rootPasswordSecret, Key: RootPasswordSecretKey}},
+		}}
+	}
 	return Values{
-		Cluster: Toggle{Enabled: true},
+		Cluster:          Toggle{Enabled: true},
+		ExtraConfigFiles: map[string]string{"user.yaml": yamlText(user)},
 		Service: Service{
 			Type: "LoadBalancer",
 			Port: Port,
@@ -119,6 +183,7 @@ func Build(m config.Milvus, region, bucketName string) Values {
 				AnnotationScheme:           m.LoadBalancer.Scheme,
 				AnnotationNLBTargetType:    "ip",
 			},
+			LoadBalancerSourceRanges: m.LoadBalancer.SourceRanges,
 		},
 		ServiceAccount: ServiceAccount{Create: false, Name: m.ServiceAccount},
 		Minio:          Toggle{Enabled: false},
@@ -136,9 +201,21 @@ func Build(m config.Milvus, region, bucketName string) Values {
 		MixCoordinator: MixCoordinator{
 			Workload:      workload(m.MixCoordinator.Workload),
 			ActiveStandby: Toggle{Enabled: m.MixCoordinator.ActiveStandby},
+			ExtraEnv:      coordinatorEnv,
 		},
 		Proxy: workload(m.Proxy),
 	}
+}
+
+// yamlText renders a typed configuration fragment as YAML.
+func yamlText(v any) string {
+	var out strings.Builder
+	encoder := yaml.NewEncoder(&out)
+	encoder.SetIndent(2)
+	if err := encoder.Encode(v); err != nil {
+		panic(fmt.Sprintf("milvusvalues: rendering %T as YAML: %v", v, err))
+	}
+	return out.String()
 }
 
 // S3Host is the regional S3 endpoint.

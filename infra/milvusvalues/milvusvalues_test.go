@@ -16,13 +16,15 @@ func TestBuildProd(t *testing.T) {
 		Limits:   config.ResourceList{CPU: "1", Memory: "2Gi"},
 	}}
 
-	got := Build(m, "us-east-2", "milvus-bucket-abc").Map()
+	got := Build(m, "us-east-2", "milvus-bucket-abc", "milvus-root-password").Map()
 
 	assert.Equal(t, map[string]any{
-		"cluster": map[string]any{"enabled": true},
+		"cluster":          map[string]any{"enabled": true},
+		"extraConfigFiles": map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"},
 		"service": map[string]any{
-			"type": "LoadBalancer",
-			"port": float64(19530),
+			"type":                     "LoadBalancer",
+			"port":                     float64(19530),
+			"loadBalancerSourceRanges": []any{"0.0.0.0/0"},
 			"annotations": map[string]any{
 				"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
 				"service.beta.kubernetes.io/aws-load-balancer-name":            "milvus-prod",
@@ -47,6 +49,10 @@ func TestBuildProd(t *testing.T) {
 			"replicas":      float64(2),
 			"activeStandby": map[string]any{"enabled": true},
 			"resources":     map[string]any{"limits": map[string]any{"cpu": "2", "memory": "4Gi"}},
+			"extraEnv": []any{map[string]any{
+				"name":      "COMMON_SECURITY_DEFAULTROOTPASSWORD",
+				"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "milvus-root-password", "key": "password"}},
+			}},
 		},
 		"proxy": map[string]any{
 			"replicas": float64(2),
@@ -59,7 +65,9 @@ func TestBuildProd(t *testing.T) {
 }
 
 func TestBuildWithoutResourcesLeavesThemEmpty(t *testing.T) {
-	got := Build(config.Defaults("dev").Milvus, "eu-west-1", "b").Map()
+	m := config.Defaults("dev").Milvus
+	m.Authentication.Enabled = false
+	got := Build(m, "eu-west-1", "b", "").Map()
 	assert.Equal(t, map[string]any{
 		"replicas":      float64(1),
 		"activeStandby": map[string]any{"enabled": false},
@@ -67,12 +75,28 @@ func TestBuildWithoutResourcesLeavesThemEmpty(t *testing.T) {
 	}, got["mixCoordinator"])
 }
 
+// Without authentication, user.yaml says so, and no password is passed.
+func TestBuildWithoutAuthentication(t *testing.T) {
+	m := config.Defaults("dev").Milvus
+	m.Authentication.Enabled = false
+	m.LoadBalancer.Scheme = config.SchemeInternal
+	m.LoadBalancer.SourceRanges = []string{"10.0.0.0/16"}
+	got := Build(m, "us-east-2", "b", "")
+	assert.Equal(t, map[string]string{"user.yaml": "common:\n  security:\n    authorizationEnabled: false\n"}, got.ExtraConfigFiles)
+	assert.Nil(t, got.MixCoordinator.ExtraEnv)
+	assert.Equal(t, []string{"10.0.0.0/16"}, got.Service.LoadBalancerSourceRanges)
+}
+
 func TestBuildInternalScheme(t *testing.T) {
 	m := config.Defaults("dev").Milvus
 	m.LoadBalancer = config.LoadBalancer{Name: "milvus-dev", Scheme: config.SchemeInternal}
-	annotations := Build(m, "us-east-2", "b").Service.Annotations
+	annotations := Build(m, "us-east-2", "b", "milvus-root-password").Service.Annotations
 	assert.Equal(t, "internal", annotations[AnnotationScheme])
 	assert.Equal(t, "milvus-dev", annotations[AnnotationLoadBalancerName])
+}
+
+func TestRootPasswordSecretName(t *testing.T) {
+	assert.Equal(t, "milvus-root-password", RootPasswordSecretName("milvus"))
 }
 
 func TestS3Host(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
 // Placeholders for values AWS computes at deploy time.
@@ -25,6 +27,8 @@ const (
 	// BucketSuffix stands for the 26 characters the AWS provider appends to a
 	// bucket name prefix.
 	BucketSuffix = "00000000000000000000000000"
+	// GeneratedPassword stands for a password random.RandomPassword makes.
+	GeneratedPassword = "00000000000000000000000000000000"
 )
 
 // Resource is one registration the program made.
@@ -63,11 +67,11 @@ type Stack struct {
 // Secret marks a stack output that Pulumi would store encrypted.
 type Secret struct{ Value any }
 
-// Run runs program as stack of project with config (full keys, values as the
-// Pulumi engine hands them to a program) on the mock engine. When the program
-// fails, the Stack still lists what it registered before it failed.
-func Run(project, stack string, config map[string]string, program pulumi.RunFunc) (*Stack, error) {
-	m := &mocks{region: config["aws:region"]}
+// Run runs program as stack of project with settings (full keys, values as
+// the Pulumi engine hands them to a program) on the mock engine. When the
+// program fails, the Stack still lists what it registered before it failed.
+func Run(project, stack string, settings config.Settings, program pulumi.RunFunc) (*Stack, error) {
+	m := &mocks{region: settings.Values[config.RegionKey]}
 	result := &Stack{}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		m.ctx = ctx
@@ -77,7 +81,7 @@ func Run(project, stack string, config map[string]string, program pulumi.RunFunc
 		outputs, err := resolveExports(ctx)
 		result.Outputs = outputs
 		return err
-	}, pulumi.WithMocks(project, stack, m), withConfig(config))
+	}, pulumi.WithMocks(project, stack, m), withConfig(settings))
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, r := range m.resources {
@@ -90,8 +94,19 @@ func Run(project, stack string, config map[string]string, program pulumi.RunFunc
 	return result, err
 }
 
-func withConfig(config map[string]string) pulumi.RunOption {
-	return func(info *pulumi.RunInfo) { info.Config = config }
+// withConfig gives the program's context the settings, as the engine would,
+// for ctx.GetConfig and ctx.IsConfigSecret.
+func withConfig(settings config.Settings) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = settings.Values
+		info.ConfigSecretKeys = nil
+		for key, secret := range settings.Secret {
+			if secret {
+				info.ConfigSecretKeys = append(info.ConfigSecretKeys, key)
+			}
+		}
+		sort.Strings(info.ConfigSecretKeys)
+	}
 }
 
 func resolveExports(ctx *pulumi.Context) (map[string]any, error) {

@@ -58,6 +58,8 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs) (string, resource.Prope
 		set("clientIdLists", []any{"sts.amazonaws.com"})
 	case "eks:index:Cluster":
 		return m.eksCluster(args)
+	case "random:index/randomPassword:RandomPassword":
+		set("result", GeneratedPassword)
 	case "kubernetes:helm.sh/v3:Release":
 		set("status", map[string]any{
 			"name":      str("name"),

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
 // ProjectFile is what this package reads of Pulumi.yaml.
@@ -35,45 +37,68 @@ func ReadProject(dir string) (ProjectFile, error) {
 	return project, nil
 }
 
+// SecretPlaceholder is what a program reads offline for a value the stack
+// file holds encrypted (`secure:`): the passphrase or key that decrypts it is
+// the deployer's, not this package's. It is long enough to pass the
+// program's password rules, and outputs show secrets masked anyway.
+const SecretPlaceholder = "offline-placeholder-for-an-encrypted-value"
+
 // StackConfig returns the configuration of a stack as the Pulumi engine
 // hands it to the program: the project's declared defaults (under the project
-// namespace) overlaid by dir/Pulumi.<stack>.yaml.
-func StackConfig(dir, stack string) (map[string]string, error) {
+// namespace) overlaid by dir/Pulumi.<stack>.yaml. Encrypted values read as
+// SecretPlaceholder and are marked secret.
+func StackConfig(dir, stack string) (config.Settings, error) {
+	settings := config.Settings{Values: map[string]string{}, Secret: map[string]bool{}}
 	project, err := ReadProject(dir)
 	if err != nil {
-		return nil, err
+		return settings, err
 	}
-	config := map[string]string{}
+	values := settings.Values
 	for key, decl := range project.Config {
 		if decl.Default == nil {
 			continue
 		}
 		text, err := ConfigText(decl.Default)
 		if err != nil {
-			return nil, fmt.Errorf("Pulumi.yaml: %s: %w", key, err)
+			return settings, fmt.Errorf("Pulumi.yaml: %s: %w", key, err)
 		}
-		config[project.Name+":"+key] = text
+		values[project.Name+":"+key] = text
 	}
 
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return settings, err
 	}
 	var file struct {
 		Config map[string]any `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return settings, fmt.Errorf("%s: %w", path, err)
 	}
 	for key, value := range file.Config {
+		if isEncrypted(value) {
+			values[key] = SecretPlaceholder
+			settings.Secret[key] = true
+			continue
+		}
 		text, err := ConfigText(value)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, key, err)
+			return settings, fmt.Errorf("%s: %s: %w", path, key, err)
 		}
-		config[key] = text
+		values[key] = text
 	}
-	return config, nil
+	return settings, nil
+}
+
+// isEncrypted reports whether a stack file value is `secure: <ciphertext>`.
+func isEncrypted(value any) bool {
+	m, ok := value.(map[string]any)
+	if !ok || len(m) != 1 {
+		return false
+	}
+	_, ok = m["secure"].(string)
+	return ok
 }
 
 // ConfigText renders a YAML config value the way the engine passes it to a

@@ -15,15 +15,22 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/storage"
 )
 
-// Run is the Pulumi program. Configuration is checked before any resource is
-// declared: a bad value fails the run with every problem listed and nothing
-// registered.
-func Run(ctx *pulumi.Context) error {
-	cfg, err := config.Load(ctx.GetConfig, ctx.Stack())
-	if err != nil {
-		return err
+// Program is the Pulumi program for a stack with the given settings: main
+// reads them from the engine, tests and the offline plan from the stack
+// files. Configuration is checked before any resource is declared: a bad
+// value fails the run with every problem listed and nothing registered.
+func Program(settings config.Settings) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := config.Load(settings, ctx.Stack())
+		if err != nil {
+			return err
+		}
+		return declare(ctx, cfg)
 	}
+}
 
+// declare declares every resource of a valid configuration.
+func declare(ctx *pulumi.Context, cfg config.Config) error {
 	net, err := network.New(ctx, "network", cfg)
 	if err != nil {
 		return err
@@ -113,5 +120,8 @@ func Run(ctx *pulumi.Context) error {
 	ctx.Export("milvusServiceAccount", db.ServiceAccount)
 	ctx.Export("milvusChartVersion", db.ChartVersion)
 	ctx.Export("milvusEndpoint", db.Endpoint)
+	if cfg.Milvus.Authentication.Enabled {
+		ctx.Export("milvusRootPassword", db.RootPassword)
+	}
 	return nil
 }

@@ -1,0 +1,177 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+)
+
+const bucketArn = "arn:aws:s3:::" + generatedBucketName
+
+func TestBucketIsClosedToThePublic(t *testing.T) {
+	for _, name := range stacks {
+		block := deploy(t, name).only(t, typePublicAccessBlock)
+		assert.Equal(t, map[string]any{
+			"bucket":                generatedBucketName,
+			"blockPublicAcls":       true,
+			"ignorePublicAcls":      true,
+			"blockPublicPolicy":     true,
+			"restrictPublicBuckets": true,
+		}, plain(resourceInputs(block)), name)
+	}
+}
+
+func TestBucketRefusesRequestsWithoutTLS(t *testing.T) {
+	for _, name := range stacks {
+		policy := deploy(t, name).only(t, typeBucketPolicy)
+		assert.Equal(t, generatedBucketName, input(policy, "bucket").StringValue(), name)
+		assert.JSONEq(t, `{"Version": "2012-10-17", "Statement": [{
+		  "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:*"],
+		  "Resource": ["`+bucketArn+`", "`+bucketArn+`/*"],
+		  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`,
+			input(policy, "policy").StringValue(), name)
+	}
+}
+
+func TestBucketEncryption(t *testing.T) {
+	const key = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	tests := []struct {
+		name         string
+		deployment   func(t *testing.T) *deployment
+		rule         map[string]any
+		policyOnKeys bool
+	}{
+		{"SSE-S3 by default", func(t *testing.T) *deployment { return deploy(t, "prod") },
+			map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}, false},
+		{"SSE-KMS with a key from config", func(t *testing.T) *deployment {
+			return deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketKmsKeyArn": key}))
+		}, map[string]any{
+			"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key},
+			"bucketKeyEnabled":                   true,
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.deployment(t)
+			encryption := d.only(t, typeEncryption)
+			assert.Equal(t, []any{tt.rule}, plain(input(encryption, "rules")))
+
+			// With KMS, Milvus' role may use the key, and only that key.
+			policy := input(d.one(t, typePolicy, "storage-access"), "policy").StringValue()
+			if tt.policyOnKeys {
+				assert.Contains(t, policy, `{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":["`+key+`"]}`)
+			} else {
+				assert.NotContains(t, policy, "kms:")
+			}
+		})
+	}
+}
+
+func TestBucketLifecycleAndVersioning(t *testing.T) {
+	abortUploads := map[string]any{
+		"id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": map[string]any{},
+		"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": float64(7)},
+	}
+	expireVersions := map[string]any{
+		"id": "expire-noncurrent-versions", "status": "Enabled", "filter": map[string]any{},
+		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": float64(30)},
+		"expiration":                  map[string]any{"expiredObjectDeleteMarker": true},
+	}
+	want := map[string][]any{
+		"dev":  {abortUploads},
+		"prod": {abortUploads, expireVersions},
+	}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		lifecycle := d.only(t, typeLifecycle)
+		assert.Equal(t, want[name], plain(input(lifecycle, "rules")), name)
+
+		versioning := d.all(typeVersioning)
+		if name == "dev" {
+			assert.Empty(t, versioning, "dev keeps no old versions")
+			continue
+		}
+		require.Len(t, versioning, 1)
+		assert.Equal(t, map[string]any{"status": "Enabled"}, plain(input(versioning[0], "versioningConfiguration")))
+		assert.True(t, dependsOn(lifecycle, versioning[0]), "the lifecycle waits for versioning")
+	}
+}
+
+// What `pulumi destroy` does to the data: prod's bucket is protected and left
+// in AWS; dev's is emptied and deleted.
+func TestBucketProtection(t *testing.T) {
+	want := map[string]struct{ protect, retain, forceDestroy bool }{
+		"dev":  {false, false, true},
+		"prod": {true, true, false},
+	}
+	for _, name := range stacks {
+		bucket := deploy(t, name).only(t, typeBucket)
+		w := want[name]
+		assert.Equal(t, w.protect, bucket.Protect, "%s: protect", name)
+		assert.Equal(t, w.retain, bucket.RetainOnDelete, "%s: retainOnDelete", name)
+		assert.Equal(t, w.forceDestroy, input(bucket, "forceDestroy").BoolValue(), "%s: forceDestroy", name)
+	}
+}
+
+// Milvus asks for a password: dev's is generated and kept in the state,
+// prod's comes from the deployer's secret config. Either way it reaches the
+// chart only through a Kubernetes Secret, and leaves the stack only as a
+// secret output.
+func TestRootPassword(t *testing.T) {
+	want := map[string]string{"dev": mockcloud.GeneratedPassword, "prod": testRootPassword}
+	for _, name := range stacks {
+		d := deploy(t, name)
+		secret := d.only(t, typeSecret)
+		assert.Equal(t, map[string]any{"name": "milvus-root-password", "namespace": "milvus"}, plain(input(secret, "metadata")), name)
+		assert.True(t, input(secret, "stringData").IsSecret() || input(secret, "stringData", "password").IsSecret(), "%s: the Secret's data is a Pulumi secret", name)
+		assert.Equal(t, map[string]any{"password": want[name]}, plain(input(secret, "stringData")), name)
+		assert.Equal(t, mockcloud.Secret{Value: want[name]}, d.Outputs["milvusRootPassword"], name)
+
+		generators := d.all(typeRandomPassword)
+		if name == "dev" {
+			require.Len(t, generators, 1)
+			assert.Equal(t, map[string]any{"length": float64(32), "special": false}, plain(resourceInputs(generators[0])))
+		} else {
+			assert.Empty(t, generators, "prod's password is the deployer's")
+		}
+	}
+}
+
+// Every output that carries a credential is a secret, and only those.
+func TestCredentialOutputsAreSecret(t *testing.T) {
+	credentials := map[string]bool{"kubeconfig": true, "milvusRootPassword": true}
+	for _, name := range stacks {
+		for output, value := range deploy(t, name).Outputs {
+			_, secret := value.(mockcloud.Secret)
+			assert.Equal(t, credentials[output], secret, "%s: output %s secret", name, output)
+		}
+	}
+}
+
+func TestLoadBalancerSourceRangesAndScheme(t *testing.T) {
+	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{
+		"milvus:loadBalancerScheme":       "internal",
+		"milvus:loadBalancerSourceRanges": `["10.0.0.0/16","192.168.0.0/24"]`,
+	}))
+	service := plain(input(d.one(t, typeRelease, "milvus"), "values", "service")).(map[string]any)
+	assert.Equal(t, []any{"10.0.0.0/16", "192.168.0.0/24"}, service["loadBalancerSourceRanges"])
+	assert.Equal(t, "internal", service["annotations"].(map[string]any)["service.beta.kubernetes.io/aws-load-balancer-scheme"])
+}
+
+// Behind an internal load balancer, authentication may be switched off; then
+// there is no password anywhere.
+func TestAuthenticationOff(t *testing.T) {
+	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{
+		"milvus:loadBalancerScheme":   "internal",
+		"milvus:milvusAuthentication": "false",
+	}))
+	values := plain(input(d.one(t, typeRelease, "milvus"), "values")).(map[string]any)
+	assert.Equal(t, map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: false\n"}, values["extraConfigFiles"])
+	assert.NotContains(t, values["mixCoordinator"], "extraEnv")
+	assert.Empty(t, d.all(typeSecret))
+	assert.Empty(t, d.all(typeRandomPassword))
+	assert.NotContains(t, d.Outputs, "milvusRootPassword")
+}
