@@ -50,6 +50,10 @@ type Resource struct {
 
 	Protect        bool
 	RetainOnDelete bool
+
+	// StandInFor is, for a stand-in, the URN of the remote component whose
+	// child it plays.
+	StandInFor string
 }
 
 // Stack is what one run of the program registered and exported.
@@ -147,8 +151,9 @@ type mocks struct {
 	mu        sync.Mutex
 	resources []*Resource
 	standIns  map[string]bool
-	// pendingStandIns are names the mock is about to register as stand-ins.
-	pendingStandIns map[string]bool
+	// pendingStandIns are the names ("type::name") the mock is about to
+	// register as stand-ins, with the URN of the component they play for.
+	pendingStandIns map[string]string
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -186,8 +191,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	defer m.mu.Unlock()
 	m.resources = append(m.resources, r)
 	key := args.TypeToken + "::" + args.Name
-	if m.pendingStandIns[key] {
+	if owner, ok := m.pendingStandIns[key]; ok {
 		delete(m.pendingStandIns, key)
+		r.StandInFor = owner
 		if m.standIns == nil {
 			m.standIns = map[string]bool{}
 		}

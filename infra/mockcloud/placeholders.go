@@ -112,11 +112,15 @@ func (m *mocks) eksCluster(args pulumi.MockResourceArgs) (string, resource.Prope
 	if v, ok := args.Inputs["name"]; ok && v.IsString() {
 		name = v.StringValue()
 	}
-	cluster, err := m.standIn("aws:eks/cluster:Cluster", args.Name+"-eksCluster", pulumi.Map{"name": pulumi.String(name)})
+	owner := ""
+	if rpc := args.RegisterRPC; rpc != nil {
+		owner = urn(m.ctx, rpc.GetParent(), args.TypeToken, args.Name)
+	}
+	cluster, err := m.standIn(owner, "aws:eks/cluster:Cluster", args.Name+"-eksCluster", pulumi.Map{"name": pulumi.String(name)})
 	if err != nil {
 		return "", nil, err
 	}
-	oidc, err := m.standIn("aws:iam/openIdConnectProvider:OpenIdConnectProvider", args.Name+"-oidcProvider", pulumi.Map{})
+	oidc, err := m.standIn(owner, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", args.Name+"-oidcProvider", pulumi.Map{})
 	if err != nil {
 		return "", nil, err
 	}
@@ -163,14 +167,14 @@ func (m *mocks) kubeconfig(clusterName string) map[string]any {
 	}
 }
 
-// standIn registers a custom resource on behalf of a remote component and
-// returns a reference to it.
-func (m *mocks) standIn(typ, name string, props pulumi.Map) (resource.PropertyValue, error) {
+// standIn registers a custom resource on behalf of the remote component
+// owner (a URN) and returns a reference to it.
+func (m *mocks) standIn(owner, typ, name string, props pulumi.Map) (resource.PropertyValue, error) {
 	m.mu.Lock()
 	if m.pendingStandIns == nil {
-		m.pendingStandIns = map[string]bool{}
+		m.pendingStandIns = map[string]string{}
 	}
-	m.pendingStandIns[typ+"::"+name] = true
+	m.pendingStandIns[typ+"::"+name] = owner
 	m.mu.Unlock()
 
 	var res pulumi.CustomResourceState

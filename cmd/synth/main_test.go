@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// projectDir is the repository root, where Pulumi.yaml is.
+const projectDir = "../.."
+
+func synth(args ...string) (code int, stdout, stderr string) {
+	var out, errs bytes.Buffer
+	code = run(append([]string{"-dir", projectDir}, args...), &out, &errs)
+	return code, out.String(), errs.String()
+}
+
+func TestExitCodesAndMessages(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no stack", nil, exitUsage, "Usage: go run ./cmd/synth -stack <name>"},
+		{"unknown format", []string{"-stack", "dev", "-format", "yaml"}, exitUsage, "Usage: go run ./cmd/synth -stack <name>"},
+		{"unknown stack", []string{"-stack", "staging"}, exitUsage,
+			`unknown stack "staging": this project has dev, prod (one Pulumi.<stack>.yaml each)` + "\n"},
+		{"prod before its deployer set the password", []string{"-stack", "prod"}, exitUsage,
+			"invalid configuration (1 problem(s)):\n" +
+				"  - milvus:milvusRootPassword: is required while milvusAuthentication is on: set it with `pulumi config set --secret milvusRootPassword <password>`, or set milvusGenerateRootPassword to true\n" +
+				"\nA secret the deployer sets before the first pulumi up can be assumed offline: -assume-secret milvusRootPassword\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := synth(tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Empty(t, stdout)
+			if strings.HasPrefix(tt.stderr, "Usage") {
+				assert.True(t, strings.HasPrefix(stderr, tt.stderr), stderr)
+				assert.Contains(t, stderr, "account ID                 000000000000", "-help names the placeholders")
+			} else {
+				assert.Equal(t, tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	tests := []struct {
+		format, begins string
+	}{
+		{"text", "Plan of stack prod, project milvus: "},
+		{"json", "{\n  \"project\": \"milvus\",\n  \"stack\": \"prod\",\n"},
+		{"mermaid", "flowchart LR\n"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := synth("-stack", "prod", "-assume-secret", "milvusRootPassword", "-format", tt.format)
+		assert.Equal(t, exitOK, code, stderr)
+		assert.True(t, strings.HasPrefix(stdout, tt.begins), "%s: %.80s", tt.format, stdout)
+	}
+}
+
+func TestWritesToAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.json")
+	code, stdout, stderr := synth("-stack", "dev", "-format", "json", "-o", path)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, stdout)
+	written, err := os.ReadFile(path)
+	require.NoError(t, err)
+	snapshot, err := os.ReadFile(filepath.Join(projectDir, "tests", "testdata", "dev.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(snapshot), string(written), "the command writes what the snapshot test checks")
+}

@@ -1,0 +1,120 @@
+package tests
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the synth snapshots in testdata/ and the README's graph")
+
+// synthesize is the offline plan of a stack as its deployer would have it:
+// the secrets they set before the first `pulumi up` are assumed.
+func synthesize(t testing.TB, stackName string) plan.Plan {
+	t.Helper()
+	var secrets []string
+	for key := range deployerSecrets[stackName] {
+		secrets = append(secrets, key)
+	}
+	sort.Strings(secrets)
+	p, err := plan.Synthesize(plan.Options{Dir: projectDir, Stack: stackName, AssumeSecrets: secrets})
+	require.NoError(t, err)
+	return p
+}
+
+// The synth JSON of each stack is a reviewed file: a change to an IAM policy,
+// a Helm value or a dependency shows up as a diff of testdata/<stack>.json.
+func TestSynthSnapshots(t *testing.T) {
+	for _, name := range stacks {
+		t.Run(name, func(t *testing.T) {
+			got := synthesize(t, name).JSON()
+			compareWithFile(t, filepath.Join("testdata", name+".json"), got)
+		})
+	}
+}
+
+// The graph in the README is the prod plan's, as `synth -format mermaid`
+// draws it.
+func TestReadmeGraphIsGenerated(t *testing.T) {
+	const begin, end = "<!-- synth -stack prod -format mermaid: begin -->\n```mermaid\n", "```\n<!-- synth: end -->"
+	path := filepath.Join(projectDir, "README.md")
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	readme := string(raw)
+	start, stop := strings.Index(readme, begin), strings.Index(readme, end)
+	require.True(t, start >= 0 && stop > start, "README.md has the generated graph between %q and %q", begin, end)
+
+	want := string(synthesize(t, "prod").Mermaid())
+	current := readme[start+len(begin) : stop]
+	if *update {
+		readme = readme[:start+len(begin)] + want + readme[stop:]
+		require.NoError(t, os.WriteFile(path, []byte(readme), 0o644))
+		return
+	}
+	if current != want {
+		t.Errorf("README.md's graph is stale; run `go test ./tests -update`:\n%s", diff(current, want))
+	}
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	first, second := synthesize(t, "prod"), synthesize(t, "prod")
+	for _, render := range []func(plan.Plan) []byte{plan.Plan.JSON, plan.Plan.Text, plan.Plan.Mermaid} {
+		assert.Equal(t, string(render(first)), string(render(second)))
+	}
+}
+
+// Secrets never reach a plan, whatever the format.
+func TestSynthShowsNoSecret(t *testing.T) {
+	for _, name := range stacks {
+		p := synthesize(t, name)
+		for _, render := range []func(plan.Plan) []byte{plan.Plan.JSON, plan.Plan.Text} {
+			out := string(render(p))
+			assert.Contains(t, out, plan.Secret, name)
+			assert.NotContains(t, out, "offline-placeholder-for-an-encrypted-value", name)
+			assert.NotContains(t, out, "get-token", "%s: the kubeconfig is a secret", name)
+		}
+	}
+}
+
+func BenchmarkSynth(b *testing.B) {
+	for b.Loop() {
+		synthesize(b, "prod").JSON()
+	}
+}
+
+// compareWithFile fails with a readable diff when got differs from the file,
+// or rewrites the file under -update.
+func compareWithFile(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "no snapshot yet: run `go test ./tests -update`")
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from the program's plan; if the change is intended, run `go test ./tests -update` and review the diff:\n%s",
+			path, diff(string(want), string(got)))
+	}
+}
+
+func diff(want, got string) string {
+	text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(want), B: difflib.SplitLines(got),
+		FromFile: "snapshot", ToFile: "program", Context: 3,
+	})
+	if err != nil {
+		return err.Error()
+	}
+	return text
+}
