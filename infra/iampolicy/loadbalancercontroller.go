@@ -63,17 +63,11 @@ func LoadBalancerController(chartVersion string) (string, error) {
 
 // AllowedActions lists, sorted and without repeats, every action that the
 // Allow statements of a policy document name, whatever their resources and
-// conditions. Published policies write Action and Resource either as a string
-// or as a list, which Document does not model.
+// conditions.
 func AllowedActions(policyJSON string) ([]string, error) {
-	var doc struct {
-		Statement []struct {
-			Effect string
-			Action stringOrList
-		}
-	}
-	if err := json.Unmarshal([]byte(policyJSON), &doc); err != nil {
-		return nil, fmt.Errorf("iampolicy: parsing a policy: %w", err)
+	doc, err := Parse(policyJSON)
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var actions []string

@@ -1,0 +1,191 @@
+// Command verify checks a deployed stack against the real AWS account and
+// cluster, and says yes or no: the IRSA role's trust and permissions, the
+// ServiceAccount and the pods' injected identity, and that Milvus really
+// writes to S3 through the role. Run it after `pulumi up` of each stack.
+//
+//	go run ./cmd/verify -stack dev
+//	pulumi stack output --json --show-secrets > outputs.json && go run ./cmd/verify -outputs outputs.json
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/milvus-eks/milvus-eks/infra/verify"
+)
+
+// Exit codes.
+const (
+	exitPassed = 0
+	exitFailed = 1 // a check failed
+	exitUsage  = 2 // bad flags, unreadable outputs, or no credentials
+)
+
+const usageText = `Usage: go run ./cmd/verify (-stack <name> | -outputs FILE) [flags]
+
+Checks a deployed milvus-eks stack against AWS and its cluster, one line per
+check (PASS or FAIL, what was expected, what was found), and exits 1 if any
+check fails. It needs AWS credentials for the stack's account (the default
+chain: AWS_PROFILE, environment variables, SSO, instance roles), the AWS CLI
+(the stack's kubeconfig runs aws eks get-token), and network access to the
+cluster's API and to Milvus' load balancer.
+
+It creates one collection in Milvus, writes a few hundred vectors to it and
+drops it again, even when a step fails.
+
+Flags:
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("verify", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	stackName := flags.String("stack", "", "read the outputs of this stack of the local project, through the Pulumi Automation API")
+	outputsFile := flags.String("outputs", "", "read the outputs from this `FILE` (pulumi stack output --json --show-secrets), - for standard input")
+	dir := flags.String("dir", ".", "the directory of Pulumi.yaml, for -stack")
+	rootPath := flags.String("root-path", "", "Milvus' root path in the bucket (the chart's externalS3.rootPath)")
+	callTimeout := flags.Duration("call-timeout", 30*time.Second, "timeout of each call to AWS or Kubernetes")
+	dataTimeout := flags.Duration("data-timeout", 10*time.Minute, "timeout of the whole data-path check")
+	flags.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	if (*stackName == "") == (*outputsFile == "") || flags.NArg() > 0 {
+		flags.Usage()
+		return exitUsage
+	}
+
+	ctx := context.Background()
+	out, err := readOutputs(ctx, *stackName, *dir, *outputsFile, *callTimeout)
+	if err != nil {
+		fmt.Fprintln(stderr, "verify:", err)
+		return exitUsage
+	}
+	clients, closeAll, err := connect(ctx, out, *callTimeout)
+	if err != nil {
+		fmt.Fprintln(stderr, "verify:", err)
+		return exitUsage
+	}
+	defer closeAll()
+
+	results := verify.Run(ctx, clients, out, verify.Options{
+		CallTimeout:     *callTimeout,
+		DataPathTimeout: *dataTimeout,
+		RootPath:        *rootPath,
+	})
+	failed := 0
+	for _, r := range results {
+		fmt.Fprintln(stdout, r)
+		if !r.Passed {
+			failed++
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d checks, %d failed\n", len(results), failed)
+	if failed > 0 {
+		return exitFailed
+	}
+	return exitPassed
+}
+
+// readOutputs reads the stack outputs from a file, or from the local
+// project's stack through the Automation API (which runs the Pulumi CLI).
+func readOutputs(ctx context.Context, stackName, dir, file string, timeout time.Duration) (verify.Outputs, error) {
+	if file != "" {
+		var raw []byte
+		var err error
+		if file == "-" {
+			raw, err = io.ReadAll(os.Stdin)
+		} else {
+			raw, err = os.ReadFile(file)
+		}
+		if err != nil {
+			return verify.Outputs{}, err
+		}
+		return verify.ParseOutputs(raw)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*timeout)
+	defer cancel()
+	stack, err := auto.SelectStackLocalSource(ctx, stackName, dir)
+	if err != nil {
+		return verify.Outputs{}, fmt.Errorf("selecting stack %q of the project in %s (is the Pulumi CLI installed and logged in?): %w", stackName, dir, err)
+	}
+	outputs, err := stack.Outputs(ctx)
+	if err != nil {
+		return verify.Outputs{}, fmt.Errorf("reading the outputs of stack %q: %w", stackName, err)
+	}
+	values := map[string]any{}
+	for name, o := range outputs {
+		values[name] = o.Value
+	}
+	raw, err := json.Marshal(values)
+	if err != nil {
+		return verify.Outputs{}, err
+	}
+	return verify.ParseOutputs(raw)
+}
+
+// connect builds the AWS, Kubernetes and Milvus clients. Missing AWS
+// credentials are an error here, before any check runs.
+func connect(ctx context.Context, out verify.Outputs, timeout time.Duration) (verify.Clients, func(), error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(out.Region))
+	if err != nil {
+		return verify.Clients{}, nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	credsCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(credsCtx); err != nil {
+		return verify.Clients{}, nil, fmt.Errorf("no AWS credentials for the stack's account: set AWS_PROFILE (and run `aws sso login` if it uses SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: %w", err)
+	}
+
+	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(out.Kubeconfig))
+	if err != nil {
+		return verify.Clients{}, nil, fmt.Errorf("reading the stack's kubeconfig: %w", err)
+	}
+	rest.Timeout = timeout
+	k8s, err := kubernetes.NewForConfig(rest)
+	if err != nil {
+		return verify.Clients{}, nil, fmt.Errorf("building the Kubernetes client: %w", err)
+	}
+
+	clients := verify.Clients{
+		IAM:        iam.NewFromConfig(cfg),
+		EKS:        eks.NewFromConfig(cfg),
+		S3:         s3.NewFromConfig(cfg),
+		Kubernetes: k8s,
+	}
+	closeAll := func() {}
+	milvusCtx, cancelMilvus := context.WithTimeout(ctx, timeout)
+	defer cancelMilvus()
+	db, closeDB, err := verify.ConnectMilvus(milvusCtx, out.MilvusEndpoint, "root", out.MilvusRootPassword)
+	if err != nil {
+		clients.Milvus = verify.Unreachable{Err: errors.Join(errors.New("connecting to Milvus"), err)}
+	} else {
+		clients.Milvus = db
+		closeAll = func() {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			_ = closeDB(ctx)
+		}
+	}
+	return clients, closeAll, nil
+}

@@ -1,0 +1,80 @@
+package verify
+
+import (
+	"context"
+
+	"github.com/milvus-io/milvus/client/v2/entity"
+	"github.com/milvus-io/milvus/client/v2/milvusclient"
+)
+
+// ConnectMilvus connects to Milvus at address ("host:19530"), as username
+// when a password is given, and returns the client the data-path check uses.
+func ConnectMilvus(ctx context.Context, address, username, password string) (Milvus, func(context.Context) error, error) {
+	config := &milvusclient.ClientConfig{Address: address}
+	if password != "" {
+		config.Username, config.Password = username, password
+	}
+	c, err := milvusclient.New(ctx, config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return milvusClient{c}, c.Close, nil
+}
+
+type milvusClient struct{ c *milvusclient.Client }
+
+func (m milvusClient) CreateCollection(ctx context.Context, name string, dim int) (int64, error) {
+	// The "fast" options also build an index and load the collection, so
+	// that it can be searched right away.
+	if err := m.c.CreateCollection(ctx, milvusclient.SimpleCreateCollectionOptions(name, int64(dim))); err != nil {
+		return 0, err
+	}
+	collection, err := m.c.DescribeCollection(ctx, milvusclient.NewDescribeCollectionOption(name))
+	if err != nil {
+		return 0, err
+	}
+	return collection.ID, nil
+}
+
+func (m milvusClient) Insert(ctx context.Context, name string, vectors [][]float32) error {
+	dim := 0
+	if len(vectors) > 0 {
+		dim = len(vectors[0])
+	}
+	_, err := m.c.Insert(ctx, milvusclient.NewColumnBasedInsertOption(name).WithFloatVectorColumn("vector", dim, vectors))
+	return err
+}
+
+func (m milvusClient) Flush(ctx context.Context, name string) error {
+	task, err := m.c.Flush(ctx, milvusclient.NewFlushOption(name))
+	if err != nil {
+		return err
+	}
+	return task.Await(ctx)
+}
+
+func (m milvusClient) Search(ctx context.Context, name string, vector []float32, limit int) (int, error) {
+	results, err := m.c.Search(ctx, milvusclient.NewSearchOption(name, limit, []entity.Vector{entity.FloatVector(vector)}))
+	if err != nil {
+		return 0, err
+	}
+	hits := 0
+	for _, r := range results {
+		hits += r.ResultCount
+	}
+	return hits, nil
+}
+
+func (m milvusClient) DropCollection(ctx context.Context, name string) error {
+	return m.c.DropCollection(ctx, milvusclient.NewDropCollectionOption(name))
+}
+
+// Unreachable is the Milvus of a failed connection: every call fails with
+// the connection's error, so that the data-path check reports it.
+type Unreachable struct{ Err error }
+
+func (u Unreachable) CreateCollection(context.Context, string, int) (int64, error) { return 0, u.Err }
+func (u Unreachable) Insert(context.Context, string, [][]float32) error            { return u.Err }
+func (u Unreachable) Flush(context.Context, string) error                          { return u.Err }
+func (u Unreachable) Search(context.Context, string, []float32, int) (int, error)  { return 0, u.Err }
+func (u Unreachable) DropCollection(context.Context, string) error                 { return u.Err }

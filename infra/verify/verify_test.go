@@ -1,0 +1,334 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+)
+
+const (
+	issuerHost  = "oidc.eks.us-east-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+	providerArn = "arn:aws:iam::111122223333:oidc-provider/" + issuerHost
+	roleArn     = "arn:aws:iam::111122223333:role/milvus-s3-7d2f"
+	policyArn   = "arn:aws:iam::111122223333:policy/storage-access-91ac"
+	bucket      = "milvus-bucket-20261127"
+	bucketArn   = "arn:aws:s3:::" + bucket
+	subject     = "system:serviceaccount:milvus:milvus-s3-access-sa"
+)
+
+var outputs = Outputs{
+	Region:               "us-east-2",
+	ClusterName:          "milvus-dev",
+	Kubeconfig:           "{}",
+	OidcProviderArn:      providerArn,
+	OidcIssuer:           "https://" + issuerHost,
+	BucketName:           bucket,
+	BucketArn:            bucketArn,
+	S3PolicyArn:          policyArn,
+	MilvusRoleArn:        roleArn,
+	MilvusNamespace:      "milvus",
+	MilvusServiceAccount: "milvus-s3-access-sa",
+	MilvusEndpoint:       "milvus-nlb.elb.us-east-2.amazonaws.com:19530",
+	MilvusRootPassword:   "a-root-password",
+}
+
+// world is a deployment as the fakes below serve it; healthy() is one that
+// passes every check.
+type world struct {
+	trust, policy string
+	clientIDs     []string
+	attached      []string
+	kmsKey        string
+	objects       []s3types.Object
+	serviceAcct   *corev1.ServiceAccount
+	pods          []corev1.Pod
+	flushWrites   bool // whether a flush puts the segment into the bucket
+	dropped       []string
+}
+
+func healthy() *world {
+	w := &world{
+		trust:       iampolicy.WebIdentityTrust(providerArn, "https://"+issuerHost, "milvus", "milvus-s3-access-sa").JSON(),
+		policy:      iampolicy.S3Access(bucketArn, "").JSON(),
+		clientIDs:   []string{"sts.amazonaws.com"},
+		attached:    []string{policyArn},
+		flushWrites: true,
+		serviceAcct: &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
+			Name: "milvus-s3-access-sa", Namespace: "milvus",
+			Annotations: map[string]string{RoleArnAnnotation: roleArn},
+		}},
+	}
+	for _, name := range []string{"milvus-proxy-0", "milvus-mixcoord-0"} {
+		w.pods = append(w.pods, milvusPod(name))
+	}
+	return w
+}
+
+func milvusPod(name string) corev1.Pod {
+	return corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "milvus", Labels: map[string]string{"app.kubernetes.io/name": "milvus"}},
+		Spec: corev1.PodSpec{
+			ServiceAccountName: "milvus-s3-access-sa",
+			Containers: []corev1.Container{{Name: "milvus", Env: []corev1.EnvVar{
+				{Name: "AWS_ROLE_ARN", Value: roleArn},
+				{Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Value: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"},
+			}}},
+		},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}},
+	}
+}
+
+func (w *world) clients() Clients {
+	var objects []runtime.Object
+	if w.serviceAcct != nil {
+		objects = append(objects, w.serviceAcct)
+	}
+	for i := range w.pods {
+		objects = append(objects, &w.pods[i])
+	}
+	return Clients{IAM: fakeIAM{w}, EKS: fakeEKS{}, S3: fakeS3{w}, Kubernetes: fake.NewClientset(objects...), Milvus: &fakeMilvus{w: w}}
+}
+
+// failures runs every check on the world and returns the failed ones, by
+// check, with what they found.
+func (w *world) failures(t *testing.T) map[string]string {
+	t.Helper()
+	results := Run(context.Background(), w.clients(), outputs, Options{CollectionName: "verify_test", CallTimeout: time.Second})
+	failed := map[string]string{}
+	for _, r := range results {
+		if !r.Passed {
+			failed[r.Check] = r.Found
+		}
+	}
+	return failed
+}
+
+func TestAHealthyDeploymentPasses(t *testing.T) {
+	w := healthy()
+	results := Run(context.Background(), w.clients(), outputs, Options{CollectionName: "verify_test"})
+	var lines []string
+	for _, r := range results {
+		lines = append(lines, r.String())
+	}
+	assert.Equal(t, []string{
+		"PASS  the cluster's OIDC issuer: expected https://" + issuerHost + "; found the same",
+		"PASS  the IAM OIDC provider: expected " + providerArn + ", for " + issuerHost + ", with client ID sts.amazonaws.com; found it",
+		"PASS  the Milvus role's trust policy: expected only Federated " + providerArn + " may sts:AssumeRoleWithWebIdentity, StringEquals " + issuerHost + ":sub = " + subject + " and " + issuerHost + ":aud = sts.amazonaws.com; found exactly that",
+		"PASS  the S3 policy is attached to the Milvus role: expected " + policyArn + "; found attached",
+		"PASS  the S3 policy grants least privilege: expected s3:DeleteObject on " + bucketArn + "/*, s3:GetObject on " + bucketArn + "/*, s3:ListBucket on " + bucketArn + ", s3:PutObject on " + bucketArn + "/*; found exactly those",
+		"PASS  the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation: expected " + roleArn + "; found it",
+		"PASS  Milvus pod milvus-mixcoord-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
+		"PASS  Milvus pod milvus-proxy-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
+		"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created, ID 4242",
+		"PASS  insert vectors: expected 300 vectors inserted; found inserted",
+		"PASS  flush to object storage: expected the flush completes; found completed",
+		"PASS  new objects in S3: expected objects under s3://" + bucket + "/insert_log/4242/ written since the check began; found 1, e.g. insert_log/4242/1/2/100/1",
+		"PASS  search: expected at least 1 hit; found 5 hits",
+		"PASS  drop the collection: expected collection verify_test dropped; found dropped",
+	}, lines)
+	assert.False(t, Failed(results))
+}
+
+func TestEachWayItCanGoWrong(t *testing.T) {
+	const (
+		trustCheck  = "the Milvus role's trust policy"
+		grantsCheck = "the S3 policy grants least privilege"
+		saCheck     = "the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation"
+	)
+	tests := []struct {
+		name   string
+		break_ func(w *world)
+		want   map[string]string
+	}{
+		{"wrong audience", func(w *world) {
+			w.trust = strings.Replace(w.trust, `:aud":"sts.amazonaws.com"`, `:aud":"sts.amazonaws.com.cn"`, 1)
+		}, map[string]string{trustCheck: issuerHost + ":aud = sts.amazonaws.com.cn, not sts.amazonaws.com"}},
+		{"condition key with https://", func(w *world) {
+			w.trust = strings.ReplaceAll(w.trust, `"`+issuerHost+`:`, `"https://`+issuerHost+`:`)
+		}, map[string]string{trustCheck: "condition key https://" + issuerHost + ":aud names the issuer with https://, which IAM condition keys never do, so it never matches; " +
+			"condition key https://" + issuerHost + ":sub names the issuer with https://, which IAM condition keys never do, so it never matches; " +
+			"no StringEquals on " + issuerHost + ":aud; no StringEquals on " + issuerHost + ":sub"}},
+		{"StringLike wildcard on :sub", func(w *world) {
+			w.trust = fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},"Action":"sts:AssumeRoleWithWebIdentity",`+
+				`"Condition":{"StringEquals":{%q:"sts.amazonaws.com"},"StringLike":{%q:"system:serviceaccount:*"}}}]}`,
+				providerArn, issuerHost+":aud", issuerHost+":sub")
+		}, map[string]string{trustCheck: "StringLike on " + issuerHost + ":sub = system:serviceaccount:*: only StringEquals pins the value; no StringEquals on " + issuerHost + ":sub"}},
+		{"another principal may assume the role", func(w *world) {
+			w.trust = strings.Replace(w.trust, `"Federated":`, `"AWS":"arn:aws:iam::111122223333:root","Federated":`, 1)
+		}, map[string]string{trustCheck: "principal map[AWS:[arn:aws:iam::111122223333:root] Federated:[" + providerArn + "]]"}},
+		{"the OIDC provider lacks the STS client ID", func(w *world) { w.clientIDs = []string{"sigstore"} },
+			map[string]string{"the IAM OIDC provider": "client IDs sigstore"}},
+		{"the policy is not attached", func(w *world) { w.attached = nil },
+			map[string]string{"the S3 policy is attached to the Milvus role": "attached: "}},
+		{"an extra action", func(w *world) {
+			w.policy = strings.Replace(w.policy, `"s3:ListBucket"`, `"s3:ListBucket","s3:PutBucketPolicy"`, 1)
+		}, map[string]string{grantsCheck: "more: s3:PutBucketPolicy on " + bucketArn}},
+		{"the policy on *", func(w *world) {
+			w.policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"*"}]}`
+		}, map[string]string{grantsCheck: "missing s3:DeleteObject on " + bucketArn + "/*, s3:GetObject on " + bucketArn + "/*, s3:ListBucket on " + bucketArn + ", s3:PutObject on " + bucketArn + "/*; " +
+			"more: s3:DeleteObject on *, s3:GetObject on *, s3:ListBucket on *, s3:PutObject on *"}},
+		{"a KMS bucket without the key's actions", func(w *world) {
+			w.kmsKey = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		}, map[string]string{grantsCheck: "missing kms:Decrypt on arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, kms:GenerateDataKey on arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}},
+		{"missing annotation", func(w *world) { w.serviceAcct.Annotations = nil },
+			map[string]string{saCheck: "no annotation"}},
+		{"no ServiceAccount", func(w *world) { w.serviceAcct = nil },
+			map[string]string{saCheck: `serviceaccounts "milvus-s3-access-sa" not found`}},
+		{"a pod under the default ServiceAccount", func(w *world) {
+			w.pods[0].Spec.ServiceAccountName = ""
+			w.pods[0].Spec.Containers[0].Env = nil
+		}, map[string]string{"Milvus pod milvus-proxy-0": "ServiceAccount default; container milvus has no AWS_ROLE_ARN (the pod identity webhook did not inject the role); container milvus has no AWS_WEB_IDENTITY_TOKEN_FILE"}},
+		{"the webhook's variables missing", func(w *world) { w.pods[1].Spec.Containers[0].Env = nil },
+			map[string]string{"Milvus pod milvus-mixcoord-0": "container milvus has no AWS_ROLE_ARN (the pod identity webhook did not inject the role); container milvus has no AWS_WEB_IDENTITY_TOKEN_FILE"}},
+		{"a pod not ready", func(w *world) { w.pods[0].Status = corev1.PodStatus{Phase: corev1.PodPending} },
+			map[string]string{"Milvus pod milvus-proxy-0": "not Ready (phase Pending)"}},
+		{"no Milvus pods", func(w *world) { w.pods = nil },
+			map[string]string{"Milvus pods": "none"}},
+		{"no new objects after flush", func(w *world) { w.flushWrites = false },
+			map[string]string{"new objects in S3": "no objects: Milvus did not write the flushed segment to the bucket"}},
+		{"only old objects", func(w *world) {
+			w.flushWrites = false
+			w.objects = []s3types.Object{{Key: aws.String("insert_log/4242/1/2/100/1"), LastModified: aws.Time(time.Now().Add(-time.Hour))}}
+		}, map[string]string{"new objects in S3": "no objects: Milvus did not write the flushed segment to the bucket"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := healthy()
+			tt.break_(w)
+			assert.Equal(t, tt.want, w.failures(t))
+		})
+	}
+}
+
+// The collection is dropped even when a step after its creation fails.
+func TestTheCollectionIsDroppedWhenAStepFails(t *testing.T) {
+	w := healthy()
+	c := w.clients()
+	c.Milvus = &fakeMilvus{w: w, failInsert: errors.New("rate limited")}
+	results := CheckDataPath(context.Background(), c.Milvus, c.S3, outputs, Options{CollectionName: "verify_test"})
+	require.Len(t, results, 3)
+	assert.Equal(t, "FAIL  insert vectors: expected 300 vectors inserted; found rate limited", results[1].String())
+	assert.Equal(t, "PASS  drop the collection: expected collection verify_test dropped; found dropped", results[2].String())
+	assert.Equal(t, []string{"verify_test"}, w.dropped)
+}
+
+func TestUnreachableMilvus(t *testing.T) {
+	w := healthy()
+	results := CheckDataPath(context.Background(), Unreachable{Err: errors.New("connecting to Milvus: context deadline exceeded")}, fakeS3{w}, outputs, Options{CollectionName: "verify_test"})
+	assert.Equal(t, []Result{{
+		Check: "create a collection in Milvus at " + outputs.MilvusEndpoint, Expected: "collection verify_test",
+		Found: "connecting to Milvus: context deadline exceeded",
+	}}, results)
+}
+
+func TestParseOutputs(t *testing.T) {
+	_, err := ParseOutputs([]byte(`{"region":"us-east-2","kubeconfig":"[secret]"}`))
+	assert.EqualError(t, err, "the stack outputs hide their secrets: export them with `pulumi stack output --json --show-secrets`")
+	_, err = ParseOutputs([]byte(`{"region":"us-east-2","clusterName":"x"}`))
+	assert.EqualError(t, err, "the stack outputs lack bucketArn, bucketName, kubeconfig, milvusEndpoint, milvusNamespace, milvusRoleArn, milvusServiceAccount, oidcIssuer, oidcProviderArn, s3PolicyArn: is this a milvus-eks stack after `pulumi up`?")
+}
+
+// The fakes serve the world the way the AWS APIs do: documents URL-encoded.
+
+type fakeIAM struct{ w *world }
+
+func (f fakeIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	if aws.ToString(in.RoleName) != "milvus-s3-7d2f" {
+		return nil, fmt.Errorf("NoSuchEntity: role %s", aws.ToString(in.RoleName))
+	}
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{AssumeRolePolicyDocument: aws.String(url.QueryEscape(f.w.trust))}}, nil
+}
+
+func (f fakeIAM) GetOpenIDConnectProvider(_ context.Context, in *iam.GetOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.GetOpenIDConnectProviderOutput, error) {
+	return &iam.GetOpenIDConnectProviderOutput{Url: aws.String(issuerHost), ClientIDList: f.w.clientIDs}, nil
+}
+
+func (f fakeIAM) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	out := &iam.ListAttachedRolePoliciesOutput{}
+	for _, arn := range f.w.attached {
+		out.AttachedPolicies = append(out.AttachedPolicies, iamtypes.AttachedPolicy{PolicyArn: aws.String(arn)})
+	}
+	return out, nil
+}
+
+func (f fakeIAM) GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{DefaultVersionId: aws.String("v3")}}, nil
+}
+
+func (f fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	if aws.ToString(in.VersionId) != "v3" {
+		return nil, fmt.Errorf("NoSuchEntity: version %s", aws.ToString(in.VersionId))
+	}
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(f.w.policy))}}, nil
+}
+
+type fakeEKS struct{}
+
+func (fakeEKS) DescribeCluster(context.Context, *eks.DescribeClusterInput, ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
+	return &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String("https://" + issuerHost)}}}}, nil
+}
+
+type fakeS3 struct{ w *world }
+
+func (f fakeS3) GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	rule := s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
+	if f.w.kmsKey != "" {
+		rule = s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(f.w.kmsKey)}
+	}
+	return &s3.GetBucketEncryptionOutput{ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+		Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &rule}},
+	}}, nil
+}
+
+func (f fakeS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(false)}
+	for _, o := range f.w.objects {
+		if strings.HasPrefix(aws.ToString(o.Key), aws.ToString(in.Prefix)) {
+			out.Contents = append(out.Contents, o)
+		}
+	}
+	return out, nil
+}
+
+type fakeMilvus struct {
+	w          *world
+	failInsert error
+}
+
+func (m *fakeMilvus) CreateCollection(context.Context, string, int) (int64, error) { return 4242, nil }
+
+func (m *fakeMilvus) Insert(context.Context, string, [][]float32) error { return m.failInsert }
+
+func (m *fakeMilvus) Flush(context.Context, string) error {
+	if m.w.flushWrites {
+		m.w.objects = append(m.w.objects, s3types.Object{Key: aws.String("insert_log/4242/1/2/100/1"), LastModified: aws.Time(time.Now())})
+	}
+	return nil
+}
+
+func (m *fakeMilvus) Search(context.Context, string, []float32, int) (int, error) { return 5, nil }
+
+func (m *fakeMilvus) DropCollection(_ context.Context, name string) error {
+	m.w.dropped = append(m.w.dropped, name)
+	return nil
+}

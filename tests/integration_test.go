@@ -1,0 +1,101 @@
+//go:build integration
+
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/verify"
+)
+
+// TestDeployAndVerify deploys a throw-away copy of the dev stack to the AWS
+// account of the ambient credentials, runs every check of cmd/verify against
+// it, and always destroys it and removes the stack. See the README for what
+// it needs and what it costs.
+//
+//	go test -tags integration -run TestDeployAndVerify -timeout 2h ./tests
+func TestDeployAndVerify(t *testing.T) {
+	ctx := context.Background()
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	require.NoError(t, err)
+	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+		t.Skipf("no AWS credentials, so nothing to deploy to: %v", err)
+	}
+
+	settings, err := mockcloud.StackConfig(projectDir, "dev")
+	require.NoError(t, err)
+	name := fmt.Sprintf("verify-%d", time.Now().Unix())
+	stack, err := auto.UpsertStackLocalSource(ctx, name, projectDir)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		// Always: a failed check must not leave a cluster running.
+		ctx := context.Background()
+		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout)); err != nil {
+			t.Errorf("destroying stack %s failed; destroy it by hand: %v", name, err)
+			return
+		}
+		if err := stack.Workspace().RemoveStack(ctx, name); err != nil {
+			t.Errorf("removing stack %s: %v", name, err)
+		}
+	})
+
+	config := auto.ConfigMap{}
+	for key, value := range settings.Values {
+		config[key] = auto.ConfigValue{Value: value, Secret: settings.Secret[key]}
+	}
+	// A cluster and a load balancer of its own, beside any real dev stack.
+	config["milvus:clusterName"] = auto.ConfigValue{Value: name}
+	config["milvus:loadBalancerName"] = auto.ConfigValue{Value: name}
+	require.NoError(t, stack.SetAllConfig(ctx, config))
+
+	_, err = stack.Up(ctx, optup.ProgressStreams(os.Stdout))
+	require.NoError(t, err)
+
+	outputs, err := stack.Outputs(ctx)
+	require.NoError(t, err)
+	values := map[string]any{}
+	for k, v := range outputs {
+		values[k] = v.Value
+	}
+	raw, err := json.Marshal(values)
+	require.NoError(t, err)
+	out, err := verify.ParseOutputs(raw)
+	require.NoError(t, err)
+
+	awsCfg.Region = out.Region
+	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(out.Kubeconfig))
+	require.NoError(t, err)
+	k8s, err := kubernetes.NewForConfig(rest)
+	require.NoError(t, err)
+	milvus, closeMilvus, err := verify.ConnectMilvus(ctx, out.MilvusEndpoint, "root", out.MilvusRootPassword)
+	require.NoError(t, err)
+	defer closeMilvus(ctx)
+
+	results := verify.Run(ctx, verify.Clients{
+		IAM: iam.NewFromConfig(awsCfg), EKS: eks.NewFromConfig(awsCfg), S3: s3.NewFromConfig(awsCfg),
+		Kubernetes: k8s, Milvus: milvus,
+	}, out, verify.Options{CallTimeout: time.Minute, DataPathTimeout: 15 * time.Minute})
+	for _, r := range results {
+		t.Log(r)
+		if !r.Passed {
+			t.Fail()
+		}
+	}
+}
