@@ -114,11 +114,14 @@ func TestLoadBalancerControllerPolicyIsThePublishedOne(t *testing.T) {
 }
 
 // The Milvus release waits for every add-on; each add-on waits for the nodes;
-// nothing else waits for an add-on.
+// only Milvus' namespace waits for them too, so that `pulumi destroy` deletes
+// the namespace (its leftover volume claims, its Service's NLB) while the
+// driver and the controller that release them still run.
 func TestAddonOrder(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		milvus := d.one(t, typeRelease, "milvus")
+		namespace := d.only(t, typeNamespace)
 		nodes := d.only(t, typeNodeGroup)
 		addons := []*mockcloud.Resource{
 			d.one(t, typeAddon, "ebs-csi-driver"),
@@ -129,8 +132,9 @@ func TestAddonOrder(t *testing.T) {
 		for _, addon := range addons {
 			assert.True(t, dependsOn(milvus, addon), "%s: Milvus waits for %s %s", name, addon.Type, addon.Name)
 			assert.True(t, dependsOn(addon, nodes), "%s: %s %s waits for the nodes", name, addon.Type, addon.Name)
+			assert.True(t, dependsOn(namespace, addon), "%s: the namespace waits for %s %s", name, addon.Type, addon.Name)
 			for _, r := range d.Resources {
-				if r != milvus {
+				if r != milvus && r != namespace {
 					assert.False(t, dependsOn(r, addon), "%s: %s %s waits for %s %s", name, r.Type, r.Name, addon.Type, addon.Name)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
+	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 )
 
 // projectDir holds Pulumi.yaml and the stack files.
@@ -50,7 +51,7 @@ func deploy(t *testing.T, stackName string) *deployment {
 // milvus:milvusRootPassword is made as with --secret.
 func stackConfig(t *testing.T, stackName string, changes map[string]string) config.Settings {
 	t.Helper()
-	settings, err := mockcloud.StackConfig(projectDir, stackName)
+	settings, err := stackfile.StackConfig(projectDir, stackName)
 	require.NoError(t, err)
 	for _, set := range []map[string]string{deployerSecrets[stackName], changes} {
 		for k, v := range set {
@@ -83,7 +84,7 @@ func deployWith(t *testing.T, stackName string, settings config.Settings) *deplo
 }
 
 func run(stackName string, settings config.Settings) (*mockcloud.Stack, error) {
-	project, err := mockcloud.ReadProject(projectDir)
+	project, err := stackfile.ReadProject(projectDir)
 	if err != nil {
 		return nil, err
 	}

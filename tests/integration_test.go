@@ -21,7 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/verify"
 )
 
@@ -39,7 +39,7 @@ func TestDeployAndVerify(t *testing.T) {
 		t.Skipf("no AWS credentials, so nothing to deploy to: %v", err)
 	}
 
-	settings, err := mockcloud.StackConfig(projectDir, "dev")
+	settings, err := stackfile.StackConfig(projectDir, "dev")
 	require.NoError(t, err)
 	name := fmt.Sprintf("verify-%d", time.Now().Unix())
 	stack, err := auto.UpsertStackLocalSource(ctx, name, projectDir)

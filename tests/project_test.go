@@ -11,13 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 )
 
 // Pulumi.yaml declares the same keys the program reads, each typed and
 // described, and its defaults are the program's.
 func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
-	project, err := mockcloud.ReadProject(projectDir)
+	project, err := stackfile.ReadProject(projectDir)
 	require.NoError(t, err)
 	assert.Equal(t, config.Namespace, project.Name, "config keys live under the project's namespace")
 
@@ -35,7 +35,7 @@ func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
 }
 
 func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
-	project, err := mockcloud.ReadProject(projectDir)
+	project, err := stackfile.ReadProject(projectDir)
 	require.NoError(t, err)
 	// A stack that sets only its region and its root password gets
 	// Pulumi.yaml's defaults.
@@ -44,7 +44,7 @@ func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 		Secret: map[string]bool{rootPasswordKey: true},
 	}
 	for key, decl := range project.Config {
-		text, err := mockcloud.ConfigText(decl.Default)
+		text, err := stackfile.ConfigText(decl.Default)
 		require.NoError(t, err)
 		settings.Values[config.Key(key)] = text
 	}

@@ -108,11 +108,30 @@ func TestBucketProtection(t *testing.T) {
 		"prod": {true, true, false},
 	}
 	for _, name := range stacks {
-		bucket := deploy(t, name).only(t, typeBucket)
+		d := deploy(t, name)
+		bucket := d.only(t, typeBucket)
 		w := want[name]
 		assert.Equal(t, w.protect, bucket.Protect, "%s: protect", name)
 		assert.Equal(t, w.retain, bucket.RetainOnDelete, "%s: retainOnDelete", name)
 		assert.Equal(t, w.forceDestroy, input(bucket, "forceDestroy").BoolValue(), "%s: forceDestroy", name)
+
+		// A bucket left behind keeps its settings.
+		for _, typ := range []string{typePublicAccessBlock, typeEncryption, typeBucketPolicy, typeLifecycle, typeVersioning, typeOwnership, typeACL} {
+			for _, r := range d.all(typ) {
+				assert.Equal(t, w.retain, r.RetainOnDelete, "%s: %s retainOnDelete", name, typ)
+				assert.False(t, r.Protect, "%s: %s is not protected itself", name, typ)
+			}
+		}
+		assert.False(t, d.one(t, typePolicy, "storage-access").RetainOnDelete, "%s: the access policy goes with the stack", name)
+	}
+}
+
+// S3 refuses a bucket policy while the same bucket's public access block
+// changes.
+func TestBucketPolicyWaitsForThePublicAccessBlock(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		assert.True(t, dependsOn(d.only(t, typeBucketPolicy), d.only(t, typePublicAccessBlock)), name)
 	}
 }
 

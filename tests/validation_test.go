@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 )
 
 const labelRule = "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
@@ -200,7 +200,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 // The prod stack file ships without its root password: until the deployer
 // sets it, the program says so and stops.
 func TestProdNeedsItsRootPassword(t *testing.T) {
-	settings, err := mockcloud.StackConfig(projectDir, "prod")
+	settings, err := stackfile.StackConfig(projectDir, "prod")
 	require.NoError(t, err)
 	s, err := run("prod", settings)
 	var problems config.Problems

@@ -46,6 +46,32 @@ type Cluster struct {
 	NodeGroup *eks.ManagedNodeGroup
 }
 
+// Access is what the rest of the stack needs of a cluster: its name, the IAM
+// OIDC provider its ServiceAccounts' tokens are trusted through, the
+// Kubernetes provider every Kubernetes resource must use, and what pods run
+// on.
+type Access struct {
+	Name            pulumi.StringOutput
+	OidcProviderArn pulumi.StringOutput
+	// OidcIssuerURL is the issuer, https:// included.
+	OidcIssuerURL pulumi.StringOutput
+	Provider      *kubernetes.Provider
+	// Nodes is what pods run on: nothing that schedules pods can become
+	// ready before it exists.
+	Nodes pulumi.Resource
+}
+
+// Access is how the rest of the stack reaches this cluster.
+func (c *Cluster) Access() Access {
+	return Access{
+		Name:            c.Name,
+		OidcProviderArn: c.OidcProviderArn,
+		OidcIssuerURL:   c.OidcIssuerURL,
+		Provider:        c.Provider,
+		Nodes:           c.NodeGroup,
+	}
+}
+
 // New declares the cluster in net's subnets.
 func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Network, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	c := &Cluster{}

@@ -86,7 +86,8 @@ const (
 	maxRootPasswordLength = 256
 )
 
-// Validate checks every rule and returns all the problems found, in key order.
+// Validate checks every rule and returns all the problems found, grouped by
+// the part of the configuration they concern.
 // secret tells which keys were set as secrets.
 func (c Config) Validate(secret map[string]bool) Problems {
 	var v validator

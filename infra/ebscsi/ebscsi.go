@@ -10,11 +10,11 @@ package ebscsi
 
 import (
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/irsa"
 )
@@ -44,18 +44,14 @@ const (
 	PreinstalledClassName = "gp2"
 )
 
-// Args are what the driver needs from the cluster.
+// Args say which driver to install on which cluster.
 type Args struct {
 	// Version is an EKS add-on version; empty lets EKS choose its default.
-	Version         string
-	Region          string
-	ClusterName     pulumi.StringInput
-	OidcProviderArn pulumi.StringInput
-	OidcIssuerURL   pulumi.StringInput
-	Provider        *kubernetes.Provider
-	// Nodes is what the driver's pods run on: the add-on becomes active only
+	Version string
+	Region  string
+	// Cluster's nodes run the driver's pods: the add-on becomes active only
 	// once they are scheduled.
-	Nodes pulumi.Resource
+	Cluster cluster.Access
 }
 
 // Driver is the installed driver and its default StorageClass.
@@ -77,11 +73,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	parent := pulumi.Parent(d)
-	afterNodes := pulumi.DependsOn([]pulumi.Resource{args.Nodes})
+	afterNodes := pulumi.DependsOn([]pulumi.Resource{args.Cluster.Nodes})
 
 	role, err := irsa.New(ctx, name, irsa.Args{
-		OidcProviderArn: args.OidcProviderArn,
-		OidcIssuerURL:   args.OidcIssuerURL,
+		OidcProviderArn: args.Cluster.OidcProviderArn,
+		OidcIssuerURL:   args.Cluster.OidcIssuerURL,
 		Namespace:       Namespace,
 		ServiceAccount:  ServiceAccount,
 		Policies: []irsa.Policy{{
@@ -94,7 +90,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	addon, err := awseks.NewAddon(ctx, name, &awseks.AddonArgs{
-		ClusterName:           args.ClusterName,
+		ClusterName:           args.Cluster.Name,
 		AddonName:             pulumi.String(AddonName),
 		AddonVersion:          optional(args.Version),
 		ServiceAccountRoleArn: role.Arn,
@@ -103,7 +99,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	k8s := []pulumi.ResourceOption{parent, pulumi.Provider(args.Provider), afterNodes}
+	k8s := []pulumi.ResourceOption{parent, pulumi.Provider(args.Cluster.Provider), afterNodes}
 	gp3, err := storagev1.NewStorageClass(ctx, name+"-"+StorageClassName, &storagev1.StorageClassArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(StorageClassName),

@@ -144,13 +144,22 @@ func ServiceTrust(service string) Document {
 	}
 }
 
-// Partition is the ARN partition of a region: aws, aws-cn or aws-us-gov.
+// Partition is the ARN partition of a region: aws, aws-cn, aws-us-gov, or
+// one of the isolated partitions.
 func Partition(region string) string {
 	switch {
 	case strings.HasPrefix(region, "cn-"):
 		return "aws-cn"
 	case strings.HasPrefix(region, "us-gov-"):
 		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "us-isof-"):
+		return "aws-iso-f"
 	default:
 		return "aws"
 	}

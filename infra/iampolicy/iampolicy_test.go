@@ -1,6 +1,10 @@
 package iampolicy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,6 +118,56 @@ func TestAllowedActions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s3:GetObject", "s3:PutObject"}, actions)
 
-	_, err = AllowedActions(`{"Statement":[{"Effect":"Allow","Action":7}]}`)
-	assert.EqualError(t, err, "iampolicy: parsing a policy: want a string or a list of strings, got 7")
+	_, err = AllowedActions(`{"Statement":[{"Effect":"Allow","Action":{"s3":"GetObject"}}]}`)
+	assert.EqualError(t, err, `iampolicy: parsing a policy: want a string or a list of strings, got {"s3":"GetObject"}`)
+}
+
+func TestPartition(t *testing.T) {
+	for region, want := range map[string]string{
+		"us-east-2":       "aws",
+		"eu-central-1":    "aws",
+		"cn-north-1":      "aws-cn",
+		"us-gov-west-1":   "aws-us-gov",
+		"us-iso-east-1":   "aws-iso",
+		"us-isob-east-1":  "aws-iso-b",
+		"eu-isoe-west-1":  "aws-iso-e",
+		"us-isof-south-1": "aws-iso-f",
+	} {
+		assert.Equal(t, want, Partition(region), region)
+	}
+	assert.Equal(t, "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", ManagedPolicyArn("us-gov-west-1", "service-role/AmazonEBSCSIDriverPolicy"))
+}
+
+// Policies read back from AWS may write condition values as JSON booleans
+// or numbers, and a single statement without a list.
+func TestParseLenientForms(t *testing.T) {
+	doc, err := Parse(`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*",
+		"Resource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":false},"NumericLessThan":{"s3:TlsVersion":1.2}}}}`)
+	require.NoError(t, err)
+	assert.Equal(t, []ParsedStatement{{
+		Effect:    "Deny",
+		Principal: map[string][]string{"AWS": {"*"}},
+		Action:    []string{"s3:*"},
+		Resource:  []string{"arn:aws:s3:::b"},
+		Condition: map[string]map[string][]string{
+			"Bool":            {"aws:SecureTransport": {"false"}},
+			"NumericLessThan": {"s3:TlsVersion": {"1.2"}},
+		},
+	}}, doc.Statement)
+}
+
+// The embedded controller policies are the files their README records, to
+// the byte: a changed file must come with a new provenance line.
+func TestLoadBalancerControllerPolicyFilesAreTheRecordedOnes(t *testing.T) {
+	readme, err := os.ReadFile("loadbalancercontroller/README.md")
+	require.NoError(t, err)
+	for _, version := range LoadBalancerControllerChartVersions() {
+		file := loadBalancerControllerReleases[version] + ".json"
+		raw, err := loadBalancerControllerPolicies.ReadFile("loadbalancercontroller/" + file)
+		require.NoError(t, err)
+		sum := sha256.Sum256(raw)
+		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(file) + "` \\|.*\\| `([0-9a-f]{64})` \\|$").FindSubmatch(readme)
+		require.NotNil(t, row, "loadbalancercontroller/README.md records %s", file)
+		assert.Equal(t, string(row[1]), hex.EncodeToString(sum[:]), file)
+	}
 }

@@ -85,20 +85,3 @@ func AllowedActions(policyJSON string) ([]string, error) {
 	sort.Strings(actions)
 	return actions, nil
 }
-
-// stringOrList is a policy element that is either "x" or ["x", "y"].
-type stringOrList []string
-
-func (l *stringOrList) UnmarshalJSON(raw []byte) error {
-	var one string
-	if err := json.Unmarshal(raw, &one); err == nil {
-		*l = stringOrList{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(raw, &many); err != nil {
-		return fmt.Errorf("want a string or a list of strings, got %s", raw)
-	}
-	*l = many
-	return nil
-}

@@ -142,3 +142,42 @@ func (p Parsed) Grants() []Grant {
 	})
 	return grants
 }
+
+// stringOrList is a policy element that is either "x" or ["x", "y"]. IAM
+// also accepts JSON booleans and numbers where it means their text (a Bool
+// condition's false); they are kept as that text.
+type stringOrList []string
+
+func (l *stringOrList) UnmarshalJSON(raw []byte) error {
+	var many []json.RawMessage
+	if err := json.Unmarshal(raw, &many); err != nil {
+		many = []json.RawMessage{raw}
+	}
+	out := make(stringOrList, 0, len(many))
+	for _, one := range many {
+		text, ok := scalarText(one)
+		if !ok {
+			return fmt.Errorf("want a string or a list of strings, got %s", raw)
+		}
+		out = append(out, text)
+	}
+	*l = out
+	return nil
+}
+
+// scalarText is a JSON string's value, or a boolean's or number's text.
+func scalarText(raw json.RawMessage) (string, bool) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, true
+	}
+	var b bool
+	if err := json.Unmarshal(raw, &b); err == nil {
+		return fmt.Sprint(b), true
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err == nil {
+		return n.String(), true
+	}
+	return "", false
+}

@@ -7,10 +7,10 @@ package lbcontroller
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/lbcvalues"
@@ -23,19 +23,16 @@ const TypeToken = "milvus-eks:lbcontroller:Controller"
 // and a webhook, which start in well under a minute on running nodes.
 const installTimeoutSeconds = 600
 
-// Args are what the controller needs from the cluster.
+// Args say which controller to install on which cluster.
 type Args struct {
 	// ChartVersion pins the chart; its controller's IAM policy must be
 	// embedded in iampolicy (config validation checks it).
-	ChartVersion    string
-	Region          string
-	ClusterName     pulumi.StringInput
-	VpcID           pulumi.StringInput
-	OidcProviderArn pulumi.StringInput
-	OidcIssuerURL   pulumi.StringInput
-	Provider        *kubernetes.Provider
-	// Nodes is what the controller's pods run on.
-	Nodes pulumi.Resource
+	ChartVersion string
+	Region       string
+	// VpcID is where the controller makes load balancers.
+	VpcID pulumi.StringInput
+	// Cluster's nodes run the controller's pods.
+	Cluster cluster.Access
 }
 
 // Controller is the installed controller.
@@ -70,8 +67,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	role, err := irsa.New(ctx, name, irsa.Args{
-		OidcProviderArn: args.OidcProviderArn,
-		OidcIssuerURL:   args.OidcIssuerURL,
+		OidcProviderArn: args.Cluster.OidcProviderArn,
+		OidcIssuerURL:   args.Cluster.OidcIssuerURL,
 		Namespace:       lbcvalues.Namespace,
 		ServiceAccount:  lbcvalues.ServiceAccountName,
 		Policies:        []irsa.Policy{{Name: "policy", Arn: policy.Arn}},
@@ -80,7 +77,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	values := pulumi.All(args.ClusterName, args.VpcID, role.Arn).ApplyT(func(v []any) map[string]any {
+	values := pulumi.All(args.Cluster.Name, args.VpcID, role.Arn).ApplyT(func(v []any) map[string]any {
 		return lbcvalues.Build(v[0].(string), args.Region, v[1].(string), v[2].(string)).Map()
 	}).(pulumi.MapOutput)
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
@@ -94,7 +91,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Values:  values,
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(installTimeoutSeconds),
-	}, parent, pulumi.Provider(args.Provider), pulumi.DependsOn([]pulumi.Resource{args.Nodes}))
+	}, parent, pulumi.Provider(args.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{args.Cluster.Nodes}))
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,13 @@ type Args struct {
 	// arguments refers to it: the nodes its pods run on, the default
 	// StorageClass its claims get, the controller that gives its Service a
 	// load balancer. Without them an install can only time out.
+	//
+	// The namespace waits for them too, for the sake of `pulumi destroy`:
+	// deleting the namespace deletes the claims the StatefulSets leave
+	// behind and the Service's load balancer, which only the EBS CSI driver
+	// and the load balancer controller can release. Were they deleted
+	// alongside the namespace, the volumes and the NLB would outlive the
+	// stack.
 	WaitFor []pulumi.Resource
 }
 
@@ -59,7 +66,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(cfg.Namespace)},
-	}, k8s...)
+	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
 	if err != nil {
 		return nil, err
 	}

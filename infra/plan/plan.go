@@ -22,6 +22,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
+	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 )
 
 // Secret stands for every secret value in a plan: a secret input or output,
@@ -107,11 +108,11 @@ func Synthesize(o Options) (Plan, error) {
 	if i := sort.SearchStrings(known, o.Stack); i == len(known) || known[i] != o.Stack {
 		return Plan{}, UnknownStackError{Stack: o.Stack, Known: known}
 	}
-	project, err := mockcloud.ReadProject(o.Dir)
+	project, err := stackfile.ReadProject(o.Dir)
 	if err != nil {
 		return Plan{}, err
 	}
-	settings, err := mockcloud.StackConfig(o.Dir, o.Stack)
+	settings, err := stackfile.StackConfig(o.Dir, o.Stack)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -122,7 +123,7 @@ func Synthesize(o Options) (Plan, error) {
 		if _, set := settings.Values[key]; set && settings.Secret[key] {
 			continue
 		}
-		settings.Values[key] = mockcloud.SecretPlaceholder
+		settings.Values[key] = stackfile.SecretPlaceholder
 		settings.Secret[key] = true
 	}
 	s, err := mockcloud.Run(project.Name, o.Stack, settings, stack.Program(settings))

@@ -39,13 +39,14 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	access := eks.Access()
 	data, err := storage.New(ctx, "storage", cfg.Bucket)
 	if err != nil {
 		return err
 	}
 	role, err := irsa.New(ctx, "milvus-s3", irsa.Args{
-		OidcProviderArn: eks.OidcProviderArn,
-		OidcIssuerURL:   eks.OidcIssuerURL,
+		OidcProviderArn: access.OidcProviderArn,
+		OidcIssuerURL:   access.OidcIssuerURL,
 		Namespace:       cfg.Milvus.Namespace,
 		ServiceAccount:  cfg.Milvus.ServiceAccount,
 		Policies:        []irsa.Policy{{Name: "s3", Arn: data.PolicyArn}},
@@ -56,16 +57,12 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 
 	// The add-ons the Milvus release needs but does not name. Each waits for
 	// the nodes, and only the release waits for them.
-	waitFor := []pulumi.Resource{eks.NodeGroup}
+	waitFor := []pulumi.Resource{access.Nodes}
 	if addon := cfg.Addons.EbsCsiDriver; addon.Enabled {
 		driver, err := ebscsi.New(ctx, "ebs-csi-driver", ebscsi.Args{
-			Version:         addon.Version,
-			Region:          cfg.Region,
-			ClusterName:     eks.Name,
-			OidcProviderArn: eks.OidcProviderArn,
-			OidcIssuerURL:   eks.OidcIssuerURL,
-			Provider:        eks.Provider,
-			Nodes:           eks.NodeGroup,
+			Version: addon.Version,
+			Region:  cfg.Region,
+			Cluster: access,
 		})
 		if err != nil {
 			return err
@@ -75,14 +72,10 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	}
 	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
 		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
-			ChartVersion:    addon.ChartVersion,
-			Region:          cfg.Region,
-			ClusterName:     eks.Name,
-			VpcID:           net.VpcID,
-			OidcProviderArn: eks.OidcProviderArn,
-			OidcIssuerURL:   eks.OidcIssuerURL,
-			Provider:        eks.Provider,
-			Nodes:           eks.NodeGroup,
+			ChartVersion: addon.ChartVersion,
+			Region:       cfg.Region,
+			VpcID:        net.VpcID,
+			Cluster:      access,
 		})
 		if err != nil {
 			return err
@@ -95,7 +88,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		Config:     cfg,
 		BucketName: data.BucketName,
 		RoleArn:    role.Arn,
-		Provider:   eks.Provider,
+		Provider:   access.Provider,
 		WaitFor:    waitFor,
 	})
 	if err != nil {

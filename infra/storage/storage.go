@@ -55,43 +55,50 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 		args.BucketPrefix = pulumi.String(cfg.NamePrefix)
 	}
 	// A retained bucket cannot be deleted through Pulumi (protect), and
-	// leaving the stack leaves it in AWS with its data (retainOnDelete).
+	// leaving the stack leaves it in AWS with its data (retainOnDelete). Its
+	// settings are retained with it: a bucket left behind stays closed,
+	// encrypted and versioned.
 	bucket, err := s3.NewBucketV2(ctx, name, args, parent,
 		pulumi.Protect(cfg.Retain), pulumi.RetainOnDelete(cfg.Retain))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
+	settings := pulumi.Composite(parent, pulumi.RetainOnDelete(cfg.Retain))
+	block, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
 		BlockPublicAcls:       pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		BlockPublicPolicy:     pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent); err != nil {
+	}, settings)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{encryptionRule(cfg.KmsKeyArn)},
-	}, parent); err != nil {
+	}, settings); err != nil {
 		return nil, err
 	}
+	// S3 refuses a bucket policy while it changes the public access block
+	// of the same bucket (OperationAborted); nothing in the policy's
+	// arguments refers to the block.
 	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: bucket.Arn.ApplyT(func(arn string) string {
 			return iampolicy.DenyInsecureTransport(arn).JSON()
 		}).(pulumi.StringOutput),
-	}, parent); err != nil {
+	}, settings, pulumi.DependsOn([]pulumi.Resource{block})); err != nil {
 		return nil, err
 	}
-	lifecycleOpts := []pulumi.ResourceOption{parent}
+	lifecycleOpts := []pulumi.ResourceOption{settings}
 	if cfg.Versioning {
 		versioning, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
 			Bucket: bucket.ID(),
 			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
 				Status: pulumi.String("Enabled"),
 			},
-		}, parent)
+		}, settings)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +118,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 		Rule: &s3.BucketOwnershipControlsRuleArgs{
 			ObjectOwnership: pulumi.String("ObjectWriter"),
 		},
-	}, parent)
+	}, settings)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +128,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 	if _, err := s3.NewBucketAclV2(ctx, name, &s3.BucketAclV2Args{
 		Bucket: bucket.ID(),
 		Acl:    pulumi.String("private"),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{ownership})); err != nil {
+	}, settings, pulumi.DependsOn([]pulumi.Resource{ownership})); err != nil {
 		return nil, err
 	}
 

@@ -15,8 +15,11 @@ import (
 // Milvus Go client to it.
 type Milvus interface {
 	// CreateCollection creates a loaded collection with an auto-ID primary
-	// key and a float vector field of dim dimensions, and returns its ID.
-	CreateCollection(ctx context.Context, name string, dim int) (int64, error)
+	// key and a float vector field of dim dimensions.
+	CreateCollection(ctx context.Context, name string, dim int) error
+	// CollectionID is the ID Milvus gave a collection; its objects in the
+	// bucket are under insert_log/<ID>/.
+	CollectionID(ctx context.Context, name string) (int64, error)
 	Insert(ctx context.Context, name string, vectors [][]float32) error
 	// Flush seals the collection's growing segments and waits until they are
 	// written to object storage.
@@ -63,14 +66,12 @@ func CheckDataPath(ctx context.Context, m Milvus, s3c S3, out Outputs, o Options
 		return true
 	}
 
-	var collectionID int64
 	if !step("create a collection in Milvus at "+out.MilvusEndpoint, "collection "+name, func() (string, error) {
-		var err error
-		collectionID, err = m.CreateCollection(ctx, name, dataPathDimension)
-		return fmt.Sprintf("created, ID %d", collectionID), err
+		return "created", m.CreateCollection(ctx, name, dataPathDimension)
 	}) {
 		return results
 	}
+	// From here on the collection exists, whatever fails next.
 	defer func() {
 		// Clean up with a context of its own: the check's may be spent.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -79,6 +80,15 @@ func CheckDataPath(ctx context.Context, m Milvus, s3c S3, out Outputs, o Options
 			return "dropped", m.DropCollection(cleanup, name)
 		})
 	}()
+
+	var collectionID int64
+	if !step("the collection's ID", "an ID", func() (string, error) {
+		var err error
+		collectionID, err = m.CollectionID(ctx, name)
+		return fmt.Sprint(collectionID), err
+	}) {
+		return results
+	}
 
 	vectors := testVectors(dataPathVectors, dataPathDimension)
 	if !step("insert vectors", fmt.Sprintf("%d vectors inserted", len(vectors)), func() (string, error) {

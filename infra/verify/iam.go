@@ -20,6 +20,7 @@ type IAM interface {
 	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 	GetOpenIDConnectProvider(context.Context, *iam.GetOpenIDConnectProviderInput, ...func(*iam.Options)) (*iam.GetOpenIDConnectProviderOutput, error)
 	ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
+	ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
 	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 }
@@ -142,15 +143,25 @@ func CheckPolicy(ctx context.Context, iamc IAM, s3c S3, out Outputs, o Options) 
 	var results []Result
 	role := roleName(out.MilvusRoleArn)
 
-	const attachedCheck = "the S3 policy is attached to the Milvus role"
-	attached, err := attachedPolicies(ctx, iamc, role, o)
+	// The role may do what its policies allow, all of them: the S3 policy
+	// must be the only one, attached or inline.
+	const attachedCheck = "the Milvus role's policies"
+	wantAttached := "only " + out.S3PolicyArn + ", attached"
+	attached, inline, err := rolePolicies(ctx, iamc, role, o)
 	switch {
 	case err != nil:
-		results = append(results, fail(attachedCheck, out.S3PolicyArn, "ListAttachedRolePolicies failed: "+err.Error()))
-	case !slices.Contains(attached, out.S3PolicyArn):
-		results = append(results, fail(attachedCheck, out.S3PolicyArn, "attached: "+strings.Join(attached, ", ")))
+		results = append(results, fail(attachedCheck, wantAttached, err.Error()))
+	case !slices.Equal(attached, []string{out.S3PolicyArn}) || len(inline) > 0:
+		found := "attached: " + strings.Join(attached, ", ")
+		if len(attached) == 0 {
+			found = "none attached"
+		}
+		if len(inline) > 0 {
+			found += "; inline: " + strings.Join(inline, ", ")
+		}
+		results = append(results, fail(attachedCheck, wantAttached, found))
 	default:
-		results = append(results, pass(attachedCheck, out.S3PolicyArn, "attached"))
+		results = append(results, pass(attachedCheck, wantAttached, "so"))
 	}
 
 	const grantsCheck = "the S3 policy grants least privilege"
@@ -215,21 +226,36 @@ func GrantProblems(doc iampolicy.Parsed, want []iampolicy.Grant) []string {
 	return problems
 }
 
-func attachedPolicies(ctx context.Context, iamc IAM, role string, o Options) ([]string, error) {
-	var arns []string
+// rolePolicies lists the ARNs of a role's attached policies and the names of
+// its inline ones.
+func rolePolicies(ctx context.Context, iamc IAM, role string, o Options) (attached, inline []string, err error) {
 	var marker *string
 	for {
 		page, err := call(ctx, o, func(ctx context.Context) (*iam.ListAttachedRolePoliciesOutput, error) {
 			return iamc.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, fmt.Errorf("ListAttachedRolePolicies failed: %w", err)
 		}
 		for _, p := range page.AttachedPolicies {
-			arns = append(arns, aws.ToString(p.PolicyArn))
+			attached = append(attached, aws.ToString(p.PolicyArn))
 		}
 		if !page.IsTruncated {
-			return arns, nil
+			break
+		}
+		marker = page.Marker
+	}
+	marker = nil
+	for {
+		page, err := call(ctx, o, func(ctx context.Context) (*iam.ListRolePoliciesOutput, error) {
+			return iamc.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("ListRolePolicies failed: %w", err)
+		}
+		inline = append(inline, page.PolicyNames...)
+		if !page.IsTruncated {
+			return attached, inline, nil
 		}
 		marker = page.Marker
 	}
@@ -254,9 +280,11 @@ func bucketKmsKey(ctx context.Context, s3c S3, bucket string, o Options) (string
 	return "", nil
 }
 
-// decodeDocument reads a policy document as IAM returns it: URL-encoded.
+// decodeDocument reads a policy document as IAM returns it: URL-encoded as
+// RFC 3986 says (a space is %20; a + is itself, which QueryUnescape would
+// turn into a space).
 func decodeDocument(encoded string) (iampolicy.Parsed, error) {
-	text, err := url.QueryUnescape(encoded)
+	text, err := url.PathUnescape(encoded)
 	if err != nil {
 		return iampolicy.Parsed{}, fmt.Errorf("decoding the policy document: %w", err)
 	}

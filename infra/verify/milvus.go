@@ -23,12 +23,13 @@ func ConnectMilvus(ctx context.Context, address, username, password string) (Mil
 
 type milvusClient struct{ c *milvusclient.Client }
 
-func (m milvusClient) CreateCollection(ctx context.Context, name string, dim int) (int64, error) {
+func (m milvusClient) CreateCollection(ctx context.Context, name string, dim int) error {
 	// The "fast" options also build an index and load the collection, so
 	// that it can be searched right away.
-	if err := m.c.CreateCollection(ctx, milvusclient.SimpleCreateCollectionOptions(name, int64(dim))); err != nil {
-		return 0, err
-	}
+	return m.c.CreateCollection(ctx, milvusclient.SimpleCreateCollectionOptions(name, int64(dim)))
+}
+
+func (m milvusClient) CollectionID(ctx context.Context, name string) (int64, error) {
 	collection, err := m.c.DescribeCollection(ctx, milvusclient.NewDescribeCollectionOption(name))
 	if err != nil {
 		return 0, err
@@ -73,8 +74,9 @@ func (m milvusClient) DropCollection(ctx context.Context, name string) error {
 // the connection's error, so that the data-path check reports it.
 type Unreachable struct{ Err error }
 
-func (u Unreachable) CreateCollection(context.Context, string, int) (int64, error) { return 0, u.Err }
-func (u Unreachable) Insert(context.Context, string, [][]float32) error            { return u.Err }
-func (u Unreachable) Flush(context.Context, string) error                          { return u.Err }
-func (u Unreachable) Search(context.Context, string, []float32, int) (int, error)  { return 0, u.Err }
-func (u Unreachable) DropCollection(context.Context, string) error                 { return u.Err }
+func (u Unreachable) CreateCollection(context.Context, string, int) error         { return u.Err }
+func (u Unreachable) CollectionID(context.Context, string) (int64, error)         { return 0, u.Err }
+func (u Unreachable) Insert(context.Context, string, [][]float32) error           { return u.Err }
+func (u Unreachable) Flush(context.Context, string) error                         { return u.Err }
+func (u Unreachable) Search(context.Context, string, []float32, int) (int, error) { return 0, u.Err }
+func (u Unreachable) DropCollection(context.Context, string) error                { return u.Err }

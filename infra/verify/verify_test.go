@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -58,6 +57,9 @@ type world struct {
 	trust, policy string
 	clientIDs     []string
 	attached      []string
+	inline        []string
+	issuer        string // the cluster's, as EKS reports it
+	providerURL   string // the OIDC provider's, as IAM reports it
 	kmsKey        string
 	objects       []s3types.Object
 	serviceAcct   *corev1.ServiceAccount
@@ -72,6 +74,8 @@ func healthy() *world {
 		policy:      iampolicy.S3Access(bucketArn, "").JSON(),
 		clientIDs:   []string{"sts.amazonaws.com"},
 		attached:    []string{policyArn},
+		issuer:      "https://" + issuerHost,
+		providerURL: issuerHost,
 		flushWrites: true,
 		serviceAcct: &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
 			Name: "milvus-s3-access-sa", Namespace: "milvus",
@@ -106,7 +110,7 @@ func (w *world) clients() Clients {
 	for i := range w.pods {
 		objects = append(objects, &w.pods[i])
 	}
-	return Clients{IAM: fakeIAM{w}, EKS: fakeEKS{}, S3: fakeS3{w}, Kubernetes: fake.NewClientset(objects...), Milvus: &fakeMilvus{w: w}}
+	return Clients{IAM: fakeIAM{w}, EKS: fakeEKS{w}, S3: fakeS3{w}, Kubernetes: fake.NewClientset(objects...), Milvus: &fakeMilvus{w: w}}
 }
 
 // failures runs every check on the world and returns the failed ones, by
@@ -134,12 +138,13 @@ func TestAHealthyDeploymentPasses(t *testing.T) {
 		"PASS  the cluster's OIDC issuer: expected https://" + issuerHost + "; found the same",
 		"PASS  the IAM OIDC provider: expected " + providerArn + ", for " + issuerHost + ", with client ID sts.amazonaws.com; found it",
 		"PASS  the Milvus role's trust policy: expected only Federated " + providerArn + " may sts:AssumeRoleWithWebIdentity, StringEquals " + issuerHost + ":sub = " + subject + " and " + issuerHost + ":aud = sts.amazonaws.com; found exactly that",
-		"PASS  the S3 policy is attached to the Milvus role: expected " + policyArn + "; found attached",
+		"PASS  the Milvus role's policies: expected only " + policyArn + ", attached; found so",
 		"PASS  the S3 policy grants least privilege: expected s3:DeleteObject on " + bucketArn + "/*, s3:GetObject on " + bucketArn + "/*, s3:ListBucket on " + bucketArn + ", s3:PutObject on " + bucketArn + "/*; found exactly those",
 		"PASS  the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation: expected " + roleArn + "; found it",
 		"PASS  Milvus pod milvus-mixcoord-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
 		"PASS  Milvus pod milvus-proxy-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
-		"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created, ID 4242",
+		"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+		"PASS  the collection's ID: expected an ID; found 4242",
 		"PASS  insert vectors: expected 300 vectors inserted; found inserted",
 		"PASS  flush to object storage: expected the flush completes; found completed",
 		"PASS  new objects in S3: expected objects under s3://" + bucket + "/insert_log/4242/ written since the check began; found 1, e.g. insert_log/4242/1/2/100/1",
@@ -179,10 +184,22 @@ func TestEachWayItCanGoWrong(t *testing.T) {
 		{"the OIDC provider lacks the STS client ID", func(w *world) { w.clientIDs = []string{"sigstore"} },
 			map[string]string{"the IAM OIDC provider": "client IDs sigstore"}},
 		{"the policy is not attached", func(w *world) { w.attached = nil },
-			map[string]string{"the S3 policy is attached to the Milvus role": "attached: "}},
+			map[string]string{"the Milvus role's policies": "none attached"}},
+		{"another policy is attached", func(w *world) {
+			w.attached = append(w.attached, "arn:aws:iam::aws:policy/AdministratorAccess")
+		}, map[string]string{"the Milvus role's policies": "attached: " + policyArn + ", arn:aws:iam::aws:policy/AdministratorAccess"}},
+		{"an inline policy", func(w *world) { w.inline = []string{"debug"} },
+			map[string]string{"the Milvus role's policies": "attached: " + policyArn + "; inline: debug"}},
+		{"another cluster's issuer", func(w *world) { w.issuer = "https://oidc.eks.us-east-2.amazonaws.com/id/OTHER" },
+			map[string]string{"the cluster's OIDC issuer": "https://oidc.eks.us-east-2.amazonaws.com/id/OTHER"}},
+		{"a provider for another issuer", func(w *world) { w.providerURL = "oidc.eks.us-east-2.amazonaws.com/id/OTHER" },
+			map[string]string{"the IAM OIDC provider": "a provider for oidc.eks.us-east-2.amazonaws.com/id/OTHER"}},
 		{"an extra action", func(w *world) {
 			w.policy = strings.Replace(w.policy, `"s3:ListBucket"`, `"s3:ListBucket","s3:PutBucketPolicy"`, 1)
 		}, map[string]string{grantsCheck: "more: s3:PutBucketPolicy on " + bucketArn}},
+		{"a + in the document survives decoding", func(w *world) {
+			w.policy = strings.Replace(w.policy, `"s3:ListBucket"`, `"s3:ListBucket","s3:Get+Object"`, 1)
+		}, map[string]string{grantsCheck: "more: s3:Get+Object on " + bucketArn}},
 		{"the policy on *", func(w *world) {
 			w.policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"*"}]}`
 		}, map[string]string{grantsCheck: "missing s3:DeleteObject on " + bucketArn + "/*, s3:GetObject on " + bucketArn + "/*, s3:ListBucket on " + bucketArn + ", s3:PutObject on " + bucketArn + "/*; " +
@@ -220,16 +237,37 @@ func TestEachWayItCanGoWrong(t *testing.T) {
 	}
 }
 
-// The collection is dropped even when a step after its creation fails.
+// The collection is dropped whichever step after its creation fails.
 func TestTheCollectionIsDroppedWhenAStepFails(t *testing.T) {
-	w := healthy()
-	c := w.clients()
-	c.Milvus = &fakeMilvus{w: w, failInsert: errors.New("rate limited")}
-	results := CheckDataPath(context.Background(), c.Milvus, c.S3, outputs, Options{CollectionName: "verify_test"})
-	require.Len(t, results, 3)
-	assert.Equal(t, "FAIL  insert vectors: expected 300 vectors inserted; found rate limited", results[1].String())
-	assert.Equal(t, "PASS  drop the collection: expected collection verify_test dropped; found dropped", results[2].String())
-	assert.Equal(t, []string{"verify_test"}, w.dropped)
+	tests := []struct {
+		name   string
+		milvus func(w *world) *fakeMilvus
+		want   []string
+	}{
+		{"the ID cannot be read", func(w *world) *fakeMilvus { return &fakeMilvus{w: w, failDescribe: errors.New("deadline exceeded")} }, []string{
+			"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+			"FAIL  the collection's ID: expected an ID; found deadline exceeded",
+			"PASS  drop the collection: expected collection verify_test dropped; found dropped",
+		}},
+		{"the insert fails", func(w *world) *fakeMilvus { return &fakeMilvus{w: w, failInsert: errors.New("rate limited")} }, []string{
+			"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+			"PASS  the collection's ID: expected an ID; found 4242",
+			"FAIL  insert vectors: expected 300 vectors inserted; found rate limited",
+			"PASS  drop the collection: expected collection verify_test dropped; found dropped",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := healthy()
+			results := CheckDataPath(context.Background(), tt.milvus(w), fakeS3{w}, outputs, Options{CollectionName: "verify_test"})
+			var lines []string
+			for _, r := range results {
+				lines = append(lines, r.String())
+			}
+			assert.Equal(t, tt.want, lines)
+			assert.Equal(t, []string{"verify_test"}, w.dropped)
+		})
+	}
 }
 
 func TestUnreachableMilvus(t *testing.T) {
@@ -256,14 +294,20 @@ func (f fakeIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam
 	if aws.ToString(in.RoleName) != "milvus-s3-7d2f" {
 		return nil, fmt.Errorf("NoSuchEntity: role %s", aws.ToString(in.RoleName))
 	}
-	return &iam.GetRoleOutput{Role: &iamtypes.Role{AssumeRolePolicyDocument: aws.String(url.QueryEscape(f.w.trust))}}, nil
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{AssumeRolePolicyDocument: aws.String(url.PathEscape(f.w.trust))}}, nil
 }
 
 func (f fakeIAM) GetOpenIDConnectProvider(_ context.Context, in *iam.GetOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.GetOpenIDConnectProviderOutput, error) {
-	return &iam.GetOpenIDConnectProviderOutput{Url: aws.String(issuerHost), ClientIDList: f.w.clientIDs}, nil
+	if aws.ToString(in.OpenIDConnectProviderArn) != providerArn {
+		return nil, fmt.Errorf("NoSuchEntity: provider %s", aws.ToString(in.OpenIDConnectProviderArn))
+	}
+	return &iam.GetOpenIDConnectProviderOutput{Url: aws.String(f.w.providerURL), ClientIDList: f.w.clientIDs}, nil
 }
 
-func (f fakeIAM) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+func (f fakeIAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	if aws.ToString(in.RoleName) != "milvus-s3-7d2f" {
+		return nil, fmt.Errorf("NoSuchEntity: role %s", aws.ToString(in.RoleName))
+	}
 	out := &iam.ListAttachedRolePoliciesOutput{}
 	for _, arn := range f.w.attached {
 		out.AttachedPolicies = append(out.AttachedPolicies, iamtypes.AttachedPolicy{PolicyArn: aws.String(arn)})
@@ -271,26 +315,42 @@ func (f fakeIAM) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRole
 	return out, nil
 }
 
-func (f fakeIAM) GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+func (f fakeIAM) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	if aws.ToString(in.RoleName) != "milvus-s3-7d2f" {
+		return nil, fmt.Errorf("NoSuchEntity: role %s", aws.ToString(in.RoleName))
+	}
+	return &iam.ListRolePoliciesOutput{PolicyNames: f.w.inline}, nil
+}
+
+func (f fakeIAM) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	if aws.ToString(in.PolicyArn) != policyArn {
+		return nil, fmt.Errorf("NoSuchEntity: policy %s", aws.ToString(in.PolicyArn))
+	}
 	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{DefaultVersionId: aws.String("v3")}}, nil
 }
 
 func (f fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
-	if aws.ToString(in.VersionId) != "v3" {
+	if aws.ToString(in.PolicyArn) != policyArn || aws.ToString(in.VersionId) != "v3" {
 		return nil, fmt.Errorf("NoSuchEntity: version %s", aws.ToString(in.VersionId))
 	}
-	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(f.w.policy))}}, nil
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.PathEscape(f.w.policy))}}, nil
 }
 
-type fakeEKS struct{}
+type fakeEKS struct{ w *world }
 
-func (fakeEKS) DescribeCluster(context.Context, *eks.DescribeClusterInput, ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
-	return &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String("https://" + issuerHost)}}}}, nil
+func (f fakeEKS) DescribeCluster(_ context.Context, in *eks.DescribeClusterInput, _ ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
+	if aws.ToString(in.Name) != "milvus-dev" {
+		return nil, fmt.Errorf("ResourceNotFoundException: cluster %s", aws.ToString(in.Name))
+	}
+	return &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(f.w.issuer)}}}}, nil
 }
 
 type fakeS3 struct{ w *world }
 
-func (f fakeS3) GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+func (f fakeS3) GetBucketEncryption(_ context.Context, in *s3.GetBucketEncryptionInput, _ ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	if aws.ToString(in.Bucket) != bucket {
+		return nil, fmt.Errorf("NoSuchBucket: %s", aws.ToString(in.Bucket))
+	}
 	rule := s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
 	if f.w.kmsKey != "" {
 		rule = s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(f.w.kmsKey)}
@@ -301,6 +361,9 @@ func (f fakeS3) GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInpu
 }
 
 func (f fakeS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	if aws.ToString(in.Bucket) != bucket {
+		return nil, fmt.Errorf("NoSuchBucket: %s", aws.ToString(in.Bucket))
+	}
 	out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(false)}
 	for _, o := range f.w.objects {
 		if strings.HasPrefix(aws.ToString(o.Key), aws.ToString(in.Prefix)) {
@@ -311,11 +374,16 @@ func (f fakeS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ..
 }
 
 type fakeMilvus struct {
-	w          *world
-	failInsert error
+	w            *world
+	failDescribe error
+	failInsert   error
 }
 
-func (m *fakeMilvus) CreateCollection(context.Context, string, int) (int64, error) { return 4242, nil }
+func (m *fakeMilvus) CreateCollection(context.Context, string, int) error { return nil }
+
+func (m *fakeMilvus) CollectionID(context.Context, string) (int64, error) {
+	return 4242, m.failDescribe
+}
 
 func (m *fakeMilvus) Insert(context.Context, string, [][]float32) error { return m.failInsert }
 

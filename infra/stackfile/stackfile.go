@@ -1,4 +1,8 @@
-package mockcloud
+// Package stackfile reads a Pulumi project's files the way the Pulumi engine
+// does before it runs the program: Pulumi.yaml's declared configuration and
+// the stack's Pulumi.<stack>.yaml, into the program's config.Settings. The
+// offline plan, the tests and the end-to-end test read stacks through it.
+package stackfile
 
 import (
 	"encoding/json"
