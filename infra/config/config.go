@@ -8,6 +8,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -396,10 +397,11 @@ func Load(settings Settings, stack string) (Config, error) {
 		cfg.Milvus.LoadBalancer.Name = defaults.Milvus.LoadBalancer.Name
 	}
 
-	// A key that failed to decode still holds its default: its rules would
-	// speak of a value the user never wrote.
+	// A key that failed to decode still holds its default: its rules, and
+	// the rules of other keys that name it ("between nodeMinSize (2) and
+	// ..."), would speak of a value the user never wrote.
 	for _, p := range cfg.Validate(settings.Secret) {
-		if !undecoded[p.Key] {
+		if !undecoded[p.Key] && !namesAnyOf(p.Rule, undecoded) {
 			problems = append(problems, p)
 		}
 	}
@@ -407,6 +409,17 @@ func Load(settings Settings, stack string) (Config, error) {
 		return Config{}, problems
 	}
 	return cfg, nil
+}
+
+// namesAnyOf reports whether a rule names one of the keys, by its short name.
+func namesAnyOf(rule string, keys map[string]bool) bool {
+	for key := range keys {
+		name := strings.TrimPrefix(key, Namespace+":")
+		if regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(rule) {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownKeys reports the keys under this project's namespace that it does

@@ -77,7 +77,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 
 // A key that fails to parse, or a missing region, does not hide the problems
 // of the other keys; but a key that failed to parse is not also checked with
-// its default value.
+// its default value, nor are the rules that compare other keys with it.
 func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
 	_, err := Load(Settings{Values: map[string]string{
 		"milvus:milvusGenerateRootPassword": "true",
@@ -91,7 +91,8 @@ func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
 	assert.Equal(t, Problems{
 		{Key: "aws:region", Rule: "is required: set it with `pulumi config set aws:region us-east-2`"},
 		{Key: "milvus:nodeMinSize", Value: "three", Rule: "must be a whole number"},
-		{Key: "milvus:nodeDesiredSize", Value: "0", Rule: "must lie between nodeMinSize (2) and nodeMaxSize (3)"},
+		// nodeDesiredSize "0" would be compared with nodeMinSize's default:
+		// that rule waits until nodeMinSize parses.
 		{Key: "milvus:milvusNamespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"},
 		{Key: "milvus:proxyMemoryLimit", Value: "lots", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`},
 	}, problems)
