@@ -4,22 +4,16 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/require"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/milvus-eks/milvus-eks/infra/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/verify"
@@ -68,30 +62,13 @@ func TestDeployAndVerify(t *testing.T) {
 	_, err = stack.Up(ctx, optup.ProgressStreams(os.Stdout))
 	require.NoError(t, err)
 
-	outputs, err := stack.Outputs(ctx)
+	out, err := verify.StackOutputs(ctx, stack)
 	require.NoError(t, err)
-	values := map[string]any{}
-	for k, v := range outputs {
-		values[k] = v.Value
-	}
-	raw, err := json.Marshal(values)
+	clients, closeClients, err := verify.Connect(ctx, out, time.Minute)
 	require.NoError(t, err)
-	out, err := verify.ParseOutputs(raw)
-	require.NoError(t, err)
+	defer closeClients()
 
-	awsCfg.Region = out.Region
-	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(out.Kubeconfig))
-	require.NoError(t, err)
-	k8s, err := kubernetes.NewForConfig(rest)
-	require.NoError(t, err)
-	milvus, closeMilvus, err := verify.ConnectMilvus(ctx, out.MilvusEndpoint, "root", out.MilvusRootPassword)
-	require.NoError(t, err)
-	defer closeMilvus(ctx)
-
-	results := verify.Run(ctx, verify.Clients{
-		IAM: iam.NewFromConfig(awsCfg), EKS: eks.NewFromConfig(awsCfg), S3: s3.NewFromConfig(awsCfg),
-		Kubernetes: k8s, Milvus: milvus,
-	}, out, verify.Options{CallTimeout: time.Minute, DataPathTimeout: 15 * time.Minute})
+	results := verify.Run(ctx, clients, out, verify.Options{CallTimeout: time.Minute, DataPathTimeout: 15 * time.Minute})
 	for _, r := range results {
 		t.Log(r)
 		if !r.Passed {

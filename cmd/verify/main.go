@@ -9,21 +9,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/milvus-eks/milvus-eks/infra/verify"
 )
@@ -81,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "verify:", err)
 		return exitUsage
 	}
-	clients, closeAll, err := connect(ctx, out, *callTimeout)
+	clients, closeAll, err := verify.Connect(ctx, out, *callTimeout)
 	if err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		return exitUsage
@@ -129,63 +121,5 @@ func readOutputs(ctx context.Context, stackName, dir, file string, timeout time.
 	if err != nil {
 		return verify.Outputs{}, fmt.Errorf("selecting stack %q of the project in %s (is the Pulumi CLI installed and logged in?): %w", stackName, dir, err)
 	}
-	outputs, err := stack.Outputs(ctx)
-	if err != nil {
-		return verify.Outputs{}, fmt.Errorf("reading the outputs of stack %q: %w", stackName, err)
-	}
-	values := map[string]any{}
-	for name, o := range outputs {
-		values[name] = o.Value
-	}
-	raw, err := json.Marshal(values)
-	if err != nil {
-		return verify.Outputs{}, err
-	}
-	return verify.ParseOutputs(raw)
-}
-
-// connect builds the AWS, Kubernetes and Milvus clients. Missing AWS
-// credentials are an error here, before any check runs.
-func connect(ctx context.Context, out verify.Outputs, timeout time.Duration) (verify.Clients, func(), error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(out.Region))
-	if err != nil {
-		return verify.Clients{}, nil, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	credsCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(credsCtx); err != nil {
-		return verify.Clients{}, nil, fmt.Errorf("no AWS credentials for the stack's account: set AWS_PROFILE (and run `aws sso login` if it uses SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: %w", err)
-	}
-
-	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(out.Kubeconfig))
-	if err != nil {
-		return verify.Clients{}, nil, fmt.Errorf("reading the stack's kubeconfig: %w", err)
-	}
-	rest.Timeout = timeout
-	k8s, err := kubernetes.NewForConfig(rest)
-	if err != nil {
-		return verify.Clients{}, nil, fmt.Errorf("building the Kubernetes client: %w", err)
-	}
-
-	clients := verify.Clients{
-		IAM:        iam.NewFromConfig(cfg),
-		EKS:        eks.NewFromConfig(cfg),
-		S3:         s3.NewFromConfig(cfg),
-		Kubernetes: k8s,
-	}
-	closeAll := func() {}
-	milvusCtx, cancelMilvus := context.WithTimeout(ctx, timeout)
-	defer cancelMilvus()
-	db, closeDB, err := verify.ConnectMilvus(milvusCtx, out.MilvusEndpoint, "root", out.MilvusRootPassword)
-	if err != nil {
-		clients.Milvus = verify.Unreachable{Err: errors.Join(errors.New("connecting to Milvus"), err)}
-	} else {
-		clients.Milvus = db
-		closeAll = func() {
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
-			defer cancel()
-			_ = closeDB(ctx)
-		}
-	}
-	return clients, closeAll, nil
+	return verify.StackOutputs(ctx, stack)
 }
