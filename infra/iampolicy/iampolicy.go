@@ -100,6 +100,11 @@ func ServiceAccountSubject(namespace, serviceAccount string) string {
 	return "system:serviceaccount:" + namespace + ":" + serviceAccount
 }
 
+// RoleArnAnnotation is the ServiceAccount annotation that names the role its
+// pods assume: the EKS pod identity webhook reads it and injects the role
+// and a web identity token into the pods.
+const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
+
 // STSAudience is the audience the EKS pod identity webhook requests for the
 // projected token (and the client ID the cluster's OIDC provider lists).
 const STSAudience = "sts.amazonaws.com"

@@ -13,10 +13,6 @@ import (
 // TypeToken is the Role component's type.
 const TypeToken = "milvus-eks:irsa:Role"
 
-// RoleArnAnnotation is the ServiceAccount annotation the EKS pod identity
-// webhook reads to inject the role into the pods.
-const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
-
 // Policy is a policy to attach, under a short name that names the attachment.
 type Policy struct {
 	Name string

@@ -5,6 +5,7 @@ package lbcvalues
 
 import (
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Where the chart lives and where the controller runs.
@@ -18,11 +19,6 @@ const (
 	// creates and its IAM role trusts.
 	ServiceAccountName = "aws-load-balancer-controller"
 )
-
-// roleArnAnnotation is the ServiceAccount annotation the EKS pod identity
-// webhook reads (irsa.RoleArnAnnotation; repeated here to keep this package
-// free of the cloud SDKs).
-const roleArnAnnotation = "eks.amazonaws.com/role-arn"
 
 // Values is the subset of the chart's values this project sets.
 type Values struct {
@@ -55,7 +51,7 @@ func Build(clusterName, region, vpcID, roleArn string) Values {
 		ServiceAccount: ServiceAccount{
 			Create:      true,
 			Name:        ServiceAccountName,
-			Annotations: map[string]string{roleArnAnnotation: roleArn},
+			Annotations: map[string]string{iampolicy.RoleArnAnnotation: roleArn},
 		},
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/milvusvalues"
 )
 
@@ -77,7 +77,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name:      pulumi.String(cfg.ServiceAccount),
 			Namespace: namespace,
 			Annotations: pulumi.StringMap{
-				irsa.RoleArnAnnotation: args.RoleArn,
+				iampolicy.RoleArnAnnotation: args.RoleArn,
 			},
 		},
 	}, k8s...)

@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Kubernetes is the cluster's API; client-go's clientset and its fake have it.
@@ -15,9 +17,6 @@ type Kubernetes = kubernetes.Interface
 
 // Names the checks rely on.
 const (
-	// RoleArnAnnotation is what the EKS pod identity webhook reads on a
-	// ServiceAccount (irsa.RoleArnAnnotation).
-	RoleArnAnnotation = "eks.amazonaws.com/role-arn"
 	// MilvusPodSelector selects the pods of Milvus' own components; the
 	// chart's etcd and Pulsar pods carry their own names and need no role.
 	MilvusPodSelector = "app.kubernetes.io/name=milvus"
@@ -34,17 +33,17 @@ func CheckKubernetes(ctx context.Context, k Kubernetes, out Outputs, o Options) 
 	var results []Result
 	ns, sa := out.MilvusNamespace, out.MilvusServiceAccount
 
-	saCheck := fmt.Sprintf("the ServiceAccount %s/%s's %s annotation", ns, sa, RoleArnAnnotation)
+	saCheck := fmt.Sprintf("the ServiceAccount %s/%s's %s annotation", ns, sa, iampolicy.RoleArnAnnotation)
 	account, err := call(ctx, o, func(ctx context.Context) (*corev1.ServiceAccount, error) {
 		return k.CoreV1().ServiceAccounts(ns).Get(ctx, sa, metav1.GetOptions{})
 	})
 	switch {
 	case err != nil:
 		results = append(results, fail(saCheck, out.MilvusRoleArn, err.Error()))
-	case account.Annotations[RoleArnAnnotation] == "":
+	case account.Annotations[iampolicy.RoleArnAnnotation] == "":
 		results = append(results, fail(saCheck, out.MilvusRoleArn, "no annotation"))
-	case account.Annotations[RoleArnAnnotation] != out.MilvusRoleArn:
-		results = append(results, fail(saCheck, out.MilvusRoleArn, account.Annotations[RoleArnAnnotation]))
+	case account.Annotations[iampolicy.RoleArnAnnotation] != out.MilvusRoleArn:
+		results = append(results, fail(saCheck, out.MilvusRoleArn, account.Annotations[iampolicy.RoleArnAnnotation]))
 	default:
 		results = append(results, pass(saCheck, out.MilvusRoleArn, "it"))
 	}

@@ -79,7 +79,7 @@ func healthy() *world {
 		flushWrites: true,
 		serviceAcct: &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
 			Name: "milvus-s3-access-sa", Namespace: "milvus",
-			Annotations: map[string]string{RoleArnAnnotation: roleArn},
+			Annotations: map[string]string{iampolicy.RoleArnAnnotation: roleArn},
 		}},
 	}
 	for _, name := range []string{"milvus-proxy-0", "milvus-mixcoord-0"} {
