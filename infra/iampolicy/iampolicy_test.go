@@ -77,8 +77,12 @@ func TestLoadBalancerControllerPolicy(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(document, `{"Version":"2012-10-17","Statement":[`), "compact JSON: %.60s", document)
 
-	actions, err := AllowedActions(document)
+	parsed, err := Parse(document)
 	require.NoError(t, err)
+	var actions []string
+	for _, g := range parsed.Grants() {
+		actions = append(actions, g.Action)
+	}
 	// What the controller does for Milvus' Service: find the subnets, make
 	// the NLB and its target group, register pod IPs, open the nodes'
 	// security groups to it.
@@ -110,15 +114,18 @@ func TestLoadBalancerControllerPolicyVersions(t *testing.T) {
 	assert.EqualError(t, err, `iampolicy: no AWS Load Balancer Controller policy for chart version "3.4.0"`)
 }
 
-func TestAllowedActions(t *testing.T) {
-	actions, err := AllowedActions(`{"Version":"2012-10-17","Statement":[
+func TestGrants(t *testing.T) {
+	doc, err := Parse(`{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
 		{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":["a","b"]},
 		{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"s3:GetObject", "s3:PutObject"}, actions)
+	assert.Equal(t, []Grant{
+		{"s3:GetObject", "*"}, {"s3:GetObject", "a"}, {"s3:GetObject", "b"},
+		{"s3:PutObject", "a"}, {"s3:PutObject", "b"},
+	}, doc.Grants())
 
-	_, err = AllowedActions(`{"Statement":[{"Effect":"Allow","Action":{"s3":"GetObject"}}]}`)
+	_, err = Parse(`{"Statement":[{"Effect":"Allow","Action":{"s3":"GetObject"}}]}`)
 	assert.EqualError(t, err, `iampolicy: parsing a policy: want a string or a list of strings, got {"s3":"GetObject"}`)
 }
 

@@ -60,28 +60,3 @@ func LoadBalancerController(chartVersion string) (string, error) {
 	}
 	return compact.String(), nil
 }
-
-// AllowedActions lists, sorted and without repeats, every action that the
-// Allow statements of a policy document name, whatever their resources and
-// conditions.
-func AllowedActions(policyJSON string) ([]string, error) {
-	doc, err := Parse(policyJSON)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var actions []string
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" {
-			continue
-		}
-		for _, a := range s.Action {
-			if !seen[a] {
-				seen[a] = true
-				actions = append(actions, a)
-			}
-		}
-	}
-	sort.Strings(actions)
-	return actions, nil
-}

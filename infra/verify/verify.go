@@ -40,16 +40,6 @@ func fail(check, expected, found string) Result {
 	return Result{Check: check, Passed: false, Expected: expected, Found: found}
 }
 
-// Failed reports whether any result failed.
-func Failed(results []Result) bool {
-	for _, r := range results {
-		if !r.Passed {
-			return true
-		}
-	}
-	return false
-}
-
 // Outputs are the stack outputs the checks read (the README's contract).
 type Outputs struct {
 	Region               string `json:"region"`

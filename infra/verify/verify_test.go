@@ -151,7 +151,6 @@ func TestAHealthyDeploymentPasses(t *testing.T) {
 		"PASS  search: expected at least 1 hit; found 5 hits",
 		"PASS  drop the collection: expected collection verify_test dropped; found dropped",
 	}, lines)
-	assert.False(t, Failed(results))
 }
 
 func TestEachWayItCanGoWrong(t *testing.T) {
