@@ -8,6 +8,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -33,6 +34,16 @@ const (
 	SchemeInternal       = "internal"
 )
 
+// Cluster modes: where Milvus runs.
+const (
+	// ClusterCreate makes the stack create its own VPC, EKS cluster, IAM
+	// OIDC provider, node group and add-ons.
+	ClusterCreate = "create"
+	// ClusterExisting deploys onto an EKS cluster someone else runs: the
+	// stack looks it up and changes nothing of it but Milvus' namespace.
+	ClusterExisting = "existing"
+)
+
 // Config is the whole stack configuration, with defaults applied.
 type Config struct {
 	// Stack is the Pulumi stack name; the default cluster and load balancer
@@ -40,7 +51,12 @@ type Config struct {
 	Stack string
 	// Region is aws:region; the bucket, the cluster and the S3 endpoint live there.
 	Region string
-	// ClusterName names the EKS cluster; empty in config means "milvus-<stack>".
+	// ClusterMode is ClusterCreate or ClusterExisting.
+	ClusterMode string
+	// ExistingCluster names the cluster of ClusterExisting.
+	ExistingCluster ExistingCluster
+	// ClusterName names the EKS cluster the stack creates; empty in config
+	// means "milvus-<stack>".
 	ClusterName string
 	// KubernetesVersion is the EKS control plane version.
 	KubernetesVersion string
@@ -51,6 +67,20 @@ type Config struct {
 	Bucket    Bucket
 	Milvus    Milvus
 }
+
+// ExistingCluster is where the cluster of ClusterExisting comes from: exactly
+// one of the two is set.
+type ExistingCluster struct {
+	// Name is an EKS cluster in the stack's region, looked up by name.
+	Name string
+	// Stack is a platform stack ("org/project/stack") whose outputs describe
+	// its cluster (see infra/platformstack).
+	Stack string
+}
+
+// CreatesCluster reports whether the stack creates its own cluster, and with
+// it the network, the nodes and, unless switched off, the add-ons.
+func (c Config) CreatesCluster() bool { return c.ClusterMode == ClusterCreate }
 
 // Network chooses between a VPC this program creates and one that exists.
 type Network struct {
@@ -80,16 +110,37 @@ type NodeGroup struct {
 // Addons are the cluster add-ons that Milvus' chart values rely on without
 // naming them: its StatefulSets need a default StorageClass that can provision
 // EBS volumes, and its Service's annotations are read only by the AWS Load
-// Balancer Controller. Each can be switched off for clusters where the
-// platform team installs it already.
+// Balancer Controller. Each is on by default on a cluster the stack creates
+// and off on an existing one, whose owner installs them.
 type Addons struct {
 	EbsCsiDriver           EbsCsiDriver
 	LoadBalancerController LoadBalancerController
 }
 
+// Switch is an on/off key whose default depends on the cluster mode: left
+// empty, it takes the mode's default.
+type Switch int8
+
+// The values of a Switch.
+const (
+	SwitchUnset Switch = iota
+	SwitchOn
+	SwitchOff
+)
+
+// Or is the switch's setting, or fallback when it is unset.
+func (s Switch) Or(fallback bool) bool {
+	if s == SwitchUnset {
+		return fallback
+	}
+	return s == SwitchOn
+}
+
 // EbsCsiDriver is the aws-ebs-csi-driver EKS add-on with its IAM role, and the
 // encrypted gp3 StorageClass made the cluster's default.
 type EbsCsiDriver struct {
+	// Switch is the stack file's ebsCsiDriver; Enabled resolves it.
+	Switch  Switch
 	Enabled bool
 	// Version is an EKS add-on version ("v1.48.0-eksbuild.1"); empty means
 	// the version EKS picks by default for the cluster's Kubernetes version.
@@ -99,6 +150,8 @@ type EbsCsiDriver struct {
 // LoadBalancerController is the AWS Load Balancer Controller's Helm release
 // with its IAM role.
 type LoadBalancerController struct {
+	// Switch is the stack file's loadBalancerController; Enabled resolves it.
+	Switch  Switch
 	Enabled bool
 	// ChartVersion pins the eks-charts aws-load-balancer-controller chart. The
 	// controller's IAM policy must be the one published for the same release.
@@ -200,6 +253,7 @@ func (r ResourceList) IsZero() bool { return r.CPU == "" && r.Memory == "" }
 func Defaults(stack string) Config {
 	return Config{
 		Stack:             stack,
+		ClusterMode:       ClusterCreate,
 		ClusterName:       "milvus-" + stack,
 		KubernetesVersion: "1.34",
 		Network: Network{
@@ -292,7 +346,7 @@ func Key(name string) string { return Namespace + ":" + name }
 // binding ties one flat configuration key to the field it sets.
 type binding struct {
 	name string
-	dst  any // *string, *Secret, *int, *bool or *[]string
+	dst  any // *string, *Secret, *int, *bool, *Switch or *[]string
 }
 
 // bindings lists every key of this project. Pulumi.yaml declares the same
@@ -301,6 +355,9 @@ type binding struct {
 func (c *Config) bindings() []binding {
 	m := &c.Milvus
 	return []binding{
+		{"clusterMode", &c.ClusterMode},
+		{"existingClusterName", &c.ExistingCluster.Name},
+		{"existingClusterStack", &c.ExistingCluster.Stack},
 		{"clusterName", &c.ClusterName},
 		{"kubernetesVersion", &c.KubernetesVersion},
 		{"vpcCidr", &c.Network.VpcCidr},
@@ -313,9 +370,9 @@ func (c *Config) bindings() []binding {
 		{"nodeDesiredSize", &c.NodeGroup.DesiredSize},
 		{"nodeMaxSize", &c.NodeGroup.MaxSize},
 		{"nodeDiskSizeGiB", &c.NodeGroup.DiskSizeGiB},
-		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.Enabled},
+		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.Switch},
 		{"ebsCsiDriverVersion", &c.Addons.EbsCsiDriver.Version},
-		{"loadBalancerController", &c.Addons.LoadBalancerController.Enabled},
+		{"loadBalancerController", &c.Addons.LoadBalancerController.Switch},
 		{"loadBalancerControllerChartVersion", &c.Addons.LoadBalancerController.ChartVersion},
 		{"bucketName", &c.Bucket.Name},
 		{"bucketNamePrefix", &c.Bucket.NamePrefix},
@@ -396,6 +453,13 @@ func Load(settings Settings, stack string) (Config, error) {
 	if cfg.Milvus.LoadBalancer.Name == "" {
 		cfg.Milvus.LoadBalancer.Name = defaults.Milvus.LoadBalancer.Name
 	}
+	// The add-ons belong to whoever owns the cluster: on by default on one
+	// this stack creates, off on an existing one.
+	cfg.Addons.EbsCsiDriver.Enabled = cfg.Addons.EbsCsiDriver.Switch.Or(cfg.CreatesCluster())
+	cfg.Addons.LoadBalancerController.Enabled = cfg.Addons.LoadBalancerController.Switch.Or(cfg.CreatesCluster())
+	if cfg.ClusterMode == ClusterExisting {
+		problems = append(problems, createModeKeysSet(settings, cfg, defaults, undecoded)...)
+	}
 
 	// A key that failed to decode still holds its default: its rules, and
 	// the rules of other keys that name it ("between nodeMinSize (2) and
@@ -409,6 +473,34 @@ func Load(settings Settings, stack string) (Config, error) {
 		return Config{}, problems
 	}
 	return cfg, nil
+}
+
+// createModeOnly are the keys that describe a cluster the stack creates: its
+// name, version, network and nodes. An existing cluster's are its owner's.
+var createModeOnly = map[string]bool{
+	"clusterName": true, "kubernetesVersion": true,
+	"vpcCidr": true, "natGateways": true,
+	"existingVpcId": true, "existingPublicSubnetIds": true, "existingPrivateSubnetIds": true,
+	"nodeInstanceTypes": true, "nodeMinSize": true, "nodeDesiredSize": true, "nodeMaxSize": true, "nodeDiskSizeGiB": true,
+}
+
+// createModeKeysSet reports the create-mode keys that an existing-cluster
+// stack sets to something other than their default: they would be ignored,
+// and a user who set them expects them to matter.
+func createModeKeysSet(settings Settings, cfg, defaults Config, undecoded map[string]bool) Problems {
+	var problems Problems
+	want := defaults.bindings()
+	for i, b := range cfg.bindings() {
+		key := Key(b.name)
+		if !createModeOnly[b.name] || undecoded[key] {
+			continue
+		}
+		if !reflect.DeepEqual(reflect.ValueOf(b.dst).Elem().Interface(), reflect.ValueOf(want[i].dst).Elem().Interface()) {
+			problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]),
+				Rule: `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`})
+		}
+	}
+	return problems
 }
 
 // namesAnyOf reports whether a rule names one of the keys, by its short name.
@@ -507,6 +599,19 @@ func decode(raw string, dst any) string {
 			return "must be true or false"
 		}
 		*dst = b
+	case *Switch:
+		if strings.TrimSpace(raw) == "" {
+			*dst = SwitchUnset
+			break
+		}
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return "must be true, false or empty (on when the stack creates the cluster, off on an existing one)"
+		}
+		*dst = SwitchOff
+		if b {
+			*dst = SwitchOn
+		}
 	case *[]string:
 		var list []string
 		if err := json.Unmarshal([]byte(raw), &list); err != nil {

@@ -178,9 +178,79 @@ func TestLoadControllerSwitchedOff(t *testing.T) {
 	}), "dev")
 	require.NoError(t, err)
 	assert.Equal(t, Addons{
-		EbsCsiDriver:           EbsCsiDriver{Enabled: false, Version: "v1.48.0-eksbuild.1"},
-		LoadBalancerController: LoadBalancerController{Enabled: false, ChartVersion: "3.4.0"},
+		EbsCsiDriver:           EbsCsiDriver{Switch: SwitchOff, Enabled: false, Version: "v1.48.0-eksbuild.1"},
+		LoadBalancerController: LoadBalancerController{Switch: SwitchOff, Enabled: false, ChartVersion: "3.4.0"},
 	}, cfg.Addons)
+}
+
+// An add-on switch left empty follows the cluster mode: the add-ons of an
+// existing cluster are its owner's.
+func TestAddonSwitchesFollowTheClusterMode(t *testing.T) {
+	existing := map[string]string{"milvus:clusterMode": "existing", "milvus:existingClusterName": "platform"}
+	tests := []struct {
+		name     string
+		changes  map[string]string
+		ebs, lbc bool
+	}{
+		{name: "create, unset", ebs: true, lbc: true},
+		{name: "create, empty", changes: map[string]string{"milvus:ebsCsiDriver": "", "milvus:loadBalancerController": ""}, ebs: true, lbc: true},
+		{name: "create, one off", changes: map[string]string{"milvus:ebsCsiDriver": "false"}, ebs: false, lbc: true},
+		{name: "existing, unset", changes: existing, ebs: false, lbc: false},
+		{name: "existing, one on", changes: merge(existing, map[string]string{"milvus:loadBalancerController": "true"}), ebs: false, lbc: true},
+		{name: "existing, both on", changes: merge(existing, map[string]string{"milvus:ebsCsiDriver": "True", "milvus:loadBalancerController": "1"}), ebs: true, lbc: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load(valid(tt.changes), "dev")
+			require.NoError(t, err)
+			assert.Equal(t, tt.ebs, cfg.Addons.EbsCsiDriver.Enabled, "ebsCsiDriver")
+			assert.Equal(t, tt.lbc, cfg.Addons.LoadBalancerController.Enabled, "loadBalancerController")
+		})
+	}
+}
+
+func TestLoadExistingCluster(t *testing.T) {
+	cfg, err := Load(valid(map[string]string{
+		"milvus:clusterMode":          "existing",
+		"milvus:existingClusterStack": "acme/platform/prod",
+		// Create-mode keys at their defaults are not reported.
+		"milvus:nodeMinSize": "2",
+		"milvus:vpcCidr":     "10.0.0.0/16",
+	}), "shared")
+	require.NoError(t, err)
+	assert.False(t, cfg.CreatesCluster())
+	assert.Equal(t, ExistingCluster{Stack: "acme/platform/prod"}, cfg.ExistingCluster)
+}
+
+// Keys that describe a cluster the stack would create are errors on an
+// existing-cluster stack when they differ from their defaults: they would be
+// ignored.
+func TestExistingClusterRefusesCreateModeKeys(t *testing.T) {
+	_, err := Load(valid(map[string]string{
+		"milvus:clusterMode":         "existing",
+		"milvus:existingClusterName": "platform",
+		"milvus:nodeMinSize":         "3",
+		"milvus:nodeInstanceTypes":   `["m6i.large"]`,
+		"milvus:kubernetesVersion":   "1.33",
+		"milvus:nodeMaxSize":         "many", // does not parse: reported once, as such
+	}), "shared")
+	rule := `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`
+	assert.Equal(t, Problems{
+		{Key: "milvus:nodeMaxSize", Value: "many", Rule: "must be a whole number"},
+		{Key: "milvus:kubernetesVersion", Value: "1.33", Rule: rule},
+		{Key: "milvus:nodeInstanceTypes", Value: `["m6i.large"]`, Rule: rule},
+		{Key: "milvus:nodeMinSize", Value: "3", Rule: rule},
+	}, err)
+}
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func TestQuantitiesThatParse(t *testing.T) {

@@ -45,6 +45,9 @@ var (
 	// EKS CreateCluster: 1 to 100 characters, starting with a letter or digit,
 	// then letters, digits, hyphens and underscores.
 	clusterNamePattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$`)
+	// Pulumi stack references: [organization/][project/]stack, each part
+	// letters, digits, hyphens, underscores and dots.
+	stackReferencePattern = regexp.MustCompile(`^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$`)
 	// EKS versions are major.minor.
 	kubernetesVersionPattern = regexp.MustCompile(`^1\.\d{1,2}$`)
 	// Kubernetes RFC 1123 labels. Namespaces and Helm releases must be labels;
@@ -65,6 +68,8 @@ var (
 	// starting or ending with a hyphen.
 	loadBalancerNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 )
+
+const clusterNameRule = "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit"
 
 // Limits that are not patterns.
 const (
@@ -94,14 +99,23 @@ func (c Config) Validate(secret map[string]bool) Problems {
 	if c.Region != "" && !regionPattern.MatchString(c.Region) {
 		v.add(RegionKey, c.Region, "must be an AWS region name such as us-east-2")
 	}
-	if !clusterNamePattern.MatchString(c.ClusterName) {
-		v.add(Key("clusterName"), c.ClusterName, "EKS cluster names are 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit")
+	switch c.ClusterMode {
+	case ClusterCreate:
+		v.existingClusterUnset(c.ExistingCluster)
+		if !clusterNamePattern.MatchString(c.ClusterName) {
+			v.add(Key("clusterName"), c.ClusterName, clusterNameRule)
+		}
+		if !kubernetesVersionPattern.MatchString(c.KubernetesVersion) {
+			v.add(Key("kubernetesVersion"), c.KubernetesVersion, `must be an EKS version such as "1.34"`)
+		}
+		v.network(c.Network, c.Milvus.LoadBalancer.Scheme)
+		v.nodeGroup(c.NodeGroup)
+	case ClusterExisting:
+		// The create-mode keys are not read; Load reports any that is set.
+		v.existingCluster(c.ExistingCluster, c.Stack)
+	default:
+		v.add(Key("clusterMode"), c.ClusterMode, fmt.Sprintf("must be %q (the stack creates its cluster) or %q (it deploys onto one that exists)", ClusterCreate, ClusterExisting))
 	}
-	if !kubernetesVersionPattern.MatchString(c.KubernetesVersion) {
-		v.add(Key("kubernetesVersion"), c.KubernetesVersion, `must be an EKS version such as "1.34"`)
-	}
-	v.network(c.Network, c.Milvus.LoadBalancer.Scheme)
-	v.nodeGroup(c.NodeGroup)
 	v.addons(c.Addons, c.Region)
 	v.bucket(c.Bucket, c.Region)
 	v.milvus(c.Milvus, secret)
@@ -112,6 +126,35 @@ type validator struct{ problems Problems }
 
 func (v *validator) add(key, value, rule string) {
 	v.problems = append(v.problems, Problem{Key: key, Value: value, Rule: rule})
+}
+
+// existingClusterUnset checks that a stack creating its cluster names no
+// existing one: the user most likely forgot clusterMode.
+func (v *validator) existingClusterUnset(e ExistingCluster) {
+	for _, key := range []struct{ name, value string }{
+		{"existingClusterName", e.Name},
+		{"existingClusterStack", e.Stack},
+	} {
+		if key.value != "" {
+			v.add(Key(key.name), key.value, `applies only when clusterMode is "existing": set clusterMode to existing to deploy onto that cluster, or remove it`)
+		}
+	}
+}
+
+// existingCluster checks that exactly one source names the cluster.
+func (v *validator) existingCluster(e ExistingCluster, stack string) {
+	switch {
+	case e.Name == "" && e.Stack == "":
+		v.add(Key("clusterMode"), ClusterExisting, "needs the cluster: set existingClusterName (an EKS cluster in aws:region) or existingClusterStack (a platform stack that exports it)")
+	case e.Name != "" && e.Stack != "":
+		v.add(Key("existingClusterStack"), e.Stack, "set only one of existingClusterName and existingClusterStack")
+	case e.Name != "" && !clusterNamePattern.MatchString(e.Name):
+		v.add(Key("existingClusterName"), e.Name, clusterNameRule)
+	case e.Stack != "" && !stackReferencePattern.MatchString(e.Stack):
+		v.add(Key("existingClusterStack"), e.Stack, `must be a stack name such as "acme/platform/prod" (organization/project/stack)`)
+	case e.Stack == stack:
+		v.add(Key("existingClusterStack"), e.Stack, "names this stack itself; name the stack that owns the cluster")
+	}
 }
 
 func (v *validator) network(n Network, scheme string) {
