@@ -72,7 +72,8 @@ const testRootPassword = "a-root-password-for-tests"
 // `pulumi up`, with `pulumi config set --secret`: the prod file ships
 // without its root password.
 var deployerSecrets = map[string]map[string]string{
-	"prod": {rootPasswordKey: testRootPassword},
+	"prod":   {rootPasswordKey: testRootPassword},
+	"shared": {rootPasswordKey: testRootPassword},
 }
 
 // deployWith runs the program with the given configuration and expects success.
@@ -83,12 +84,14 @@ func deployWith(t *testing.T, stackName string, settings config.Settings) *deplo
 	return &deployment{Stack: s, name: stackName}
 }
 
-func run(stackName string, settings config.Settings) (*mockcloud.Stack, error) {
+// run runs the program; options give the mock what exists before it runs
+// (an existing cluster, a platform stack).
+func run(stackName string, settings config.Settings, options ...mockcloud.Option) (*mockcloud.Stack, error) {
 	project, err := stackfile.ReadProject(projectDir)
 	if err != nil {
 		return nil, err
 	}
-	return mockcloud.Run(project.Name, stackName, settings, stack.Program(settings))
+	return mockcloud.Run(project.Name, stackName, settings, stack.Program(settings), options...)
 }
 
 // all returns the resources of a type, in registration order.

@@ -27,15 +27,26 @@ func synthesize(t testing.TB, stackName string) plan.Plan {
 		secrets = append(secrets, key)
 	}
 	sort.Strings(secrets)
-	p, err := plan.Synthesize(plan.Options{Dir: projectDir, Stack: stackName, AssumeSecrets: secrets})
+	options := plan.Options{Dir: projectDir, Stack: stackName, AssumeSecrets: secrets}
+	if file, ok := exampleStacks[stackName]; ok {
+		options.StackFile = filepath.Join(projectDir, file)
+	}
+	p, err := plan.Synthesize(options)
 	require.NoError(t, err)
 	return p
 }
 
+// exampleStacks are the example stack files, by the stack they plan.
+var exampleStacks = map[string]string{"shared": exampleStackFile}
+
+// plannedStacks are the stacks with a snapshot: the shipped ones and the
+// examples.
+var plannedStacks = append(append([]string{}, stacks...), "shared")
+
 // The synth JSON of each stack is a reviewed file: a change to an IAM policy,
 // a Helm value or a dependency shows up as a diff of testdata/<stack>.json.
 func TestSynthSnapshots(t *testing.T) {
-	for _, name := range stacks {
+	for _, name := range plannedStacks {
 		t.Run(name, func(t *testing.T) {
 			got := synthesize(t, name).JSON()
 			compareWithFile(t, filepath.Join("testdata", name+".json"), got)
@@ -75,7 +86,7 @@ func TestSynthIsDeterministic(t *testing.T) {
 
 // Secrets never reach a plan, whatever the format.
 func TestSynthShowsNoSecret(t *testing.T) {
-	for _, name := range stacks {
+	for _, name := range plannedStacks {
 		p := synthesize(t, name)
 		for _, render := range []func(plan.Plan) []byte{plan.Plan.JSON, plan.Plan.Text} {
 			out := string(render(p))

@@ -28,10 +28,12 @@ const (
 )
 
 const usageText = `Usage: go run ./cmd/synth -stack <name> [-format text|json|mermaid] [-o FILE] [-assume-secret KEY]...
+       go run ./cmd/synth -stack-file Pulumi.<name>.yaml.example [flags]
 
 Runs the program of this project for a stack on Pulumi's mock engine, with
-Pulumi.yaml and Pulumi.<stack>.yaml, and prints what it would declare. It needs
-no AWS account, no Pulumi CLI and no network; two runs print the same bytes.
+Pulumi.yaml and Pulumi.<stack>.yaml (or the stack file given), and prints what
+it would declare. It needs no AWS account, no Pulumi CLI and no network; two
+runs print the same bytes.
 
 Values AWS or Kubernetes compute at deploy time are placeholders of the right
 shape that no real deployment has:
@@ -41,6 +43,9 @@ shape that no real deployment has:
   resource IDs               <logical name>-id, e.g. network-id for the VPC
   IAM ARNs                   arn:aws:iam::` + mockcloud.AccountID + `:role/<logical name>, .../policy/<logical name>
   load balancer host         <namespace>-<service>-0000000000000000.elb.<region>.amazonaws.com
+  existing cluster           any name is found, with the values above and an
+                             OIDC provider; a platform stack exports
+                             clusterName ` + mockcloud.PlatformClusterName + ` and these values
 Secret values (secret inputs and outputs, and secure: values of the stack
 file, which only the deployer can decrypt) are shown as ` + config.SecretMask + `.
 Strings that hold JSON documents (IAM policies) are shown parsed.
@@ -65,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "output format: text (a tree), json (for machines and diffs) or mermaid (the dependency graph)")
 	output := flags.String("o", "-", "write to this file instead of standard output")
 	dir := flags.String("dir", ".", "the directory of Pulumi.yaml")
+	stackFile := flags.String("stack-file", "", "plan this stack `FILE` instead of Pulumi.<stack>.yaml (an example to copy);\n-stack defaults to the <name> of Pulumi.<name>.yaml[.example]")
 	var assumeSecrets multiFlag
 	flags.Var(&assumeSecrets, "assume-secret", "a `KEY` the deployer sets with pulumi config set --secret before the first pulumi up\n(e.g. milvusRootPassword for prod); planned as "+config.SecretMask+"; may repeat")
 	flags.Usage = func() {
@@ -79,12 +85,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"json":    plan.Plan.JSON,
 		"mermaid": plan.Plan.Mermaid,
 	}[*format]
-	if *stackName == "" || !ok || flags.NArg() > 0 {
+	if (*stackName == "" && *stackFile == "") || !ok || flags.NArg() > 0 {
 		flags.Usage()
 		return exitUsage
 	}
 
-	p, err := plan.Synthesize(plan.Options{Dir: *dir, Stack: *stackName, AssumeSecrets: assumeSecrets})
+	p, err := plan.Synthesize(plan.Options{Dir: *dir, Stack: *stackName, StackFile: *stackFile, AssumeSecrets: assumeSecrets})
 	var problems config.Problems
 	var unknown plan.UnknownStackError
 	switch {

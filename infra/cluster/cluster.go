@@ -1,6 +1,9 @@
-// Package cluster declares the EKS cluster with its IAM OIDC provider, the
-// EKS-managed VPC CNI add-on, a managed node group with its own IAM role, and
-// the Kubernetes provider every Kubernetes resource of the stack must use.
+// Package cluster is where Milvus runs. In create mode it declares the EKS
+// cluster with its IAM OIDC provider, the EKS-managed VPC CNI add-on and a
+// managed node group with its own IAM role (Cluster); in existing mode it
+// looks up a cluster someone else runs and declares nothing of it (Find,
+// Existing). Either way it gives the rest of the stack an Access, with the
+// Kubernetes provider every Kubernetes resource of the stack must use.
 package cluster
 
 import (
@@ -57,8 +60,18 @@ type Access struct {
 	OidcIssuerURL pulumi.StringOutput
 	Provider      *kubernetes.Provider
 	// Nodes is what pods run on: nothing that schedules pods can become
-	// ready before it exists.
+	// ready before it exists. It is nil on an existing cluster, whose owner
+	// keeps its nodes running.
 	Nodes pulumi.Resource
+}
+
+// WaitForNodes is what must exist before pods can be scheduled: the node
+// group this stack creates, or nothing.
+func (a Access) WaitForNodes() []pulumi.Resource {
+	if a.Nodes == nil {
+		return nil
+	}
+	return []pulumi.Resource{a.Nodes}
 }
 
 // Access is how the rest of the stack reaches this cluster.

@@ -73,7 +73,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	parent := pulumi.Parent(d)
-	afterNodes := pulumi.DependsOn([]pulumi.Resource{args.Cluster.Nodes})
+	afterNodes := pulumi.DependsOn(args.Cluster.WaitForNodes())
 
 	role, err := irsa.New(ctx, name, irsa.Args{
 		OidcProviderArn: args.Cluster.OidcProviderArn,

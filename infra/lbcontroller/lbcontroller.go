@@ -91,7 +91,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Values:  values,
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(installTimeoutSeconds),
-	}, parent, pulumi.Provider(args.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{args.Cluster.Nodes}))
+	}, parent, pulumi.Provider(args.Cluster.Provider), pulumi.DependsOn(args.Cluster.WaitForNodes()))
 	if err != nil {
 		return nil, err
 	}

@@ -74,8 +74,11 @@ type Secret struct{ Value any }
 // Run runs program as stack of project with settings (full keys, values as
 // the Pulumi engine hands them to a program) on the mock engine. When the
 // program fails, the Stack still lists what it registered before it failed.
-func Run(project, stack string, settings config.Settings, program pulumi.RunFunc) (*Stack, error) {
+func Run(project, stack string, settings config.Settings, program pulumi.RunFunc, options ...Option) (*Stack, error) {
 	m := &mocks{region: settings.Values[config.RegionKey]}
+	for _, option := range options {
+		option(m)
+	}
 	result := &Stack{}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		m.ctx = ctx
@@ -147,6 +150,10 @@ func resolveExports(ctx *pulumi.Context) (map[string]any, error) {
 type mocks struct {
 	ctx    *pulumi.Context
 	region string
+	// clusters and stacks are what look-ups find; nil means "anything,
+	// with placeholders" (see WithClusters and WithStacks).
+	clusters map[string]ExistingCluster
+	stacks   map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -228,6 +235,10 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id":    m.region,
 			"names": names,
 		}), nil
+	case "aws:eks/getCluster:getCluster":
+		return m.lookUpCluster(args.Args)
+	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+		return m.lookUpOidcProvider(args.Args)
 	}
 	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)
 }

@@ -58,6 +58,8 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs) (string, resource.Prope
 		set("clientIdLists", []any{"sts.amazonaws.com"})
 	case "eks:index:Cluster":
 		return m.eksCluster(args)
+	case "pulumi:pulumi:StackReference":
+		return m.readStackReference(args)
 	case "random:index/randomPassword:RandomPassword":
 		set("result", GeneratedPassword)
 	case "kubernetes:helm.sh/v3:Release":
@@ -151,7 +153,7 @@ func (m *mocks) kubeconfig(clusterName string) map[string]any {
 			"name": "kubernetes",
 			"cluster": map[string]any{
 				"server":                     m.clusterEndpoint(),
-				"certificate-authority-data": "UExBQ0VIT0xERVI=", // "PLACEHOLDER"
+				"certificate-authority-data": placeholderCA,
 			},
 		}},
 		"contexts":        []any{map[string]any{"name": "aws", "context": map[string]any{"cluster": "kubernetes", "user": "aws"}}},

@@ -67,6 +67,10 @@ type Options struct {
 	// Dir holds Pulumi.yaml and the Pulumi.<stack>.yaml files.
 	Dir   string
 	Stack string
+	// StackFile, when set, is the stack file to read instead of
+	// Pulumi.<stack>.yaml: an example such as Pulumi.shared.yaml.example.
+	// Stack may then be empty: the file's name gives it.
+	StackFile string
 	// AssumeSecrets are keys (with or without the project's namespace) that
 	// the deployer sets with `pulumi config set --secret` before the first
 	// `pulumi up`, and that the stack file does not hold yet.
@@ -101,18 +105,11 @@ func Stacks(dir string) ([]string, error) {
 // Synthesize runs the program for a stack and returns its plan. A bad
 // configuration comes back as the config.Problems the program reports.
 func Synthesize(o Options) (Plan, error) {
-	known, err := Stacks(o.Dir)
-	if err != nil {
-		return Plan{}, err
-	}
-	if i := sort.SearchStrings(known, o.Stack); i == len(known) || known[i] != o.Stack {
-		return Plan{}, UnknownStackError{Stack: o.Stack, Known: known}
-	}
 	project, err := stackfile.ReadProject(o.Dir)
 	if err != nil {
 		return Plan{}, err
 	}
-	settings, err := stackfile.StackConfig(o.Dir, o.Stack)
+	settings, err := readSettings(&o)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -135,6 +132,32 @@ func Synthesize(o Options) (Plan, error) {
 		return Plan{}, err
 	}
 	return FromStack(project.Name, o.Stack, s), nil
+}
+
+// readSettings reads the stack file the options name, and settles the
+// stack's name.
+func readSettings(o *Options) (config.Settings, error) {
+	if o.StackFile != "" {
+		if o.Stack == "" {
+			o.Stack = StackOfFile(o.StackFile)
+		}
+		return stackfile.FileConfig(o.Dir, o.StackFile)
+	}
+	known, err := Stacks(o.Dir)
+	if err != nil {
+		return config.Settings{}, err
+	}
+	if i := sort.SearchStrings(known, o.Stack); i == len(known) || known[i] != o.Stack {
+		return config.Settings{}, UnknownStackError{Stack: o.Stack, Known: known}
+	}
+	return stackfile.StackConfig(o.Dir, o.Stack)
+}
+
+// StackOfFile is the stack a stack file is for: "shared" for
+// Pulumi.shared.yaml and for the example Pulumi.shared.yaml.example.
+func StackOfFile(path string) string {
+	name := strings.TrimSuffix(filepath.Base(path), ".example")
+	return strings.TrimSuffix(strings.TrimPrefix(name, "Pulumi."), ".yaml")
 }
 
 // FromStack turns a mock run into a plan: resources in URN order,

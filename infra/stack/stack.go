@@ -31,15 +31,11 @@ func Program(settings config.Settings) pulumi.RunFunc {
 
 // declare declares every resource of a valid configuration.
 func declare(ctx *pulumi.Context, cfg config.Config) error {
-	net, err := network.New(ctx, "network", cfg)
+	where, err := declareCluster(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	eks, err := cluster.New(ctx, "cluster", cfg, net)
-	if err != nil {
-		return err
-	}
-	access := eks.Access()
+	access := where.access
 	data, err := storage.New(ctx, "storage", cfg.Bucket)
 	if err != nil {
 		return err
@@ -57,7 +53,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 
 	// The add-ons the Milvus release needs but does not name. Each waits for
 	// the nodes, and only the release waits for them.
-	waitFor := []pulumi.Resource{access.Nodes}
+	waitFor := access.WaitForNodes()
 	if addon := cfg.Addons.EbsCsiDriver; addon.Enabled {
 		driver, err := ebscsi.New(ctx, "ebs-csi-driver", ebscsi.Args{
 			Version: addon.Version,
@@ -74,7 +70,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
 			ChartVersion: addon.ChartVersion,
 			Region:       cfg.Region,
-			VpcID:        net.VpcID,
+			VpcID:        where.vpcID,
 			Cluster:      access,
 		})
 		if err != nil {
@@ -98,13 +94,9 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	// The stack outputs are a contract: other stacks read them by name with a
 	// StackReference, and the README documents each one.
 	ctx.Export("region", pulumi.String(cfg.Region))
-	ctx.Export("clusterName", eks.Name)
-	ctx.Export("kubeconfig", eks.Kubeconfig)
-	ctx.Export("oidcProviderArn", eks.OidcProviderArn)
-	ctx.Export("oidcIssuer", eks.OidcIssuerURL)
-	ctx.Export("vpcId", net.VpcID)
-	ctx.Export("publicSubnetIds", net.PublicSubnetIDs)
-	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
+	for name, value := range where.outputs {
+		ctx.Export(name, value)
+	}
 	ctx.Export("bucketName", data.BucketName)
 	ctx.Export("bucketArn", data.BucketArn)
 	ctx.Export("s3PolicyArn", data.PolicyArn)
@@ -117,4 +109,61 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		ctx.Export("milvusRootPassword", db.RootPassword)
 	}
 	return nil
+}
+
+// placement is the cluster Milvus runs on, and the stack outputs that
+// describe it.
+type placement struct {
+	access cluster.Access
+	// vpcID is the cluster's VPC, for the Load Balancer Controller.
+	vpcID pulumi.StringInput
+	// outputs are the cluster's stack outputs: an existing cluster's network
+	// is not this stack's to report.
+	outputs map[string]pulumi.Input
+}
+
+// declareCluster declares the network and the cluster, or finds the
+// existing cluster and declares only the Kubernetes provider that reaches it.
+func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
+	if !cfg.CreatesCluster() {
+		found, err := cluster.Find(ctx, cfg)
+		if err != nil {
+			return placement{}, err
+		}
+		existing, err := cluster.NewExisting(ctx, "cluster", found)
+		if err != nil {
+			return placement{}, err
+		}
+		return placement{
+			access: existing.Access(),
+			vpcID:  pulumi.String(existing.VpcID),
+			outputs: map[string]pulumi.Input{
+				"clusterName":     existing.Name,
+				"kubeconfig":      existing.Kubeconfig,
+				"oidcProviderArn": existing.OidcProviderArn,
+				"oidcIssuer":      existing.OidcIssuerURL,
+			},
+		}, nil
+	}
+	net, err := network.New(ctx, "network", cfg)
+	if err != nil {
+		return placement{}, err
+	}
+	eks, err := cluster.New(ctx, "cluster", cfg, net)
+	if err != nil {
+		return placement{}, err
+	}
+	return placement{
+		access: eks.Access(),
+		vpcID:  net.VpcID,
+		outputs: map[string]pulumi.Input{
+			"clusterName":      eks.Name,
+			"kubeconfig":       eks.Kubeconfig,
+			"oidcProviderArn":  eks.OidcProviderArn,
+			"oidcIssuer":       eks.OidcIssuerURL,
+			"vpcId":            net.VpcID,
+			"publicSubnetIds":  net.PublicSubnetIDs,
+			"privateSubnetIds": net.PrivateSubnetIDs,
+		},
+	}, nil
 }

@@ -52,6 +52,12 @@ const SecretPlaceholder = "offline-placeholder-for-an-encrypted-value"
 // namespace) overlaid by dir/Pulumi.<stack>.yaml. Encrypted values read as
 // SecretPlaceholder and are marked secret.
 func StackConfig(dir, stack string) (config.Settings, error) {
+	return FileConfig(dir, filepath.Join(dir, "Pulumi."+stack+".yaml"))
+}
+
+// FileConfig is StackConfig with the stack file at path, which may be an
+// example not yet copied to its Pulumi.<stack>.yaml.
+func FileConfig(dir, path string) (config.Settings, error) {
 	settings := config.Settings{Values: map[string]string{}, Secret: map[string]bool{}}
 	project, err := ReadProject(dir)
 	if err != nil {
@@ -69,7 +75,6 @@ func StackConfig(dir, stack string) (config.Settings, error) {
 		values[project.Name+":"+key] = text
 	}
 
-	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return settings, err
