@@ -77,3 +77,18 @@ func TestWritesToAFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(snapshot), string(written), "the command writes what the snapshot test checks")
 }
+
+// An example stack file is planned as the stack its name gives, and with
+// the offline look-ups its existing cluster is found.
+func TestStackFile(t *testing.T) {
+	example := filepath.Join(projectDir, "Pulumi.shared.yaml.example")
+	code, stdout, stderr := synth("-stack-file", example, "-assume-secret", "milvusRootPassword")
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "Plan of stack shared, project milvus: 21 resources"), stdout)
+	assert.Contains(t, stdout, "├─ milvus-eks:cluster:Existing cluster\n│  └─ pulumi:providers:kubernetes cluster\n")
+
+	code, stdout, stderr = synth("-stack-file", filepath.Join(projectDir, "Pulumi.missing.yaml"))
+	assert.Equal(t, exitFailure, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "Pulumi.missing.yaml: no such file or directory")
+}
