@@ -291,7 +291,7 @@ func TestExistingClusterAddonsOnRequest(t *testing.T) {
 // before anything is created.
 func TestExistingClusterProblems(t *testing.T) {
 	const noProvider = "has no IAM OIDC provider for its issuer https://oidc.eks.us-east-2.amazonaws.com/id/0LDC1USTER0000000000000000000000 in this account " +
-		"(the look-up said: no matching IAM OIDC Provider found). IRSA needs one, and this stack never creates one on a cluster it does not own: " +
+		"(the look-up said: reading IAM OIDC Provider (https://oidc.eks.us-east-2.amazonaws.com/id/0LDC1USTER0000000000000000000000): couldn't find resource). IRSA needs one, and this stack never creates one on a cluster it does not own: " +
 		"ask the cluster's owner to create it, e.g. `eksctl utils associate-iam-oidc-provider --cluster legacy --region us-east-2 --approve`"
 	tests := []struct {
 		name    string

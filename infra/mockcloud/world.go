@@ -90,9 +90,10 @@ func (m *mocks) lookUpCluster(args resource.PropertyMap) (resource.PropertyMap, 
 
 // lookUpOidcProvider answers aws:iam/getOpenIdConnectProvider, by URL or ARN.
 func (m *mocks) lookUpOidcProvider(args resource.PropertyMap) (resource.PropertyMap, error) {
-	var url, arn string
+	var asked, url, arn string
 	if v, ok := args["url"]; ok && v.IsString() {
-		url = strings.TrimPrefix(v.StringValue(), "https://")
+		asked = v.StringValue()
+		url = strings.TrimPrefix(asked, "https://")
 	}
 	if v, ok := args["arn"]; ok && v.IsString() {
 		arn = v.StringValue()
@@ -127,7 +128,10 @@ func (m *mocks) lookUpOidcProvider(args resource.PropertyMap) (resource.Property
 		}
 	}
 	// The AWS provider's words when no provider matches.
-	return nil, fmt.Errorf("no matching IAM OIDC Provider found")
+	if arn != "" {
+		return nil, fmt.Errorf("reading IAM OIDC Provider: couldn't find resource")
+	}
+	return nil, fmt.Errorf("reading IAM OIDC Provider (%s): couldn't find resource", asked)
 }
 
 // stackOutputs is the state of a stack reference to the stack named name.
