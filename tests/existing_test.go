@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"encoding/json"
 	"errors"
 	"path/filepath"
 	"sort"
@@ -25,7 +24,7 @@ import (
 const (
 	platformCluster     = "platform-prod"
 	platformIssuerHost  = "oidc.eks.us-east-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-	platformProviderArn = "arn:aws:iam::111122223333:oidc-provider/" + platformIssuerHost
+	platformProviderArn = "arn:aws:iam::" + mockcloud.AccountID + ":oidc-provider/" + platformIssuerHost
 	platformEndpoint    = "https://EXAMPLE0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com"
 	platformCA          = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==" // "-----BEGIN CERTIFICATE-----\n"
 	platformVpc         = "vpc-0a1b2c3d4e5f60718"
@@ -65,6 +64,26 @@ var platformWorld = []mockcloud.Option{
 			"clusterName":     platformCluster,
 			"kubeconfig":      mockcloud.Secret{Value: platformKubeconfig},
 			"oidcProviderArn": platformProviderArn,
+		},
+		// A provider in the platform's own account, which the Milvus role
+		// in this account cannot trust.
+		"acme/platform/other-account": {
+			"clusterName":     platformCluster,
+			"kubeconfig":      mockcloud.Secret{Value: platformKubeconfig},
+			"oidcProviderArn": "arn:aws:iam::111122223333:oidc-provider/" + platformIssuerHost,
+		},
+		// A provider that was deleted since the platform stack's last update.
+		"acme/platform/deleted": {
+			"clusterName":     platformCluster,
+			"kubeconfig":      mockcloud.Secret{Value: platformKubeconfig},
+			"oidcProviderArn": "arn:aws:iam::" + mockcloud.AccountID + ":oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/DE1ETED0000000000000000000000000",
+		},
+		// pulumi-eks' habits: the kubeconfig is an object, and this one is
+		// not even secret; the provider ARN is.
+		"acme/platform/eks": {
+			"clusterName":     platformCluster,
+			"kubeconfig":      map[string]any{"apiVersion": "v1", "kind": "Config"},
+			"oidcProviderArn": mockcloud.Secret{Value: platformProviderArn},
 		},
 	}),
 }
@@ -199,7 +218,9 @@ func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
 			assert.Equal(t, mockcloud.Secret{Value: wants[mode.name]}, d.Outputs["kubeconfig"])
 		})
 	}
-	assert.Contains(t, byName, `"args":["eks","get-token","--cluster-name","platform-prod","--region","us-east-2","--output","json"]`)
+	// Spelled out, not from the kubeconfig package: what the provider runs.
+	assert.Contains(t, byName, `"server":"`+platformEndpoint+`","certificate-authority-data":"`+platformCA+`"`)
+	assert.Contains(t, byName, `"command":"aws","args":["eks","get-token","--cluster-name","platform-prod","--region","us-east-2","--output","json"]`)
 }
 
 // The bucket, its policy, the Milvus role, the namespace, the ServiceAccount
@@ -325,6 +346,15 @@ func TestExistingClusterProblems(t *testing.T) {
 		{name: "platform stack without OIDC provider", changes: map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/legacy"}, read: true,
 			want: config.Problem{Key: "milvus:existingClusterStack", Value: "acme/platform/legacy", Rule: "exports no oidcProviderArn. IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: " +
 				"ask the platform team to create it (e.g. `eksctl utils associate-iam-oidc-provider --cluster <name> --approve`) and export its ARN as oidcProviderArn"}},
+		{name: "platform provider in another account", read: true, changes: map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/other-account"},
+			want: config.Problem{Key: "milvus:existingClusterStack", Value: "acme/platform/other-account", Rule: "its oidcProviderArn arn:aws:iam::111122223333:oidc-provider/" + platformIssuerHost +
+				" is in account 111122223333, but this stack deploys to account 000000000000: the Milvus role must be in its OIDC provider's account, so deploy with credentials for account 111122223333"}},
+		{name: "platform provider deleted", read: true, changes: map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/deleted"},
+			want: config.Problem{Key: "milvus:existingClusterStack", Value: "acme/platform/deleted", Rule: "its oidcProviderArn arn:aws:iam::000000000000:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/DE1ETED0000000000000000000000000" +
+				" does not exist (the look-up said: reading IAM OIDC Provider: couldn't find resource). IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: " +
+				"ask the platform team to create it again (e.g. `eksctl utils associate-iam-oidc-provider --cluster platform-prod --approve`) and export its ARN"}},
+		{name: "this very stack, by its full name", changes: map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/milvus/shared"},
+			want: config.Problem{Key: "milvus:existingClusterStack", Value: "acme/milvus/shared", Rule: "names this stack itself; name the stack that owns the cluster"}},
 		{name: "platform stack without VPC for the controller", read: true, changes: map[string]string{
 			"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/no-vpc", "milvus:loadBalancerController": "true",
 		}, want: config.Problem{Key: "milvus:existingClusterStack", Value: "acme/platform/no-vpc", Rule: "exports no vpcId, which the AWS Load Balancer Controller (loadBalancerController: true) needs"}},
@@ -347,17 +377,26 @@ func TestExistingClusterProblems(t *testing.T) {
 	}
 }
 
-// The kubeconfig of a by-name stack names the region the stack deploys to.
-func TestExistingClusterKubeconfigNamesTheRegion(t *testing.T) {
-	d := deployExisting(t, nil)
-	var kc struct {
-		Users []struct {
-			User struct {
-				Exec struct{ Args []string } `json:"exec"`
-			} `json:"user"`
-		} `json:"users"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(d.Outputs["kubeconfig"].(mockcloud.Secret).Value.(string)), &kc))
-	require.Len(t, kc.Users, 1)
-	assert.Equal(t, kubeconfig.GetTokenArgs(platformCluster, "us-east-2"), kc.Users[0].User.Exec.Args)
+// A platform stack that does not exist fails its read, which the engine
+// reports, and nothing is created.
+func TestExistingClusterUnknownPlatformStack(t *testing.T) {
+	s, err := run("shared", exampleConfig(t, map[string]string{
+		"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/staging",
+	}), platformWorld...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown stack "acme/platform/staging"`)
+	assert.Empty(t, s.Resources)
+}
+
+// A platform stack in pulumi-eks' manner: its kubeconfig object reaches the
+// provider as JSON, kept secret though the platform did not mark it, and
+// its secret provider ARN stays secret in this stack's outputs.
+func TestExistingClusterFromAPulumiEksPlatform(t *testing.T) {
+	d := deployExisting(t, map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/eks"})
+	provider := d.only(t, typeK8sProvider)
+	require.True(t, input(provider, "kubeconfig").IsSecret())
+	assert.Equal(t, `{"apiVersion":"v1","kind":"Config"}`, plain(input(provider, "kubeconfig")))
+	assert.Equal(t, mockcloud.Secret{Value: platformProviderArn}, d.Outputs["oidcProviderArn"])
+	assert.Equal(t, mockcloud.Secret{Value: "https://" + platformIssuerHost}, d.Outputs["oidcIssuer"], "read from the secret ARN")
+	assert.Equal(t, platformCluster, d.Outputs["clusterName"])
 }

@@ -70,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "output format: text (a tree), json (for machines and diffs) or mermaid (the dependency graph)")
 	output := flags.String("o", "-", "write to this file instead of standard output")
 	dir := flags.String("dir", ".", "the directory of Pulumi.yaml")
-	stackFile := flags.String("stack-file", "", "plan this stack `FILE` instead of Pulumi.<stack>.yaml (an example to copy);\n-stack defaults to the <name> of Pulumi.<name>.yaml[.example]")
+	stackFile := flags.String("stack-file", "", "plan this stack `FILE` (a path from here, not under -dir) instead of Pulumi.<stack>.yaml,\nsuch as an example to copy; -stack defaults to the <name> of Pulumi.<name>.yaml[.example]")
 	var assumeSecrets multiFlag
 	flags.Var(&assumeSecrets, "assume-secret", "a `KEY` the deployer sets with pulumi config set --secret before the first pulumi up\n(e.g. milvusRootPassword for prod); planned as "+config.SecretMask+"; may repeat")
 	flags.Usage = func() {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -83,7 +84,7 @@ func findByName(ctx *pulumi.Context, name, region string) (existingcluster.Clust
 func findByStack(ctx *pulumi.Context, stack string, needVpc bool) (existingcluster.Cluster, error) {
 	ref, err := pulumi.NewStackReference(ctx, PlatformStackName, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)})
 	if err != nil {
-		return existingcluster.Cluster{}, err
+		return existingcluster.Cluster{}, existingcluster.Unreadable(stack, err)
 	}
 	outputs := existingcluster.Outputs{}
 	for _, name := range []string{
@@ -93,24 +94,31 @@ func findByStack(ctx *pulumi.Context, stack string, needVpc bool) (existingclust
 		existingcluster.OidcIssuerOutput,
 		existingcluster.VpcIDOutput,
 	} {
+		// Reading an output waits for the stack reference, which is read
+		// in previews too; an output the stack lacks reads as nil.
 		details, err := ref.GetOutputDetails(name)
 		if err != nil {
-			return existingcluster.Cluster{}, err
+			return existingcluster.Cluster{}, existingcluster.Unreadable(stack, err)
 		}
-		if details.SecretValue != nil {
-			outputs[name] = details.SecretValue
-		} else if details.Value != nil {
-			outputs[name] = details.Value
+		switch {
+		case details.SecretValue != nil:
+			outputs[name] = existingcluster.Output{Value: details.SecretValue, Secret: true}
+		case details.Value != nil:
+			outputs[name] = existingcluster.Output{Value: details.Value}
 		}
 	}
 	c, err := existingcluster.FromStack(stack, outputs, needVpc)
 	if err != nil {
 		return c, err
 	}
-	// The platform names its provider; IAM in this stack's account must
-	// have it, since the Milvus role is created here and trusts it.
+	// The platform names its provider; the Milvus role is created in this
+	// stack's account and can trust only a provider of that account.
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return c, err
+	}
 	provider, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Arn: &c.OidcProviderArn})
-	return c, existingcluster.CheckStackProvider(stack, c, oidcProvider(provider), err)
+	return c, existingcluster.CheckStackProvider(stack, caller.AccountId, c, oidcProvider(provider), err)
 }
 
 func oidcProvider(p *iam.LookupOpenIdConnectProviderResult) existingcluster.OidcProvider {
@@ -127,10 +135,18 @@ func NewExisting(ctx *pulumi.Context, name string, found existingcluster.Cluster
 	if err := ctx.RegisterComponentResource(ExistingTypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	c.Name = pulumi.String(found.Name).ToStringOutput()
+	// A platform stack's secret outputs stay secret here.
+	output := func(name, value string) pulumi.StringOutput {
+		o := pulumi.String(value).ToStringOutput()
+		if found.Secret[name] {
+			o = pulumi.ToSecret(o).(pulumi.StringOutput)
+		}
+		return o
+	}
+	c.Name = output(existingcluster.ClusterNameOutput, found.Name)
 	c.Kubeconfig = pulumi.ToSecret(pulumi.String(found.Kubeconfig)).(pulumi.StringOutput)
-	c.OidcProviderArn = pulumi.String(found.OidcProviderArn).ToStringOutput()
-	c.OidcIssuerURL = pulumi.String(found.OidcIssuerURL).ToStringOutput()
+	c.OidcProviderArn = output(existingcluster.OidcProviderArnOutput, found.OidcProviderArn)
+	c.OidcIssuerURL = output(existingcluster.OidcIssuerOutput, found.OidcIssuerURL)
 
 	var err error
 	c.Provider, err = kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
@@ -140,9 +156,9 @@ func NewExisting(ctx *pulumi.Context, name string, found existingcluster.Cluster
 		return nil, err
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":     c.Name,
-		"kubeconfig":      c.Kubeconfig,
-		"oidcProviderArn": c.OidcProviderArn,
-		"oidcIssuer":      c.OidcIssuerURL,
+		existingcluster.ClusterNameOutput:     c.Name,
+		existingcluster.KubeconfigOutput:      c.Kubeconfig,
+		existingcluster.OidcProviderArnOutput: c.OidcProviderArn,
+		existingcluster.OidcIssuerOutput:      c.OidcIssuerURL,
 	})
 }

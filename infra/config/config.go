@@ -74,7 +74,7 @@ type ExistingCluster struct {
 	// Name is an EKS cluster in the stack's region, looked up by name.
 	Name string
 	// Stack is a platform stack ("org/project/stack") whose outputs describe
-	// its cluster (see infra/platformstack).
+	// its cluster (see existingcluster.Outputs).
 	Stack string
 }
 
@@ -117,31 +117,30 @@ type Addons struct {
 	LoadBalancerController LoadBalancerController
 }
 
-// Switch is an on/off key whose default depends on the cluster mode: left
-// empty, it takes the mode's default.
-type Switch int8
+// onOff is what the stack file says of an add-on switch: "true", "false",
+// or nothing, which leaves it to the cluster mode.
+type onOff int8
 
-// The values of a Switch.
 const (
-	SwitchUnset Switch = iota
-	SwitchOn
-	SwitchOff
+	unset onOff = iota
+	on
+	off
 )
 
-// Or is the switch's setting, or fallback when it is unset.
-func (s Switch) Or(fallback bool) bool {
-	if s == SwitchUnset {
+// or is the switch's setting, or fallback when it is unset.
+func (s onOff) or(fallback bool) bool {
+	if s == unset {
 		return fallback
 	}
-	return s == SwitchOn
+	return s == on
 }
 
 // EbsCsiDriver is the aws-ebs-csi-driver EKS add-on with its IAM role, and the
 // encrypted gp3 StorageClass made the cluster's default.
 type EbsCsiDriver struct {
-	// Switch is the stack file's ebsCsiDriver; Enabled resolves it.
-	Switch  Switch
-	Enabled bool
+	// Enabled is the stack file's ebsCsiDriver, or the mode's default.
+	Enabled  bool
+	switched onOff
 	// Version is an EKS add-on version ("v1.48.0-eksbuild.1"); empty means
 	// the version EKS picks by default for the cluster's Kubernetes version.
 	Version string
@@ -150,9 +149,9 @@ type EbsCsiDriver struct {
 // LoadBalancerController is the AWS Load Balancer Controller's Helm release
 // with its IAM role.
 type LoadBalancerController struct {
-	// Switch is the stack file's loadBalancerController; Enabled resolves it.
-	Switch  Switch
-	Enabled bool
+	// Enabled is the stack file's loadBalancerController, or the mode's default.
+	Enabled  bool
+	switched onOff
 	// ChartVersion pins the eks-charts aws-load-balancer-controller chart. The
 	// controller's IAM policy must be the one published for the same release.
 	ChartVersion string
@@ -346,7 +345,7 @@ func Key(name string) string { return Namespace + ":" + name }
 // binding ties one flat configuration key to the field it sets.
 type binding struct {
 	name string
-	dst  any // *string, *Secret, *int, *bool, *Switch or *[]string
+	dst  any // *string, *Secret, *int, *bool, *onOff or *[]string
 }
 
 // bindings lists every key of this project. Pulumi.yaml declares the same
@@ -370,9 +369,9 @@ func (c *Config) bindings() []binding {
 		{"nodeDesiredSize", &c.NodeGroup.DesiredSize},
 		{"nodeMaxSize", &c.NodeGroup.MaxSize},
 		{"nodeDiskSizeGiB", &c.NodeGroup.DiskSizeGiB},
-		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.Switch},
+		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.switched},
 		{"ebsCsiDriverVersion", &c.Addons.EbsCsiDriver.Version},
-		{"loadBalancerController", &c.Addons.LoadBalancerController.Switch},
+		{"loadBalancerController", &c.Addons.LoadBalancerController.switched},
 		{"loadBalancerControllerChartVersion", &c.Addons.LoadBalancerController.ChartVersion},
 		{"bucketName", &c.Bucket.Name},
 		{"bucketNamePrefix", &c.Bucket.NamePrefix},
@@ -455,8 +454,8 @@ func Load(settings Settings, stack string) (Config, error) {
 	}
 	// The add-ons belong to whoever owns the cluster: on by default on one
 	// this stack creates, off on an existing one.
-	cfg.Addons.EbsCsiDriver.Enabled = cfg.Addons.EbsCsiDriver.Switch.Or(cfg.CreatesCluster())
-	cfg.Addons.LoadBalancerController.Enabled = cfg.Addons.LoadBalancerController.Switch.Or(cfg.CreatesCluster())
+	cfg.Addons.EbsCsiDriver.Enabled = cfg.Addons.EbsCsiDriver.switched.or(cfg.CreatesCluster())
+	cfg.Addons.LoadBalancerController.Enabled = cfg.Addons.LoadBalancerController.switched.or(cfg.CreatesCluster())
 	if cfg.ClusterMode == ClusterExisting {
 		problems = append(problems, createModeKeysSet(settings, cfg, defaults, undecoded)...)
 	}
@@ -599,18 +598,18 @@ func decode(raw string, dst any) string {
 			return "must be true or false"
 		}
 		*dst = b
-	case *Switch:
+	case *onOff:
 		if strings.TrimSpace(raw) == "" {
-			*dst = SwitchUnset
+			*dst = unset
 			break
 		}
 		b, err := strconv.ParseBool(strings.TrimSpace(raw))
 		if err != nil {
 			return "must be true, false or empty (on when the stack creates the cluster, off on an existing one)"
 		}
-		*dst = SwitchOff
+		*dst = off
 		if b {
-			*dst = SwitchOn
+			*dst = on
 		}
 	case *[]string:
 		var list []string

@@ -178,8 +178,8 @@ func TestLoadControllerSwitchedOff(t *testing.T) {
 	}), "dev")
 	require.NoError(t, err)
 	assert.Equal(t, Addons{
-		EbsCsiDriver:           EbsCsiDriver{Switch: SwitchOff, Enabled: false, Version: "v1.48.0-eksbuild.1"},
-		LoadBalancerController: LoadBalancerController{Switch: SwitchOff, Enabled: false, ChartVersion: "3.4.0"},
+		EbsCsiDriver:           EbsCsiDriver{switched: off, Enabled: false, Version: "v1.48.0-eksbuild.1"},
+		LoadBalancerController: LoadBalancerController{switched: off, Enabled: false, ChartVersion: "3.4.0"},
 	}, cfg.Addons)
 }
 

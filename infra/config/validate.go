@@ -152,9 +152,17 @@ func (v *validator) existingCluster(e ExistingCluster, stack string) {
 		v.add(Key("existingClusterName"), e.Name, clusterNameRule)
 	case e.Stack != "" && !stackReferencePattern.MatchString(e.Stack):
 		v.add(Key("existingClusterStack"), e.Stack, `must be a stack name such as "acme/platform/prod" (organization/project/stack)`)
-	case e.Stack == stack:
+	case isThisStack(e.Stack, stack):
 		v.add(Key("existingClusterStack"), e.Stack, "names this stack itself; name the stack that owns the cluster")
 	}
+}
+
+// isThisStack reports whether a stack reference names this stack: its name
+// alone, or after this project's (the project is the config namespace).
+func isThisStack(reference, stack string) bool {
+	parts := strings.Split(reference, "/")
+	last := len(parts) - 1
+	return parts[last] == stack && (last == 0 || parts[last-1] == Namespace)
 }
 
 func (v *validator) network(n Network, scheme string) {

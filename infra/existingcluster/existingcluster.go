@@ -31,6 +31,9 @@ type Cluster struct {
 	OidcIssuerURL string
 	// VpcID is the cluster's VPC; "" when a platform stack does not export it.
 	VpcID string
+	// Secret names the outputs (ClusterNameOutput, ...) that the platform
+	// stack keeps secret: this stack must not show them either.
+	Secret map[string]bool
 }
 
 // OidcProvider is an IAM OIDC provider as IAM's look-up reports it.
@@ -71,16 +74,30 @@ func NotFound(name, region string, lookupErr error) config.Problems {
 		"no EKS cluster of that name can be read in %s (aws:region) with these credentials (the look-up said: %v)", region, lookupErr)}}
 }
 
+// notFound reports whether a look-up failed because what it looked for does
+// not exist. The AWS provider says so with terraform-plugin-sdk's
+// retry.NotFoundError ("couldn't find resource"), or passes IAM's
+// NoSuchEntity on.
+func notFound(err error) bool {
+	return strings.Contains(err.Error(), "couldn't find resource") || strings.Contains(err.Error(), "NoSuchEntity")
+}
+
 // FromEKS checks a cluster found by name and its OIDC provider, found by
 // its issuer (providerErr is the provider look-up's error, if it failed),
 // and builds the kubeconfig that authenticates with `aws eks get-token`.
 func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, error) {
-	if providerErr != nil {
+	switch {
+	case providerErr != nil && notFound(providerErr):
 		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: fmt.Sprintf(
 			"has no IAM OIDC provider for its issuer %s in this account (the look-up said: %v). "+
 				"IRSA needs one, and this stack never creates one on a cluster it does not own: "+
 				"ask the cluster's owner to create it, e.g. `eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve`",
 			c.Issuer, providerErr, c.Name, c.Region)}}
+	case providerErr != nil:
+		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: fmt.Sprintf(
+			"the IAM OIDC provider for its issuer %s could not be looked up (the look-up said: %v): "+
+				"the deploying identity needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider",
+			c.Issuer, providerErr)}}
 	}
 	if problems := checkProvider(byNameKey, c.Name, c.Issuer, provider); problems != nil {
 		return Cluster{}, problems
@@ -107,7 +124,7 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 // audience the pod identity webhook requests.
 func checkProvider(key, value, issuer string, provider OidcProvider) config.Problems {
 	switch {
-	case provider.URL != iampolicy.IssuerHost(issuer):
+	case iampolicy.IssuerHost(provider.URL) != iampolicy.IssuerHost(issuer):
 		return config.Problems{{Key: key, Value: value, Rule: fmt.Sprintf(
 			"its IAM OIDC provider %s is for %s, not for the cluster's issuer %s", provider.Arn, provider.URL, issuer)}}
 	case !slices.Contains(provider.ClientIDs, iampolicy.STSAudience):
@@ -133,13 +150,18 @@ const (
 	VpcIDOutput = "vpcId"
 )
 
-// Outputs are a platform stack's output values by name, as a stack
-// reference reads them (secrets already unwrapped); a missing output is nil.
-type Outputs map[string]any
+// Output is one output of a platform stack, as a stack reference reads it.
+type Output struct {
+	Value  any
+	Secret bool
+}
 
-// oidcProviderArnPattern captures the issuer host and path of an IAM OIDC
-// provider ARN, in any partition.
-var oidcProviderArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/(.+)$`)
+// Outputs are a platform stack's outputs by name; a missing one is absent.
+type Outputs map[string]Output
+
+// oidcProviderArnPattern captures the account and the issuer host and path
+// of an IAM OIDC provider ARN, in any partition.
+var oidcProviderArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+)$`)
 
 // FromStack checks the outputs of the platform stack named stack. needVpc
 // says whether its vpcId is required (by the Load Balancer Controller).
@@ -148,41 +170,63 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 	add := func(rule string, args ...any) {
 		problems = append(problems, config.Problem{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)})
 	}
+	// show is how an output appears in a problem: secrets never do.
+	show := func(name, value string) string {
+		if outputs[name].Secret {
+			return config.SecretMask
+		}
+		return value
+	}
+	c := Cluster{Secret: map[string]bool{}}
 	mistyped := map[string]bool{}
 	text := func(name string) string {
-		switch v := outputs[name].(type) {
-		case nil:
-			return ""
+		output, ok := outputs[name]
+		if output.Secret {
+			c.Secret[name] = true
+		}
+		switch v := output.Value.(type) {
 		case string:
 			return v
+		case nil:
+			if ok {
+				mistyped[name] = true
+				add("its output %s is empty", name)
+			}
+			return ""
 		default:
 			add("its output %s is a %T, not a string", name, v)
 			mistyped[name] = true
 			return ""
 		}
 	}
-	c := Cluster{
-		Name:            text(ClusterNameOutput),
-		OidcProviderArn: text(OidcProviderArnOutput),
-		OidcIssuerURL:   text(OidcIssuerOutput),
-		VpcID:           text(VpcIDOutput),
-	}
+	c.Name = text(ClusterNameOutput)
+	c.OidcProviderArn = text(OidcProviderArnOutput)
+	c.OidcIssuerURL = text(OidcIssuerOutput)
+	c.VpcID = text(VpcIDOutput)
 	if c.Name == "" && !mistyped[ClusterNameOutput] {
 		add("exports no %s: a platform stack must export %s", ClusterNameOutput, requiredOutputs)
 	}
-	switch kc := outputs[KubeconfigOutput].(type) {
+	if outputs[KubeconfigOutput].Secret {
+		c.Secret[KubeconfigOutput] = true
+	}
+	switch kc := outputs[KubeconfigOutput].Value.(type) {
 	case nil:
 		add("exports no %s: a platform stack must export %s", KubeconfigOutput, requiredOutputs)
 	case string:
+		if strings.TrimSpace(kc) == "" {
+			add("its output %s is empty", KubeconfigOutput)
+		}
 		c.Kubeconfig = kc
-	default:
+	case map[string]any:
 		// pulumi-eks exports its kubeconfig as an object; the Kubernetes
 		// provider takes it as JSON text.
 		raw, err := json.Marshal(kc)
 		if err != nil {
-			add("its output %s is neither text nor a JSON object: %v", KubeconfigOutput, err)
+			add("its output %s does not marshal as JSON: %v", KubeconfigOutput, err)
 		}
 		c.Kubeconfig = string(raw)
+	default:
+		add("its output %s is a %T, neither kubeconfig text nor an object", KubeconfigOutput, kc)
 	}
 	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
 	case mistyped[OidcProviderArnOutput]:
@@ -191,11 +235,16 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 			"ask the platform team to create it (e.g. `eksctl utils associate-iam-oidc-provider --cluster <name> --approve`) and export its ARN as %s",
 			OidcProviderArnOutput, OidcProviderArnOutput)
 	case m == nil:
-		add("its output %s %q is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE", OidcProviderArnOutput, c.OidcProviderArn)
-	case c.OidcIssuerURL == "":
-		c.OidcIssuerURL = "https://" + m[1]
-	case iampolicy.IssuerHost(c.OidcIssuerURL) != m[1] || !strings.HasPrefix(c.OidcIssuerURL, "https://"):
-		add("its outputs disagree: %s %q is not https://%s, the issuer of %s", OidcIssuerOutput, c.OidcIssuerURL, m[1], OidcProviderArnOutput)
+		add("its output %s %q is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE",
+			OidcProviderArnOutput, show(OidcProviderArnOutput, c.OidcProviderArn))
+	case c.OidcIssuerURL == "" && !mistyped[OidcIssuerOutput]:
+		c.OidcIssuerURL = "https://" + m[2]
+		if c.Secret[OidcProviderArnOutput] {
+			c.Secret[OidcIssuerOutput] = true
+		}
+	case iampolicy.IssuerHost(c.OidcIssuerURL) != m[2] || !strings.HasPrefix(c.OidcIssuerURL, "https://"):
+		add("its outputs disagree: %s %q is not the issuer of %s %q",
+			OidcIssuerOutput, show(OidcIssuerOutput, c.OidcIssuerURL), OidcProviderArnOutput, show(OidcProviderArnOutput, c.OidcProviderArn))
 	}
 	if needVpc && c.VpcID == "" && !mistyped[VpcIDOutput] {
 		add("exports no %s, which the AWS Load Balancer Controller (loadBalancerController: true) needs", VpcIDOutput)
@@ -206,17 +255,39 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 	return c, nil
 }
 
+// Unreadable is the problem of a platform stack that cannot be read.
+func Unreadable(stack string, err error) config.Problems {
+	return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(
+		"cannot be read (%v): give it as organization/project/stack, and deploy with a Pulumi login that may read it", err)}}
+}
+
 var requiredOutputs = strings.Join([]string{ClusterNameOutput, KubeconfigOutput, OidcProviderArnOutput}, ", ")
 
-// CheckStackProvider checks the OIDC provider a platform stack names, as
-// IAM's look-up by ARN in this stack's account reports it (providerErr is
-// the look-up's error, if it failed).
-func CheckStackProvider(stack string, c Cluster, provider OidcProvider, providerErr error) error {
-	if providerErr != nil {
-		return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(
-			"its %s %s cannot be read with these credentials (the look-up said: %v): "+
-				"an IRSA role must be in its OIDC provider's account, so deploy this stack into the cluster's account",
-			OidcProviderArnOutput, c.OidcProviderArn, providerErr)}}
+// CheckStackProvider checks the OIDC provider a platform stack names: it
+// must be in account, the one this stack deploys to (IAM trusts only a
+// provider of the role's own account), and IAM's look-up by ARN must find it
+// (providerErr is the look-up's error, if it failed).
+func CheckStackProvider(stack, account string, c Cluster, provider OidcProvider, providerErr error) error {
+	problem := func(rule string, args ...any) error {
+		return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)}}
+	}
+	arn := c.OidcProviderArn
+	if c.Secret[OidcProviderArnOutput] {
+		arn = config.SecretMask
+	}
+	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
+	case m != nil && m[1] != account:
+		return problem("its %s %s is in account %s, but this stack deploys to account %s: "+
+			"the Milvus role must be in its OIDC provider's account, so deploy with credentials for account %s",
+			OidcProviderArnOutput, arn, m[1], account, m[1])
+	case providerErr != nil && notFound(providerErr):
+		return problem("its %s %s does not exist (the look-up said: %v). "+
+			"IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
+			"ask the platform team to create it again (e.g. `eksctl utils associate-iam-oidc-provider --cluster %s --approve`) and export its ARN",
+			OidcProviderArnOutput, arn, providerErr, c.Name)
+	case providerErr != nil:
+		return problem("its %s %s could not be looked up (the look-up said: %v): the deploying identity needs iam:GetOpenIDConnectProvider",
+			OidcProviderArnOutput, arn, providerErr)
 	}
 	if problems := checkProvider(byStackKey, stack, c.OidcIssuerURL, provider); problems != nil {
 		return problems

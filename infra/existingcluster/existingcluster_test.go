@@ -56,8 +56,8 @@ func TestFromEKSRefusesAClusterWithoutAUsableProvider(t *testing.T) {
 	}{
 		{
 			name:        "no provider",
-			providerErr: errors.New("no matching IAM OIDC Provider found"),
-			rule: "has no IAM OIDC provider for its issuer " + issuer + " in this account (the look-up said: no matching IAM OIDC Provider found). " +
+			providerErr: errors.New("reading IAM OIDC Provider (" + issuer + "): couldn't find resource"),
+			rule: "has no IAM OIDC provider for its issuer " + issuer + " in this account (the look-up said: reading IAM OIDC Provider (" + issuer + "): couldn't find resource). " +
 				"IRSA needs one, and this stack never creates one on a cluster it does not own: " +
 				"ask the cluster's owner to create it, e.g. `eksctl utils associate-iam-oidc-provider --cluster platform-prod --region eu-west-1 --approve`",
 		},
@@ -89,22 +89,26 @@ func TestNotFoundAndNoIssuer(t *testing.T) {
 }
 
 // outputs are what a platform stack of this very project exports, but for
-// the kubeconfig, which pulumi-eks exports as an object.
-func outputs(changes Outputs) Outputs {
+// the kubeconfig, which pulumi-eks exports as an object; changes replace
+// outputs, and a nil change removes one.
+func outputs(changes map[string]any) Outputs {
 	o := Outputs{
-		"clusterName":     "platform-prod",
-		"kubeconfig":      map[string]any{"apiVersion": "v1", "kind": "Config"},
-		"oidcProviderArn": providerArn,
-		"oidcIssuer":      issuer,
-		"vpcId":           "vpc-0123456789abcdef0",
-		"bucketName":      "not read",
+		"clusterName":     {Value: "platform-prod"},
+		"kubeconfig":      {Value: map[string]any{"apiVersion": "v1", "kind": "Config"}, Secret: true},
+		"oidcProviderArn": {Value: providerArn},
+		"oidcIssuer":      {Value: issuer},
+		"vpcId":           {Value: "vpc-0123456789abcdef0"},
+		"bucketName":      {Value: "not read"},
 	}
 	for k, v := range changes {
-		if v == nil {
+		switch v := v.(type) {
+		case nil:
 			delete(o, k)
-			continue
+		case Output:
+			o[k] = v
+		default:
+			o[k] = Output{Value: v}
 		}
-		o[k] = v
 	}
 	return o
 }
@@ -118,31 +122,38 @@ func TestFromStack(t *testing.T) {
 		OidcProviderArn: providerArn,
 		OidcIssuerURL:   issuer,
 		VpcID:           "vpc-0123456789abcdef0",
+		Secret:          map[string]bool{"kubeconfig": true},
 	}, got)
 
 	// The issuer is optional: the provider's ARN names it. So is the VPC,
 	// without the Load Balancer Controller. A kubeconfig may be text.
-	got, err = FromStack(stack, outputs(Outputs{"oidcIssuer": nil, "vpcId": nil, "kubeconfig": "apiVersion: v1\n"}), false)
+	got, err = FromStack(stack, outputs(map[string]any{"oidcIssuer": nil, "vpcId": nil, "kubeconfig": "apiVersion: v1\n"}), false)
 	require.NoError(t, err)
-	assert.Equal(t, Cluster{Name: "platform-prod", Kubeconfig: "apiVersion: v1\n", OidcProviderArn: providerArn, OidcIssuerURL: issuer}, got)
+	assert.Equal(t, Cluster{Name: "platform-prod", Kubeconfig: "apiVersion: v1\n", OidcProviderArn: providerArn, OidcIssuerURL: issuer, Secret: map[string]bool{}}, got)
+
+	// What the platform keeps secret stays secret here, the issuer read
+	// from a secret ARN too.
+	got, err = FromStack(stack, outputs(map[string]any{"oidcIssuer": nil, "oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"kubeconfig": true, "oidcProviderArn": true, "oidcIssuer": true}, got.Secret)
 }
 
 func TestFromStackRefusesIncompleteOutputs(t *testing.T) {
 	tests := []struct {
 		name    string
-		changes Outputs
+		changes map[string]any
 		needVpc bool
 		rules   []string
 	}{
 		{
 			name:    "no OIDC provider",
-			changes: Outputs{"oidcProviderArn": nil, "oidcIssuer": nil},
+			changes: map[string]any{"oidcProviderArn": nil, "oidcIssuer": nil},
 			rules: []string{"exports no oidcProviderArn. IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: " +
 				"ask the platform team to create it (e.g. `eksctl utils associate-iam-oidc-provider --cluster <name> --approve`) and export its ARN as oidcProviderArn"},
 		},
 		{
 			name:    "nothing of the contract",
-			changes: Outputs{"clusterName": nil, "kubeconfig": nil},
+			changes: map[string]any{"clusterName": nil, "kubeconfig": nil},
 			rules: []string{
 				"exports no clusterName: a platform stack must export clusterName, kubeconfig, oidcProviderArn",
 				"exports no kubeconfig: a platform stack must export clusterName, kubeconfig, oidcProviderArn",
@@ -150,22 +161,37 @@ func TestFromStackRefusesIncompleteOutputs(t *testing.T) {
 		},
 		{
 			name:    "not a provider ARN",
-			changes: Outputs{"oidcProviderArn": "arn:aws:iam::111122223333:role/platform"},
+			changes: map[string]any{"oidcProviderArn": "arn:aws:iam::111122223333:role/platform"},
 			rules:   []string{`its output oidcProviderArn "arn:aws:iam::111122223333:role/platform" is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE`},
 		},
 		{
 			name:    "issuer and provider disagree",
-			changes: Outputs{"oidcIssuer": "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER"},
-			rules:   []string{`its outputs disagree: oidcIssuer "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER" is not https://` + issuerHost + `, the issuer of oidcProviderArn`},
+			changes: map[string]any{"oidcIssuer": "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER"},
+			rules:   []string{`its outputs disagree: oidcIssuer "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER" is not the issuer of oidcProviderArn "` + providerArn + `"`},
 		},
 		{
 			name:    "a number for a name",
-			changes: Outputs{"clusterName": 42.0},
+			changes: map[string]any{"clusterName": 42.0},
 			rules:   []string{"its output clusterName is a float64, not a string"},
 		},
 		{
+			name:    "a secret ARN is not shown",
+			changes: map[string]any{"oidcProviderArn": Output{Value: "arn:aws:iam::111122223333:role/platform", Secret: true}},
+			rules:   []string{`its output oidcProviderArn "[secret]" is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE`},
+		},
+		{
+			name:    "an empty kubeconfig",
+			changes: map[string]any{"kubeconfig": " "},
+			rules:   []string{"its output kubeconfig is empty"},
+		},
+		{
+			name:    "a kubeconfig that is a list",
+			changes: map[string]any{"kubeconfig": []any{"a"}},
+			rules:   []string{"its output kubeconfig is a []interface {}, neither kubeconfig text nor an object"},
+		},
+		{
 			name:    "no VPC for the controller",
-			changes: Outputs{"vpcId": nil},
+			changes: map[string]any{"vpcId": nil},
 			needVpc: true,
 			rules:   []string{"exports no vpcId, which the AWS Load Balancer Controller (loadBalancerController: true) needs"},
 		},
@@ -185,13 +211,55 @@ func TestFromStackRefusesIncompleteOutputs(t *testing.T) {
 func TestCheckStackProvider(t *testing.T) {
 	c, err := FromStack(stack, outputs(nil), false)
 	require.NoError(t, err)
-	assert.NoError(t, CheckStackProvider(stack, c, provider, nil))
+	assert.NoError(t, CheckStackProvider(stack, "111122223333", c, provider, nil))
 
-	err = CheckStackProvider(stack, c, OidcProvider{}, errors.New("NoSuchEntity"))
-	assert.Equal(t, config.Problems{{Key: "milvus:existingClusterStack", Value: stack, Rule: "its oidcProviderArn " + providerArn +
-		" cannot be read with these credentials (the look-up said: NoSuchEntity): an IRSA role must be in its OIDC provider's account, so deploy this stack into the cluster's account"}}, err)
+	tests := []struct {
+		name        string
+		account     string
+		provider    OidcProvider
+		providerErr error
+		rule        string
+	}{
+		{
+			name: "another account", account: "444455556666",
+			rule: "its oidcProviderArn " + providerArn + " is in account 111122223333, but this stack deploys to account 444455556666: " +
+				"the Milvus role must be in its OIDC provider's account, so deploy with credentials for account 111122223333",
+		},
+		{
+			name: "deleted", account: "111122223333", providerErr: errors.New("reading IAM OIDC Provider: couldn't find resource"),
+			rule: "its oidcProviderArn " + providerArn + " does not exist (the look-up said: reading IAM OIDC Provider: couldn't find resource). " +
+				"IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: " +
+				"ask the platform team to create it again (e.g. `eksctl utils associate-iam-oidc-provider --cluster platform-prod --approve`) and export its ARN",
+		},
+		{
+			name: "not allowed", account: "111122223333", providerErr: errors.New("AccessDenied: not authorized to perform iam:GetOpenIDConnectProvider"),
+			rule: "its oidcProviderArn " + providerArn + " could not be looked up (the look-up said: AccessDenied: not authorized to perform iam:GetOpenIDConnectProvider): " +
+				"the deploying identity needs iam:GetOpenIDConnectProvider",
+		},
+		{
+			name: "no STS client ID", account: "111122223333", provider: OidcProvider{Arn: providerArn, URL: issuerHost},
+			rule: "its IAM OIDC provider " + providerArn + " does not list the client ID sts.amazonaws.com, so no ServiceAccount token can assume a role through it: " +
+				"ask the cluster's owner to add it (`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn " + providerArn + " --client-id sts.amazonaws.com`)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckStackProvider(stack, tt.account, c, tt.provider, tt.providerErr)
+			assert.Equal(t, config.Problems{{Key: "milvus:existingClusterStack", Value: stack, Rule: tt.rule}}, err)
+		})
+	}
+}
 
-	err = CheckStackProvider(stack, c, OidcProvider{Arn: providerArn, URL: issuerHost}, nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "does not list the client ID sts.amazonaws.com")
+// A look-up that fails for another reason than a missing provider does not
+// send the user to create one.
+func TestFromEKSLookUpRefused(t *testing.T) {
+	_, err := FromEKS(found, OidcProvider{}, errors.New("AccessDenied: not authorized to perform iam:ListOpenIDConnectProviders"))
+	assert.Equal(t, config.Problems{{Key: "milvus:existingClusterName", Value: "platform-prod", Rule: "the IAM OIDC provider for its issuer " + issuer +
+		" could not be looked up (the look-up said: AccessDenied: not authorized to perform iam:ListOpenIDConnectProviders): " +
+		"the deploying identity needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider"}}, err)
+}
+
+func TestUnreadable(t *testing.T) {
+	assert.EqualError(t, Unreadable("acme/platform/prod", errors.New("unknown stack")), `invalid configuration (1 problem(s)):
+  - milvus:existingClusterStack "acme/platform/prod": cannot be read (unknown stack): give it as organization/project/stack, and deploy with a Pulumi login that may read it`)
 }

@@ -235,6 +235,10 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id":    m.region,
 			"names": names,
 		}), nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": AccountID, "accountId": AccountID, "arn": m.arn("iam", "", "user/deployer"), "userId": "AIDA00000000000000000",
+		}), nil
 	case "aws:eks/getCluster:getCluster":
 		return m.lookUpCluster(args.Args)
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":

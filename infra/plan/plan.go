@@ -67,9 +67,10 @@ type Options struct {
 	// Dir holds Pulumi.yaml and the Pulumi.<stack>.yaml files.
 	Dir   string
 	Stack string
-	// StackFile, when set, is the stack file to read instead of
-	// Pulumi.<stack>.yaml: an example such as Pulumi.shared.yaml.example.
-	// Stack may then be empty: the file's name gives it.
+	// StackFile, when set, is the path (as given, not under Dir) of the
+	// stack file to read instead of Pulumi.<stack>.yaml: an example such as
+	// Pulumi.shared.yaml.example. Stack may then be empty: the file's name
+	// gives it.
 	StackFile string
 	// AssumeSecrets are keys (with or without the project's namespace) that
 	// the deployer sets with `pulumi config set --secret` before the first
@@ -139,7 +140,7 @@ func Synthesize(o Options) (Plan, error) {
 func readSettings(o *Options) (config.Settings, error) {
 	if o.StackFile != "" {
 		if o.Stack == "" {
-			o.Stack = StackOfFile(o.StackFile)
+			o.Stack = stackOfFile(o.StackFile)
 		}
 		return stackfile.FileConfig(o.Dir, o.StackFile)
 	}
@@ -153,9 +154,9 @@ func readSettings(o *Options) (config.Settings, error) {
 	return stackfile.StackConfig(o.Dir, o.Stack)
 }
 
-// StackOfFile is the stack a stack file is for: "shared" for
+// stackOfFile is the stack a stack file is for: "shared" for
 // Pulumi.shared.yaml and for the example Pulumi.shared.yaml.example.
-func StackOfFile(path string) string {
+func stackOfFile(path string) string {
 	name := strings.TrimSuffix(filepath.Base(path), ".example")
 	return strings.TrimSuffix(strings.TrimPrefix(name, "Pulumi."), ".yaml")
 }

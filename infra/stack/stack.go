@@ -8,6 +8,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/ebscsi"
+	"github.com/milvus-eks/milvus-eks/infra/existingcluster"
 	"github.com/milvus-eks/milvus-eks/infra/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/milvus"
@@ -138,10 +139,10 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 			access: existing.Access(),
 			vpcID:  pulumi.String(existing.VpcID),
 			outputs: map[string]pulumi.Input{
-				"clusterName":     existing.Name,
-				"kubeconfig":      existing.Kubeconfig,
-				"oidcProviderArn": existing.OidcProviderArn,
-				"oidcIssuer":      existing.OidcIssuerURL,
+				existingcluster.ClusterNameOutput:     existing.Name,
+				existingcluster.KubeconfigOutput:      existing.Kubeconfig,
+				existingcluster.OidcProviderArnOutput: existing.OidcProviderArn,
+				existingcluster.OidcIssuerOutput:      existing.OidcIssuerURL,
 			},
 		}, nil
 	}
@@ -156,14 +157,16 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 	return placement{
 		access: eks.Access(),
 		vpcID:  net.VpcID,
+		// The cluster's outputs are those a platform stack exports, so that
+		// this stack can serve as one (infra/existingcluster).
 		outputs: map[string]pulumi.Input{
-			"clusterName":      eks.Name,
-			"kubeconfig":       eks.Kubeconfig,
-			"oidcProviderArn":  eks.OidcProviderArn,
-			"oidcIssuer":       eks.OidcIssuerURL,
-			"vpcId":            net.VpcID,
-			"publicSubnetIds":  net.PublicSubnetIDs,
-			"privateSubnetIds": net.PrivateSubnetIDs,
+			existingcluster.ClusterNameOutput:     eks.Name,
+			existingcluster.KubeconfigOutput:      eks.Kubeconfig,
+			existingcluster.OidcProviderArnOutput: eks.OidcProviderArn,
+			existingcluster.OidcIssuerOutput:      eks.OidcIssuerURL,
+			existingcluster.VpcIDOutput:           net.VpcID,
+			"publicSubnetIds":                     net.PublicSubnetIDs,
+			"privateSubnetIds":                    net.PrivateSubnetIDs,
 		},
 	}, nil
 }
