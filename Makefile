@@ -8,7 +8,11 @@ ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 # Secrets a stack's deployer sets before its first `pulumi up`, assumed by
 # the offline plan.
 SECRETS_prod := milvusRootPassword
+SECRETS_shared := milvusRootPassword
 SECRETS ?= $(SECRETS_$(STACK))
+# A stack with no Pulumi.<stack>.yaml yet is planned from its example
+# (STACK=shared reads Pulumi.shared.yaml.example).
+STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
 .PHONY: test synth snapshots lint build preview up ci
 
@@ -19,7 +23,7 @@ test:
 # up-to-date binary (0.4 s), where go run links again every time (about 10 s).
 synth:
 	$(GO) build -o bin/synth ./cmd/synth
-	bin/synth -stack $(STACK) -format $(FORMAT) $(foreach s,$(SECRETS),-assume-secret $(s))
+	bin/synth -stack $(STACK) $(if $(STACK_FILE),-stack-file $(STACK_FILE)) -format $(FORMAT) $(foreach s,$(SECRETS),-assume-secret $(s))
 
 # Rewrites tests/testdata/*.json and the README's graph; review the diff.
 snapshots:
