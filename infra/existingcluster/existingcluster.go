@@ -99,7 +99,7 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 				"the deploying identity needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider",
 			c.Issuer, providerErr)}}
 	}
-	if problems := checkProvider(byNameKey, c.Name, c.Issuer, provider); problems != nil {
+	if problems := checkProvider(byNameKey, c.Name, c.Issuer, provider, false); problems != nil {
 		return Cluster{}, problems
 	}
 	text, err := kubeconfig.ForEKS(kubeconfig.EKSCluster{
@@ -121,17 +121,22 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 }
 
 // checkProvider checks that the provider is the issuer's and accepts the
-// audience the pod identity webhook requests.
-func checkProvider(key, value, issuer string, provider OidcProvider) config.Problems {
+// audience the pod identity webhook requests. hide masks the provider and
+// the issuer in a problem, for a platform stack that keeps them secret.
+func checkProvider(key, value, issuer string, provider OidcProvider, hide bool) config.Problems {
+	arn, url, shownIssuer := provider.Arn, provider.URL, issuer
+	if hide {
+		arn, url, shownIssuer = config.SecretMask, config.SecretMask, config.SecretMask
+	}
 	switch {
 	case iampolicy.IssuerHost(provider.URL) != iampolicy.IssuerHost(issuer):
 		return config.Problems{{Key: key, Value: value, Rule: fmt.Sprintf(
-			"its IAM OIDC provider %s is for %s, not for the cluster's issuer %s", provider.Arn, provider.URL, issuer)}}
+			"its IAM OIDC provider %s is for %s, not for the cluster's issuer %s", arn, url, shownIssuer)}}
 	case !slices.Contains(provider.ClientIDs, iampolicy.STSAudience):
 		return config.Problems{{Key: key, Value: value, Rule: fmt.Sprintf(
 			"its IAM OIDC provider %s does not list the client ID %s, so no ServiceAccount token can assume a role through it: "+
 				"ask the cluster's owner to add it (`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s`)",
-			provider.Arn, iampolicy.STSAudience, provider.Arn, iampolicy.STSAudience)}}
+			arn, iampolicy.STSAudience, arn, iampolicy.STSAudience)}}
 	}
 	return nil
 }
@@ -289,7 +294,8 @@ func CheckStackProvider(stack, account string, c Cluster, provider OidcProvider,
 		return problem("its %s %s could not be looked up (the look-up said: %v): the deploying identity needs iam:GetOpenIDConnectProvider",
 			OidcProviderArnOutput, arn, providerErr)
 	}
-	if problems := checkProvider(byStackKey, stack, c.OidcIssuerURL, provider); problems != nil {
+	hide := c.Secret[OidcProviderArnOutput] || c.Secret[OidcIssuerOutput]
+	if problems := checkProvider(byStackKey, stack, c.OidcIssuerURL, provider, hide); problems != nil {
 		return problems
 	}
 	return nil

@@ -250,6 +250,20 @@ func TestCheckStackProvider(t *testing.T) {
 	}
 }
 
+// A platform stack's secret provider stays out of the problems about it.
+func TestCheckStackProviderHidesSecrets(t *testing.T) {
+	c, err := FromStack(stack, outputs(map[string]any{"oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
+	require.NoError(t, err)
+	assert.NoError(t, CheckStackProvider(stack, "111122223333", c, provider, nil), "the secret issuer is still compared")
+	err = CheckStackProvider(stack, "111122223333", c, OidcProvider{Arn: providerArn, URL: issuerHost}, nil)
+	assert.Equal(t, config.Problems{{Key: "milvus:existingClusterStack", Value: stack, Rule: "its IAM OIDC provider [secret] does not list the client ID sts.amazonaws.com, " +
+		"so no ServiceAccount token can assume a role through it: ask the cluster's owner to add it " +
+		"(`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn [secret] --client-id sts.amazonaws.com`)"}}, err)
+	err = CheckStackProvider(stack, "444455556666", c, provider, nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), issuerHost)
+}
+
 // A look-up that fails for another reason than a missing provider does not
 // send the user to create one.
 func TestFromEKSLookUpRefused(t *testing.T) {
