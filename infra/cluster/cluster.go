@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/existingcluster"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/network"
 )
@@ -54,7 +55,9 @@ type Cluster struct {
 // Kubernetes provider every Kubernetes resource must use, and what pods run
 // on.
 type Access struct {
-	Name            pulumi.StringOutput
+	Name pulumi.StringOutput
+	// Kubeconfig reaches the cluster; it is secret.
+	Kubeconfig      pulumi.StringOutput
 	OidcProviderArn pulumi.StringOutput
 	// OidcIssuerURL is the issuer, https:// included.
 	OidcIssuerURL pulumi.StringOutput
@@ -74,10 +77,23 @@ func (a Access) WaitForNodes() []pulumi.Resource {
 	return []pulumi.Resource{a.Nodes}
 }
 
+// Outputs are the cluster's outputs, by the names a platform stack exports
+// them (infra/existingcluster): a component's, and the stack's, so that a
+// stack of this project can serve as another's platform.
+func (a Access) Outputs() pulumi.Map {
+	return pulumi.Map{
+		existingcluster.ClusterNameOutput:     a.Name,
+		existingcluster.KubeconfigOutput:      a.Kubeconfig,
+		existingcluster.OidcProviderArnOutput: a.OidcProviderArn,
+		existingcluster.OidcIssuerOutput:      a.OidcIssuerURL,
+	}
+}
+
 // Access is how the rest of the stack reaches this cluster.
 func (c *Cluster) Access() Access {
 	return Access{
 		Name:            c.Name,
+		Kubeconfig:      c.Kubeconfig,
 		OidcProviderArn: c.OidcProviderArn,
 		OidcIssuerURL:   c.OidcIssuerURL,
 		Provider:        c.Provider,
@@ -177,10 +193,5 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 		return nil, err
 	}
 
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":     c.Name,
-		"kubeconfig":      c.Kubeconfig,
-		"oidcProviderArn": c.OidcProviderArn,
-		"oidcIssuer":      c.OidcIssuerURL,
-	})
+	return c, ctx.RegisterResourceOutputs(c, c.Access().Outputs())
 }

@@ -39,6 +39,7 @@ type Existing struct {
 func (c *Existing) Access() Access {
 	return Access{
 		Name:            c.Name,
+		Kubeconfig:      c.Kubeconfig,
 		OidcProviderArn: c.OidcProviderArn,
 		OidcIssuerURL:   c.OidcIssuerURL,
 		Provider:        c.Provider,
@@ -155,10 +156,5 @@ func NewExisting(ctx *pulumi.Context, name string, found existingcluster.Cluster
 	if err != nil {
 		return nil, err
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		existingcluster.ClusterNameOutput:     c.Name,
-		existingcluster.KubeconfigOutput:      c.Kubeconfig,
-		existingcluster.OidcProviderArnOutput: c.OidcProviderArn,
-		existingcluster.OidcIssuerOutput:      c.OidcIssuerURL,
-	})
+	return c, ctx.RegisterResourceOutputs(c, c.Access().Outputs())
 }

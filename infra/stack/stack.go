@@ -120,7 +120,7 @@ type placement struct {
 	vpcID pulumi.StringInput
 	// outputs are the cluster's stack outputs: an existing cluster's network
 	// is not this stack's to report.
-	outputs map[string]pulumi.Input
+	outputs pulumi.Map
 }
 
 // declareCluster declares the network and the cluster, or finds the
@@ -136,14 +136,9 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 			return placement{}, err
 		}
 		return placement{
-			access: existing.Access(),
-			vpcID:  pulumi.String(existing.VpcID),
-			outputs: map[string]pulumi.Input{
-				existingcluster.ClusterNameOutput:     existing.Name,
-				existingcluster.KubeconfigOutput:      existing.Kubeconfig,
-				existingcluster.OidcProviderArnOutput: existing.OidcProviderArn,
-				existingcluster.OidcIssuerOutput:      existing.OidcIssuerURL,
-			},
+			access:  existing.Access(),
+			vpcID:   pulumi.String(existing.VpcID),
+			outputs: existing.Access().Outputs(),
 		}, nil
 	}
 	net, err := network.New(ctx, "network", cfg)
@@ -154,19 +149,9 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 	if err != nil {
 		return placement{}, err
 	}
-	return placement{
-		access: eks.Access(),
-		vpcID:  net.VpcID,
-		// The cluster's outputs are those a platform stack exports, so that
-		// this stack can serve as one (infra/existingcluster).
-		outputs: map[string]pulumi.Input{
-			existingcluster.ClusterNameOutput:     eks.Name,
-			existingcluster.KubeconfigOutput:      eks.Kubeconfig,
-			existingcluster.OidcProviderArnOutput: eks.OidcProviderArn,
-			existingcluster.OidcIssuerOutput:      eks.OidcIssuerURL,
-			existingcluster.VpcIDOutput:           net.VpcID,
-			"publicSubnetIds":                     net.PublicSubnetIDs,
-			"privateSubnetIds":                    net.PrivateSubnetIDs,
-		},
-	}, nil
+	outputs := eks.Access().Outputs()
+	outputs[existingcluster.VpcIDOutput] = net.VpcID
+	outputs["publicSubnetIds"] = net.PublicSubnetIDs
+	outputs["privateSubnetIds"] = net.PrivateSubnetIDs
+	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: outputs}, nil
 }
