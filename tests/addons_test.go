@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"slices"
 	"testing"
 
@@ -8,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
 const (
@@ -100,7 +101,7 @@ func TestLoadBalancerControllerRelease(t *testing.T) {
 }
 
 func TestLoadBalancerControllerPolicyIsThePublishedOne(t *testing.T) {
-	published, err := iampolicy.LoadBalancerController("3.5.0")
+	published, err := controllerpolicy.ForChart("3.5.0")
 	require.NoError(t, err)
 	for _, name := range stacks {
 		d := deploy(t, name)

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"errors"
 	"path/filepath"
 	"sort"
@@ -12,9 +13,9 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
-	"github.com/milvus-eks/milvus-eks/infra/kubeconfig"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
-	"github.com/milvus-eks/milvus-eks/infra/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 )
 
 // The platform team's side of the existing-cluster tests: an account with
@@ -190,7 +191,7 @@ func TestExistingClusterDeclaresNothingOfTheCluster(t *testing.T) {
 
 // The Milvus role trusts the looked-up cluster's OIDC provider and issuer.
 func TestExistingClusterTrustPolicyUsesTheLookedUpProvider(t *testing.T) {
-	want := iampolicy.WebIdentityTrust(platformProviderArn, "https://"+platformIssuerHost, "milvus", "milvus-s3-access-sa").JSON()
+	want := trust.WebIdentityTrust(platformProviderArn, "https://"+platformIssuerHost, "milvus", "milvus-s3-access-sa").JSON()
 	for _, mode := range existingModes {
 		t.Run(mode.name, func(t *testing.T) {
 			d := deployExisting(t, mode.changes)
@@ -202,9 +203,9 @@ func TestExistingClusterTrustPolicyUsesTheLookedUpProvider(t *testing.T) {
 
 // The Kubernetes provider reaches the looked-up cluster: by name with a
 // kubeconfig built from the EKS look-up that runs `aws eks get-token`, by
-// stack with the platform stack's own kubeconfig. Both stay secret.
+// stack with the platform stack's own discovery. Both stay secret.
 func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
-	byName, err := kubeconfig.ForEKS(kubeconfig.EKSCluster{
+	byName, err := discovery.ForEKS(discovery.EKSCluster{
 		Name: platformCluster, Region: "us-east-2", Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
 	})
 	require.NoError(t, err)

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
-	"github.com/milvus-eks/milvus-eks/infra/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 )
 
 // projectDir holds Pulumi.yaml and the stack files.

@@ -15,7 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/verify"
 )
 

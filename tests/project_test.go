@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 )
 
 // Pulumi.yaml declares the same keys the program reads, each typed and
@@ -46,7 +46,7 @@ func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 	for key, decl := range project.Config {
 		text, err := stackfile.ConfigText(decl.Default)
 		require.NoError(t, err)
-		settings.Values[config.Key(key)] = text
+		settings.Values[config.FullName(key)] = text
 	}
 	settings.Values[rootPasswordKey] = testRootPassword
 	got, err := config.Load(settings, "test")

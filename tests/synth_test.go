@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/plan"
+	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite the synth snapshots in testdata/ and the README's graph")

@@ -16,8 +16,8 @@ import (
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/mockcloud"
-	"github.com/milvus-eks/milvus-eks/infra/plan"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
 
 // Exit codes.

@@ -11,8 +11,9 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/agext/levenshtein"
 )
 
 // Namespace is the configuration namespace of this project's own keys. It is
@@ -74,7 +75,7 @@ type ExistingCluster struct {
 	// Name is an EKS cluster in the stack's region, looked up by name.
 	Name string
 	// Stack is a platform stack ("org/project/stack") whose outputs describe
-	// its cluster (see existingcluster.Outputs).
+	// its cluster (see discovery.Outputs).
 	Stack string
 }
 
@@ -247,46 +248,34 @@ type ResourceList struct {
 // IsZero reports whether no quantity is set.
 func (r ResourceList) IsZero() bool { return r.CPU == "" && r.Memory == "" }
 
-// Defaults are the values a key takes when the stack file leaves it out. They
-// are the small, cheap end: the prod stack file sets the guide's sizes.
+// Defaults is the configuration of a stack whose file sets no key: each
+// key's Default (Keys), read as the engine would hand it over, and the
+// values derived from them.
 func Defaults(stack string) Config {
-	return Config{
-		Stack:             stack,
-		ClusterMode:       ClusterCreate,
-		ClusterName:       "milvus-" + stack,
-		KubernetesVersion: "1.34",
-		Network: Network{
-			VpcCidr:     "10.0.0.0/16",
-			NatGateways: NatSingle,
-		},
-		NodeGroup: NodeGroup{
-			InstanceTypes: []string{"m6i.2xlarge"},
-			MinSize:       2,
-			DesiredSize:   2,
-			MaxSize:       3,
-			DiskSizeGiB:   100,
-		},
-		Addons: Addons{
-			EbsCsiDriver:           EbsCsiDriver{Enabled: true},
-			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.5.0"},
-		},
-		Bucket: Bucket{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30},
-		Milvus: Milvus{
-			Namespace:      "milvus",
-			ServiceAccount: "milvus-s3-access-sa",
-			ReleaseName:    "milvus",
-			ChartVersion:   "5.0.19",
-			TimeoutSeconds: 1800,
-			Authentication: Authentication{Enabled: true},
-			LoadBalancer: LoadBalancer{
-				Name:         "milvus-" + stack,
-				Scheme:       SchemeInternetFacing,
-				SourceRanges: []string{"0.0.0.0/0"},
-			},
-			MixCoordinator: Coordinator{Workload: Workload{Replicas: 1}},
-			Proxy:          Workload{Replicas: 1},
-		},
+	c := Config{Stack: stack}
+	for _, k := range Keys {
+		if rule := k.decode(k.DefaultText(), &c); rule != "" {
+			panic(fmt.Sprintf("config: the default of %s: %s", k.Name, rule))
+		}
 	}
+	c.derive()
+	return c
+}
+
+// derive fills in what keys leave to the stack: names that default to ""
+// derive from the stack's name, since they must be unique in the account
+// and region; the add-ons follow the cluster mode unless switched.
+func (c *Config) derive() {
+	if c.ClusterName == "" {
+		c.ClusterName = "milvus-" + c.Stack
+	}
+	if c.Milvus.LoadBalancer.Name == "" {
+		c.Milvus.LoadBalancer.Name = "milvus-" + c.Stack
+	}
+	// The add-ons belong to whoever owns the cluster: on by default on one
+	// this stack creates, off on an existing one.
+	c.Addons.EbsCsiDriver.Enabled = c.Addons.EbsCsiDriver.switched.or(c.CreatesCluster())
+	c.Addons.LoadBalancerController.Enabled = c.Addons.LoadBalancerController.switched.or(c.CreatesCluster())
 }
 
 // Settings is the stack's configuration as the Pulumi engine hands it to the
@@ -339,87 +328,15 @@ func (s Settings) display(key, value string) string {
 // SecretMask stands for a secret value wherever one would be shown.
 const SecretMask = "[secret]"
 
-// Key is the full name of one of this project's keys.
-func Key(name string) string { return Namespace + ":" + name }
-
-// binding ties one flat configuration key to the field it sets.
-type binding struct {
-	name string
-	dst  any // *string, *Secret, *int, *bool, *onOff or *[]string
-}
-
-// bindings lists every key of this project. Pulumi.yaml declares the same
-// keys (a test holds the two lists together); Pulumi.yaml can declare only
-// strings, integers, booleans and arrays, which is why the keys are flat.
-func (c *Config) bindings() []binding {
-	m := &c.Milvus
-	return []binding{
-		{"clusterMode", &c.ClusterMode},
-		{"existingClusterName", &c.ExistingCluster.Name},
-		{"existingClusterStack", &c.ExistingCluster.Stack},
-		{"clusterName", &c.ClusterName},
-		{"kubernetesVersion", &c.KubernetesVersion},
-		{"vpcCidr", &c.Network.VpcCidr},
-		{"natGateways", &c.Network.NatGateways},
-		{"existingVpcId", &c.Network.ExistingVpcID},
-		{"existingPublicSubnetIds", &c.Network.ExistingPublicSubnetIDs},
-		{"existingPrivateSubnetIds", &c.Network.ExistingPrivateSubnetIDs},
-		{"nodeInstanceTypes", &c.NodeGroup.InstanceTypes},
-		{"nodeMinSize", &c.NodeGroup.MinSize},
-		{"nodeDesiredSize", &c.NodeGroup.DesiredSize},
-		{"nodeMaxSize", &c.NodeGroup.MaxSize},
-		{"nodeDiskSizeGiB", &c.NodeGroup.DiskSizeGiB},
-		{"ebsCsiDriver", &c.Addons.EbsCsiDriver.switched},
-		{"ebsCsiDriverVersion", &c.Addons.EbsCsiDriver.Version},
-		{"loadBalancerController", &c.Addons.LoadBalancerController.switched},
-		{"loadBalancerControllerChartVersion", &c.Addons.LoadBalancerController.ChartVersion},
-		{"bucketName", &c.Bucket.Name},
-		{"bucketNamePrefix", &c.Bucket.NamePrefix},
-		{"bucketForceDestroy", &c.Bucket.ForceDestroy},
-		{"bucketRetain", &c.Bucket.Retain},
-		{"bucketVersioning", &c.Bucket.Versioning},
-		{"bucketNoncurrentVersionDays", &c.Bucket.NoncurrentVersionDays},
-		{"bucketKmsKeyArn", &c.Bucket.KmsKeyArn},
-		{"milvusNamespace", &m.Namespace},
-		{"milvusServiceAccount", &m.ServiceAccount},
-		{"milvusReleaseName", &m.ReleaseName},
-		{"milvusChartVersion", &m.ChartVersion},
-		{"milvusTimeoutSeconds", &m.TimeoutSeconds},
-		{"milvusAuthentication", &m.Authentication.Enabled},
-		{"milvusRootPassword", &m.Authentication.RootPassword},
-		{"milvusGenerateRootPassword", &m.Authentication.GenerateRootPassword},
-		{"loadBalancerName", &m.LoadBalancer.Name},
-		{"loadBalancerScheme", &m.LoadBalancer.Scheme},
-		{"loadBalancerSourceRanges", &m.LoadBalancer.SourceRanges},
-		{"coordinatorReplicas", &m.MixCoordinator.Replicas},
-		{"coordinatorActiveStandby", &m.MixCoordinator.ActiveStandby},
-		{"coordinatorCpuRequest", &m.MixCoordinator.Resources.Requests.CPU},
-		{"coordinatorMemoryRequest", &m.MixCoordinator.Resources.Requests.Memory},
-		{"coordinatorCpuLimit", &m.MixCoordinator.Resources.Limits.CPU},
-		{"coordinatorMemoryLimit", &m.MixCoordinator.Resources.Limits.Memory},
-		{"proxyReplicas", &m.Proxy.Replicas},
-		{"proxyCpuRequest", &m.Proxy.Resources.Requests.CPU},
-		{"proxyMemoryRequest", &m.Proxy.Resources.Requests.Memory},
-		{"proxyCpuLimit", &m.Proxy.Resources.Limits.CPU},
-		{"proxyMemoryLimit", &m.Proxy.Resources.Limits.Memory},
-	}
-}
-
-// KeyNames lists the names (without namespace) of every key this project reads.
-func KeyNames() []string {
-	var c Config
-	var names []string
-	for _, b := range c.bindings() {
-		names = append(names, b.name)
-	}
-	return names
-}
+// FullName is the full name of one of this project's keys ("milvus:nodeMinSize").
+func FullName(name string) string { return Namespace + ":" + name }
 
 // Load reads every key of this project over the defaults and validates the
-// result. The error, if any, is a Problems listing everything wrong at once:
-// values that do not parse, keys this project does not have, and broken rules.
+// result. The error, if any, is a Problems listing everything wrong at once,
+// in the order of the keys: values that do not parse, keys this project does
+// not have, and broken rules.
 func Load(settings Settings, stack string) (Config, error) {
-	cfg := Defaults(stack)
+	cfg := Config{Stack: stack}
 	var problems Problems
 
 	region, ok := settings.Values[RegionKey]
@@ -428,78 +345,76 @@ func Load(settings Settings, stack string) (Config, error) {
 	}
 	cfg.Region = region
 
-	known := map[string]bool{}
 	undecoded := map[string]bool{}
-	for _, b := range cfg.bindings() {
-		key := Key(b.name)
-		known[key] = true
-		raw, ok := settings.Values[key]
+	for _, k := range Keys {
+		raw, ok := settings.Values[k.FullName()]
 		if !ok {
-			continue
+			raw = k.DefaultText()
 		}
-		if rule := decode(raw, b.dst); rule != "" {
-			problems = append(problems, Problem{Key: key, Value: settings.display(key, raw), Rule: rule})
-			undecoded[key] = true
+		if rule := k.decode(raw, &cfg); rule != "" {
+			problems = append(problems, Problem{Key: k.FullName(), Value: settings.display(k.FullName(), raw), Rule: rule})
+			undecoded[k.FullName()] = true
+			k.decode(k.DefaultText(), &cfg)
 		}
 	}
-	problems = append(problems, unknownKeys(settings, known)...)
+	problems = append(problems, unknownKeys(settings)...)
+	cfg.derive()
 
-	// Names that default to "" in Pulumi.yaml derive from the stack name.
 	defaults := Defaults(stack)
-	if cfg.ClusterName == "" {
-		cfg.ClusterName = defaults.ClusterName
-	}
-	if cfg.Milvus.LoadBalancer.Name == "" {
-		cfg.Milvus.LoadBalancer.Name = defaults.Milvus.LoadBalancer.Name
-	}
-	// The add-ons belong to whoever owns the cluster: on by default on one
-	// this stack creates, off on an existing one.
-	cfg.Addons.EbsCsiDriver.Enabled = cfg.Addons.EbsCsiDriver.switched.or(cfg.CreatesCluster())
-	cfg.Addons.LoadBalancerController.Enabled = cfg.Addons.LoadBalancerController.switched.or(cfg.CreatesCluster())
-	if cfg.ClusterMode == ClusterExisting {
-		problems = append(problems, createModeKeysSet(settings, cfg, defaults, undecoded)...)
+	for _, k := range Keys {
+		switch {
+		case undecoded[k.FullName()]:
+		case k.CreateOnly && !cfg.CreatesCluster():
+			problems = append(problems, createOnlyKeySet(settings, k, cfg, defaults)...)
+		default:
+			for _, broken := range k.bind.broken(cfg) {
+				problems = append(problems, Problem{Key: k.FullName(), Value: settings.display(k.FullName(), broken.value), Rule: broken.rule})
+			}
+		}
 	}
 
-	// A key that failed to decode still holds its default: its rules, and
-	// the rules of other keys that name it ("between nodeMinSize (2) and
-	// ..."), would speak of a value the user never wrote.
-	for _, p := range cfg.Validate(settings.Secret) {
+	// A key that failed to decode holds its default: the rules that compare
+	// other keys with it ("between nodeMinSize (2) and ...") would speak of
+	// a value the user never wrote.
+	for _, p := range cfg.validate(settings.Secret) {
 		if !undecoded[p.Key] && !namesAnyOf(p.Rule, undecoded) {
 			problems = append(problems, p)
 		}
 	}
 	if len(problems) > 0 {
+		sortByKey(problems)
 		return Config{}, problems
 	}
 	return cfg, nil
 }
 
-// createModeOnly are the keys that describe a cluster the stack creates: its
-// name, version, network and nodes. An existing cluster's are its owner's.
-var createModeOnly = map[string]bool{
-	"clusterName": true, "kubernetesVersion": true,
-	"vpcCidr": true, "natGateways": true,
-	"existingVpcId": true, "existingPublicSubnetIds": true, "existingPrivateSubnetIds": true,
-	"nodeInstanceTypes": true, "nodeMinSize": true, "nodeDesiredSize": true, "nodeMaxSize": true, "nodeDiskSizeGiB": true,
+// createOnlyKeySet reports a create-mode key that an existing-cluster stack
+// sets to something other than its default: it would be ignored, and a user
+// who set it expects it to matter.
+func createOnlyKeySet(settings Settings, k Key, cfg, defaults Config) Problems {
+	if reflect.DeepEqual(k.bind.field(&cfg), k.bind.field(&defaults)) {
+		return nil
+	}
+	return Problems{{Key: k.FullName(), Value: settings.display(k.FullName(), settings.Values[k.FullName()]),
+		Rule: `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`}}
 }
 
-// createModeKeysSet reports the create-mode keys that an existing-cluster
-// stack sets to something other than their default: they would be ignored,
-// and a user who set them expects them to matter.
-func createModeKeysSet(settings Settings, cfg, defaults Config, undecoded map[string]bool) Problems {
-	var problems Problems
-	want := defaults.bindings()
-	for i, b := range cfg.bindings() {
-		key := Key(b.name)
-		if !createModeOnly[b.name] || undecoded[key] {
-			continue
+// sortByKey orders problems as the keys are ordered: aws:region first, then
+// this project's keys as Keys lists them, then keys it does not have. The
+// problems of one key keep their order.
+func sortByKey(problems Problems) {
+	rank := func(key string) int {
+		if key == RegionKey {
+			return -1
 		}
-		if !reflect.DeepEqual(reflect.ValueOf(b.dst).Elem().Interface(), reflect.ValueOf(want[i].dst).Elem().Interface()) {
-			problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]),
-				Rule: `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`})
+		for i, k := range Keys {
+			if k.FullName() == key {
+				return i
+			}
 		}
+		return len(Keys)
 	}
-	return problems
+	sort.SliceStable(problems, func(i, j int) bool { return rank(problems[i].Key) < rank(problems[j].Key) })
 }
 
 // namesAnyOf reports whether a rule names one of the keys, by its short name.
@@ -515,10 +430,10 @@ func namesAnyOf(rule string, keys map[string]bool) bool {
 
 // unknownKeys reports the keys under this project's namespace that it does
 // not read: a misspelt key would otherwise be ignored, and its default used.
-func unknownKeys(settings Settings, known map[string]bool) Problems {
+func unknownKeys(settings Settings) Problems {
 	var unknown []string
 	for key := range settings.Values {
-		if strings.HasPrefix(key, Namespace+":") && !known[key] {
+		if _, known := keyNamed(strings.TrimPrefix(key, Namespace+":")); strings.HasPrefix(key, Namespace+":") && !known {
 			unknown = append(unknown, key)
 		}
 	}
@@ -538,90 +453,22 @@ func unknownKeys(settings Settings, known map[string]bool) Problems {
 // enough to be the likely intent: a difference of case, a key that name
 // begins (a unit left off), or at most three edits.
 func nearestKey(name string) string {
-	for _, known := range KeyNames() {
-		if strings.EqualFold(known, name) {
-			return known
+	lower := strings.ToLower(name)
+	for _, k := range Keys {
+		if strings.EqualFold(k.Name, name) {
+			return k.Name
 		}
 	}
-	for _, known := range KeyNames() {
-		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(known), strings.ToLower(name)) {
-			return known
+	for _, k := range Keys {
+		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(k.Name), lower) {
+			return k.Name
 		}
 	}
 	best, bestDistance := "", 4
-	for _, known := range KeyNames() {
-		if d := editDistance(strings.ToLower(known), strings.ToLower(name)); d < bestDistance {
-			best, bestDistance = known, d
+	for _, k := range Keys {
+		if d := levenshtein.Distance(strings.ToLower(k.Name), lower, nil); d < bestDistance {
+			best, bestDistance = k.Name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	previous := make([]int, len(b)+1)
-	current := make([]int, len(b)+1)
-	for j := range previous {
-		previous[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		current[0] = i
-		for j := 1; j <= len(b); j++ {
-			substitution := previous[j-1]
-			if a[i-1] != b[j-1] {
-				substitution++
-			}
-			current[j] = min(previous[j]+1, current[j-1]+1, substitution)
-		}
-		previous, current = current, previous
-	}
-	return previous[len(b)]
-}
-
-// decode parses one raw configuration value into dst and returns the rule it
-// breaks, or "". Pulumi hands arrays to the program as JSON text.
-func decode(raw string, dst any) string {
-	switch dst := dst.(type) {
-	case *string:
-		*dst = raw
-	case *Secret:
-		*dst = Secret(raw)
-	case *int:
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be a whole number"
-		}
-		*dst = n
-	case *bool:
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be true or false"
-		}
-		*dst = b
-	case *onOff:
-		if strings.TrimSpace(raw) == "" {
-			*dst = unset
-			break
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be true, false or empty (on when the stack creates the cluster, off on an existing one)"
-		}
-		*dst = off
-		if b {
-			*dst = on
-		}
-	case *[]string:
-		var list []string
-		if err := json.Unmarshal([]byte(raw), &list); err != nil {
-			return "must be a list of strings"
-		}
-		if len(list) == 0 {
-			list = nil // an empty list and no list mean the same here
-		}
-		*dst = list
-	default:
-		panic(fmt.Sprintf("config: no decoder for %T", dst))
-	}
-	return ""
 }

@@ -140,8 +140,8 @@ func TestSecretsNeverShow(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "hunter")
 	assert.Equal(t, `invalid configuration (2 problem(s)):
-  - milvus:milvusRootPasswrod "[secret]": is not a key of this project; did you mean "milvusRootPassword"?
-  - milvus:milvusRootPassword "[secret]": must be 12 to 256 characters long`, err.Error())
+  - milvus:milvusRootPassword "[secret]": must be 12 to 256 characters long
+  - milvus:milvusRootPasswrod "[secret]": is not a key of this project; did you mean "milvusRootPassword"?`, err.Error())
 
 	settings = valid(map[string]string{"milvus:milvusRootPassword": "a-long-enough-password"})
 	settings.Secret = map[string]bool{"milvus:milvusRootPassword": true}
@@ -236,10 +236,10 @@ func TestExistingClusterRefusesCreateModeKeys(t *testing.T) {
 	}), "shared")
 	rule := `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`
 	assert.Equal(t, Problems{
-		{Key: "milvus:nodeMaxSize", Value: "many", Rule: "must be a whole number"},
 		{Key: "milvus:kubernetesVersion", Value: "1.33", Rule: rule},
 		{Key: "milvus:nodeInstanceTypes", Value: `["m6i.large"]`, Rule: rule},
 		{Key: "milvus:nodeMinSize", Value: "3", Rule: rule},
+		{Key: "milvus:nodeMaxSize", Value: "many", Rule: "must be a whole number"},
 	}, err)
 }
 
@@ -255,11 +255,9 @@ func merge(maps ...map[string]string) map[string]string {
 
 func TestQuantitiesThatParse(t *testing.T) {
 	for _, q := range []string{"0.5", "500m", "1", "0.5Gi", "2Gi", "512Mi"} {
-		cfg := Defaults("dev")
-		cfg.Region = "us-east-2"
-		cfg.Milvus.Authentication.GenerateRootPassword = true
-		cfg.Milvus.Proxy.Resources.Limits = ResourceList{CPU: q, Memory: q}
-		assert.Empty(t, cfg.Validate(nil), q)
+		cfg, err := Load(valid(map[string]string{"milvus:proxyCpuLimit": q, "milvus:proxyMemoryLimit": q}), "dev")
+		require.NoError(t, err, q)
+		assert.Equal(t, ResourceList{CPU: q, Memory: q}, cfg.Milvus.Proxy.Resources.Limits, q)
 	}
 }
 

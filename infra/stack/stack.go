@@ -5,15 +5,15 @@ package stack
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/cluster"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/ebscsi"
-	"github.com/milvus-eks/milvus-eks/infra/existingcluster"
-	"github.com/milvus-eks/milvus-eks/infra/irsa"
-	"github.com/milvus-eks/milvus-eks/infra/lbcontroller"
-	"github.com/milvus-eks/milvus-eks/infra/milvus"
-	"github.com/milvus-eks/milvus-eks/infra/network"
-	"github.com/milvus-eks/milvus-eks/infra/storage"
+	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/components/network"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 )
 
 // Program is the Pulumi program for a stack with the given settings: main
@@ -150,7 +150,7 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 		return placement{}, err
 	}
 	outputs := eks.Access().Outputs()
-	outputs[existingcluster.VpcIDOutput] = net.VpcID
+	outputs[discovery.VpcIDOutput] = net.VpcID
 	outputs["publicSubnetIds"] = net.PublicSubnetIDs
 	outputs["privateSubnetIds"] = net.PrivateSubnetIDs
 	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: outputs}, nil

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"fmt"
 	"net/url"
@@ -39,7 +41,7 @@ type S3 interface {
 // CheckIdentity checks that the role can be assumed by the Milvus
 // ServiceAccount of this cluster, and by nothing else.
 func CheckIdentity(ctx context.Context, iamc IAM, eksc EKS, out Outputs, o Options) []Result {
-	host := iampolicy.IssuerHost(out.OidcIssuer)
+	host := trust.IssuerHost(out.OidcIssuer)
 	var results []Result
 
 	const issuerCheck = "the cluster's OIDC issuer"
@@ -58,16 +60,16 @@ func CheckIdentity(ctx context.Context, iamc IAM, eksc EKS, out Outputs, o Optio
 	}
 
 	const providerCheck = "the IAM OIDC provider"
-	wantProvider := fmt.Sprintf("%s, for %s, with client ID %s", out.OidcProviderArn, host, iampolicy.STSAudience)
+	wantProvider := fmt.Sprintf("%s, for %s, with client ID %s", out.OidcProviderArn, host, trust.STSAudience)
 	provider, err := call(ctx, o, func(ctx context.Context) (*iam.GetOpenIDConnectProviderOutput, error) {
 		return iamc.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(out.OidcProviderArn)})
 	})
 	switch {
 	case err != nil:
 		results = append(results, fail(providerCheck, wantProvider, "GetOpenIDConnectProvider failed: "+err.Error()))
-	case iampolicy.IssuerHost(aws.ToString(provider.Url)) != host:
+	case trust.IssuerHost(aws.ToString(provider.Url)) != host:
 		results = append(results, fail(providerCheck, wantProvider, "a provider for "+aws.ToString(provider.Url)))
-	case !slices.Contains(provider.ClientIDList, iampolicy.STSAudience):
+	case !slices.Contains(provider.ClientIDList, trust.STSAudience):
 		results = append(results, fail(providerCheck, wantProvider, "client IDs "+strings.Join(provider.ClientIDList, ", ")))
 	default:
 		results = append(results, pass(providerCheck, wantProvider, "it"))
@@ -75,7 +77,7 @@ func CheckIdentity(ctx context.Context, iamc IAM, eksc EKS, out Outputs, o Optio
 
 	const trustCheck = "the Milvus role's trust policy"
 	wantTrust := fmt.Sprintf("only Federated %s may sts:AssumeRoleWithWebIdentity, StringEquals %s:sub = %s and %s:aud = %s",
-		out.OidcProviderArn, host, iampolicy.ServiceAccountSubject(out.MilvusNamespace, out.MilvusServiceAccount), host, iampolicy.STSAudience)
+		out.OidcProviderArn, host, trust.ServiceAccountSubject(out.MilvusNamespace, out.MilvusServiceAccount), host, trust.STSAudience)
 	role, err := call(ctx, o, func(ctx context.Context) (*iam.GetRoleOutput, error) {
 		return iamc.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName(out.MilvusRoleArn))})
 	})
@@ -110,8 +112,8 @@ func TrustProblems(doc iampolicy.Parsed, providerArn, issuerHost, namespace, ser
 		problems = append(problems, "actions "+strings.Join(append(s.Action, s.NotAction...), ", "))
 	}
 	want := map[string]string{
-		issuerHost + ":sub": iampolicy.ServiceAccountSubject(namespace, serviceAccount),
-		issuerHost + ":aud": iampolicy.STSAudience,
+		issuerHost + ":sub": trust.ServiceAccountSubject(namespace, serviceAccount),
+		issuerHost + ":aud": trust.STSAudience,
 	}
 	for _, op := range sortedKeys(s.Condition) {
 		for _, key := range sortedKeys(s.Condition[op]) {
@@ -169,7 +171,7 @@ func CheckPolicy(ctx context.Context, iamc IAM, s3c S3, out Outputs, o Options) 
 	if err != nil {
 		return append(results, fail(grantsCheck, "the guide's S3 actions on "+out.BucketArn, "GetBucketEncryption failed: "+err.Error()))
 	}
-	wantDoc, _ := iampolicy.Parse(iampolicy.S3Access(out.BucketArn, kmsKey).JSON())
+	wantDoc, _ := iampolicy.Parse(s3policy.S3Access(out.BucketArn, kmsKey).JSON())
 	want := wantDoc.Grants()
 	wantText := grantsText(want)
 

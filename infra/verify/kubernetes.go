@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"fmt"
 	"strings"
@@ -33,17 +34,17 @@ func CheckKubernetes(ctx context.Context, k Kubernetes, out Outputs, o Options) 
 	var results []Result
 	ns, sa := out.MilvusNamespace, out.MilvusServiceAccount
 
-	saCheck := fmt.Sprintf("the ServiceAccount %s/%s's %s annotation", ns, sa, iampolicy.RoleArnAnnotation)
+	saCheck := fmt.Sprintf("the ServiceAccount %s/%s's %s annotation", ns, sa, trust.RoleArnAnnotation)
 	account, err := call(ctx, o, func(ctx context.Context) (*corev1.ServiceAccount, error) {
 		return k.CoreV1().ServiceAccounts(ns).Get(ctx, sa, metav1.GetOptions{})
 	})
 	switch {
 	case err != nil:
 		results = append(results, fail(saCheck, out.MilvusRoleArn, err.Error()))
-	case account.Annotations[iampolicy.RoleArnAnnotation] == "":
+	case account.Annotations[trust.RoleArnAnnotation] == "":
 		results = append(results, fail(saCheck, out.MilvusRoleArn, "no annotation"))
-	case account.Annotations[iampolicy.RoleArnAnnotation] != out.MilvusRoleArn:
-		results = append(results, fail(saCheck, out.MilvusRoleArn, account.Annotations[iampolicy.RoleArnAnnotation]))
+	case account.Annotations[trust.RoleArnAnnotation] != out.MilvusRoleArn:
+		results = append(results, fail(saCheck, out.MilvusRoleArn, account.Annotations[trust.RoleArnAnnotation]))
 	default:
 		results = append(results, pass(saCheck, out.MilvusRoleArn, "it"))
 	}

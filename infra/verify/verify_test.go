@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"errors"
 	"fmt"
@@ -70,8 +72,8 @@ type world struct {
 
 func healthy() *world {
 	w := &world{
-		trust:       iampolicy.WebIdentityTrust(providerArn, "https://"+issuerHost, "milvus", "milvus-s3-access-sa").JSON(),
-		policy:      iampolicy.S3Access(bucketArn, "").JSON(),
+		trust:       trust.WebIdentityTrust(providerArn, "https://"+issuerHost, "milvus", "milvus-s3-access-sa").JSON(),
+		policy:      s3policy.S3Access(bucketArn, "").JSON(),
 		clientIDs:   []string{"sts.amazonaws.com"},
 		attached:    []string{policyArn},
 		issuer:      "https://" + issuerHost,
@@ -79,7 +81,7 @@ func healthy() *world {
 		flushWrites: true,
 		serviceAcct: &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
 			Name: "milvus-s3-access-sa", Namespace: "milvus",
-			Annotations: map[string]string{iampolicy.RoleArnAnnotation: roleArn},
+			Annotations: map[string]string{trust.RoleArnAnnotation: roleArn},
 		}},
 	}
 	for _, name := range []string{"milvus-proxy-0", "milvus-mixcoord-0"} {

@@ -1,0 +1,44 @@
+package controllerpolicy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+)
+
+func TestLoadBalancerControllerPolicy(t *testing.T) {
+	document, err := ForChart("3.5.0")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(document, `{"Version":"2012-10-17","Statement":[`), "compact JSON: %.60s", document)
+
+func TestLoadBalancerControllerPolicyVersions(t *testing.T) {
+	assert.Equal(t, []string{"3.5.0"}, ChartVersions())
+	assert.True(t, Has("3.5.0"))
+	assert.False(t, Has("3.4.0"))
+	_, err := ForChart("3.4.0")
+	assert.EqualError(t, err, `controllerpolicy: no AWS Load Balancer Controller policy for chart version "3.4.0"`)
+}
+
+// The embedded controller policies are the files their README records, to
+// the byte: a changed file must come with a new provenance line.
+func TestLoadBalancerControllerPolicyFilesAreTheRecordedOnes(t *testing.T) {
+	readme, err := os.ReadFile("published/README.md")
+	require.NoError(t, err)
+	for _, version := range ChartVersions() {
+		file := releases[version] + ".json"
+		raw, err := published.ReadFile("published/" + file)
+		require.NoError(t, err)
+		sum := sha256.Sum256(raw)
+		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(file) + "` \\|.*\\| `([0-9a-f]{64})` \\|$").FindSubmatch(readme)
+		require.NotNil(t, row, "published/README.md records %s", file)
+		assert.Equal(t, string(row[1]), hex.EncodeToString(sum[:]), file)
+	}
+}

@@ -1,0 +1,210 @@
+// Package milvus declares Milvus itself on the cluster: its namespace, the
+// ServiceAccount bound to the IRSA role, and the Helm release.
+package milvus
+
+import (
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+)
+
+// TypeToken is the Milvus component's type.
+const TypeToken = "milvus-eks:milvus:Milvus"
+
+// Args are what Milvus needs from the rest of the stack.
+type Args struct {
+	Config     config.Config
+	BucketName pulumi.StringInput
+	RoleArn    pulumi.StringInput
+	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
+	Provider *kubernetes.Provider
+	// WaitFor is what the release needs in the cluster although nothing in its
+	// arguments refers to it: the nodes its pods run on, the default
+	// StorageClass its claims get, the controller that gives its Service a
+	// load balancer. Without them an install can only time out.
+	//
+	// The namespace waits for them too, for the sake of `pulumi destroy`:
+	// deleting the namespace deletes the claims the StatefulSets leave
+	// behind and the Service's load balancer, which only the EBS CSI driver
+	// and the load balancer controller can release. Were they deleted
+	// alongside the namespace, the volumes and the NLB would outlive the
+	// stack.
+	WaitFor []pulumi.Resource
+}
+
+// Milvus is the installed database.
+type Milvus struct {
+	pulumi.ResourceState
+
+	Namespace      pulumi.StringOutput `pulumi:"namespace"`
+	ServiceAccount pulumi.StringOutput `pulumi:"serviceAccount"`
+	ChartVersion   pulumi.StringOutput `pulumi:"chartVersion"`
+	// Endpoint is the load balancer's host name and Milvus' port.
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// RootPassword is the root user's password, secret; nil when
+	// authentication is off.
+	RootPassword pulumi.StringOutput `pulumi:"rootPassword"`
+}
+
+// New declares Milvus.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Milvus, error) {
+	m := &Milvus{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, m, opts...); err != nil {
+		return nil, err
+	}
+	cfg := args.Config.Milvus
+	k8s := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(args.Provider)}
+
+	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(cfg.Namespace)},
+	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
+	if err != nil {
+		return nil, err
+	}
+	namespace := ns.Metadata.Name().Elem()
+
+	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(cfg.ServiceAccount),
+			Namespace: namespace,
+			Annotations: pulumi.StringMap{
+				trust.RoleArnAnnotation: args.RoleArn,
+			},
+		},
+	}, k8s...)
+	if err != nil {
+		return nil, err
+	}
+	serviceAccount := sa.Metadata.Name().Elem()
+
+	rootPassword, rootPasswordSecret, err := declareRootPassword(ctx, name, cfg, namespace, m, k8s)
+	if err != nil {
+		return nil, err
+	}
+
+	// The values take the ServiceAccount's and the password Secret's names
+	// from those resources, not from config, so that the release waits for
+	// them (and for the role behind the ServiceAccount's annotation).
+	values := pulumi.All(args.BucketName, serviceAccount, rootPasswordSecret).ApplyT(func(v []any) map[string]any {
+		withSA := cfg
+		withSA.ServiceAccount = v[1].(string)
+		return values.Build(withSA, args.Config.Region, v[0].(string), v[2].(string)).Map()
+	}).(pulumi.MapOutput)
+
+	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
+		Name:      pulumi.String(cfg.ReleaseName),
+		Namespace: namespace,
+		Chart:     pulumi.String(values.Chart),
+		Version:   pulumi.String(cfg.ChartVersion),
+		RepositoryOpts: &helmv3.RepositoryOptsArgs{
+			Repo: pulumi.String(values.Repository),
+		},
+		Values: values,
+		// A release that is not healthy in time is rolled back, not left half-installed.
+		Atomic:  pulumi.Bool(true),
+		Timeout: pulumi.Int(cfg.TimeoutSeconds),
+	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// Read back the Service the chart created to learn the load balancer's
+	// host name. Its ID comes from the release's status, so the read waits
+	// for the install.
+	serviceID := pulumi.All(release.Status.Namespace(), release.Status.Name()).ApplyT(func(v []any) pulumi.ID {
+		return pulumi.ID(fmt.Sprintf("%s/%s", deref(v[0].(*string)), values.ServiceName(deref(v[1].(*string)))))
+	}).(pulumi.IDOutput)
+	svc, err := corev1.GetService(ctx, name, serviceID, nil, k8s...)
+	if err != nil {
+		return nil, err
+	}
+
+	m.Namespace = namespace
+	m.ServiceAccount = serviceAccount
+	m.RootPassword = rootPassword
+	m.ChartVersion = release.Version.Elem()
+	m.Endpoint = svc.Status.LoadBalancer().Ingress().ApplyT(func(ingress []corev1.LoadBalancerIngress) string {
+		return Endpoint(ingress)
+	}).(pulumi.StringOutput)
+	outputs := pulumi.Map{
+		"namespace":      m.Namespace,
+		"serviceAccount": m.ServiceAccount,
+		"chartVersion":   m.ChartVersion,
+		"endpoint":       m.Endpoint,
+	}
+	if cfg.Authentication.Enabled {
+		outputs["rootPassword"] = m.RootPassword
+	}
+	return m, ctx.RegisterResourceOutputs(m, outputs)
+}
+
+// rootPasswordLength is the length of a generated root password: 32 letters
+// and digits, about 190 bits.
+const rootPasswordLength = 32
+
+// declareRootPassword puts the root password in a Secret for the chart to read, and
+// returns the password (secret) and the Secret's name; both are empty when
+// authentication is off. A password the stack does not configure is
+// generated once and kept in the stack's state, so that every update passes
+// the same one.
+func declareRootPassword(ctx *pulumi.Context, name string, cfg config.Milvus, namespace pulumi.StringOutput, parent pulumi.Resource, k8s []pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	auth := cfg.Authentication
+	if !auth.Enabled {
+		return pulumi.StringOutput{}, pulumi.String("").ToStringOutput(), nil
+	}
+	password := pulumi.ToSecret(pulumi.String(auth.RootPassword.Reveal())).(pulumi.StringOutput)
+	if auth.RootPassword == "" {
+		generated, err := random.NewRandomPassword(ctx, name+"-root", &random.RandomPasswordArgs{
+			Length:  pulumi.Int(rootPasswordLength),
+			Special: pulumi.Bool(false),
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return pulumi.StringOutput{}, pulumi.StringOutput{}, err
+		}
+		password = pulumi.ToSecret(generated.Result).(pulumi.StringOutput)
+	}
+	secret, err := corev1.NewSecret(ctx, name+"-root-password", &corev1.SecretArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(values.RootPasswordSecretName(cfg.ReleaseName)),
+			Namespace: namespace,
+		},
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{values.RootPasswordSecretKey: password},
+	}, k8s...)
+	if err != nil {
+		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
+	}
+	return password, secret.Metadata.Name().Elem(), nil
+}
+
+// Endpoint is "<host>:<port>" of the load balancer in front of the Service,
+// or "" while it has none.
+func Endpoint(ingress []corev1.LoadBalancerIngress) string {
+	for _, in := range ingress {
+		host := deref(in.Hostname)
+		if host == "" {
+			host = deref(in.Ip)
+		}
+		if host != "" {
+			return fmt.Sprintf("%s:%d", host, values.Port)
+		}
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,265 @@
+// Package milvusvalues builds the values of the Milvus Helm chart
+// (zilliztech/milvus-helm, chart `milvus` 5.x) as a typed Go value.
+//
+// The values carry the intent of the Milvus guide "Configure S3 Access by IAM
+// Role": cluster mode, MinIO off, S3 reached through the pod's IAM role, and a
+// Network Load Balancer made by the AWS Load Balancer Controller. The guide was
+// written for chart 4.2.x; see Build for how its coordinator layout maps onto
+// chart 5.x.
+package values
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
+)
+
+// Repository and Chart locate the chart.
+const (
+	Repository = "https://zilliztech.github.io/milvus-helm/"
+	Chart      = "milvus"
+)
+
+// Port is the port of Milvus' gRPC and REST API on its Service.
+const Port = 19530
+
+// Service annotations read by the AWS Load Balancer Controller. "external"
+// hands the Service to that controller (the in-tree one ignores it); target
+// type "ip" registers pod IPs directly, which the VPC CNI makes routable.
+const (
+	AnnotationLoadBalancerType = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationLoadBalancerName = "service.beta.kubernetes.io/aws-load-balancer-name"
+	AnnotationScheme           = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+	AnnotationNLBTargetType    = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"
+)
+
+// Values is the subset of the chart's values this project sets; every other
+// key keeps the chart's default.
+type Values struct {
+	Cluster Toggle `json:"cluster"`
+	// ExtraConfigFiles are merged into milvus.yaml, over the chart's own
+	// settings; this project writes only user.yaml.
+	ExtraConfigFiles map[string]string `json:"extraConfigFiles"`
+	Service          Service           `json:"service"`
+	ServiceAccount   ServiceAccount    `json:"serviceAccount"`
+	Minio            Toggle            `json:"minio"`
+	ExternalS3       ExternalS3        `json:"externalS3"`
+	MixCoordinator   MixCoordinator    `json:"mixCoordinator"`
+	Proxy            Workload          `json:"proxy"`
+}
+
+// Toggle is a chart section that is only switched on or off.
+type Toggle struct {
+	Enabled bool `json:"enabled"`
+}
+
+// Service is the Service in front of Milvus' proxies.
+type Service struct {
+	Type        string            `json:"type"`
+	Port        int               `json:"port"`
+	Annotations map[string]string `json:"annotations"`
+	// LoadBalancerSourceRanges become the load balancer's security group
+	// rules; the chart's default admits every address.
+	LoadBalancerSourceRanges []string `json:"loadBalancerSourceRanges"`
+}
+
+// ServiceAccount makes the chart run every pod under an existing ServiceAccount.
+type ServiceAccount struct {
+	Create bool   `json:"create"`
+	Name   string `json:"name"`
+}
+
+// ExternalS3 points Milvus at the S3 bucket. There is deliberately no access
+// key field: credentials come from the pod's web identity token.
+type ExternalS3 struct {
+	Enabled       bool   `json:"enabled"`
+	Host          string `json:"host"`
+	Port          string `json:"port"`
+	UseSSL        bool   `json:"useSSL"`
+	BucketName    string `json:"bucketName"`
+	UseIAM        bool   `json:"useIAM"`
+	CloudProvider string `json:"cloudProvider"`
+	IAMEndpoint   string `json:"iamEndpoint"`
+	Region        string `json:"region"`
+}
+
+// Workload is a replicated Milvus component, as the chart sizes it.
+type Workload struct {
+	Replicas  int       `json:"replicas"`
+	Resources Resources `json:"resources"`
+}
+
+// MixCoordinator is chart 5.x's single deployment of the root, query, data and
+// index coordinators. Its Workload fields sit at its own level in the values.
+type MixCoordinator struct {
+	Workload
+	ActiveStandby Toggle `json:"activeStandby"`
+	// ExtraEnv carries the root password from its Secret: the coordinator
+	// creates the root user, once, when the cluster first starts.
+	ExtraEnv []EnvVar `json:"extraEnv,omitempty"`
+}
+
+// EnvVar is a container environment variable whose value is a key of a
+// Kubernetes Secret, so that the value never appears in the chart's values.
+type EnvVar struct {
+	Name      string    `json:"name"`
+	ValueFrom EnvSource `json:"valueFrom"`
+}
+
+// EnvSource names the Secret key an EnvVar reads.
+type EnvSource struct {
+	SecretKeyRef SecretKeyRef `json:"secretKeyRef"`
+}
+
+// SecretKeyRef is one key of one Secret.
+type SecretKeyRef struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
+}
+
+// The root password reaches Milvus as an environment variable, which Milvus
+// maps onto common.security.defaultRootPassword of milvus.yaml (its
+// configuration reads COMMON_SECURITY_DEFAULTROOTPASSWORD for that key).
+const (
+	RootPasswordEnv       = "COMMON_SECURITY_DEFAULTROOTPASSWORD"
+	RootPasswordSecretKey = "password"
+)
+
+// RootPasswordSecretName is the Secret that holds a release's root password.
+func RootPasswordSecretName(releaseName string) string { return releaseName + "-root-password" }
+
+// userConfig is the part of milvus.yaml this project overrides, as user.yaml.
+type userConfig struct {
+	Common struct {
+		Security struct {
+			AuthorizationEnabled bool `yaml:"authorizationEnabled"`
+		} `yaml:"security"`
+	} `yaml:"common"`
+}
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	Requests map[string]string `json:"requests,omitempty"`
+	Limits   map[string]string `json:"limits,omitempty"`
+}
+
+// Build returns the chart values for one stack. Its mapping of the guide:
+//
+//   - The guide's rootCoordinator, queryCoordinator, dataCoordinator and
+//     indexCoordinator (2 replicas each, active-standby, their own limits) are
+//     keys chart 5.x ignores: since Milvus 2.6 the four run in one
+//     mixCoordinator. Their replicas and active-standby become mixCoordinator's,
+//     and its resources are the stack's mixCoordinator.resources.
+//   - The guide's proxy (2 replicas, limits) maps onto proxy unchanged.
+//   - externalS3.region is set although the guide leaves it out: on IRSA the
+//     S3 client signs with the region and cannot guess it from a custom host.
+//   - Authentication, which the guide leaves off, is on unless the stack
+//     turns it off: common.security.authorizationEnabled in user.yaml, and
+//     the root password from the Secret named rootPasswordSecret (empty when
+//     authentication is off).
+func Build(m config.Milvus, region, bucketName, rootPasswordSecret string) Values {
+	var user userConfig
+	user.Common.Security.AuthorizationEnabled = m.Authentication.Enabled
+	var coordinatorEnv []EnvVar
+	if m.Authentication.Enabled {
+		coordinatorEnv = []EnvVar{{
+			Name:      RootPasswordEnv,
+			ValueFrom: EnvSource{SecretKeyRef: SecretKeyRef{Name: rootPasswordSecret, Key: RootPasswordSecretKey}},
+		}}
+	}
+	return Values{
+		Cluster:          Toggle{Enabled: true},
+		ExtraConfigFiles: map[string]string{"user.yaml": yamlText(user)},
+		Service: Service{
+			Type: "LoadBalancer",
+			Port: Port,
+			Annotations: map[string]string{
+				AnnotationLoadBalancerType: "external",
+				AnnotationLoadBalancerName: m.LoadBalancer.Name,
+				AnnotationScheme:           m.LoadBalancer.Scheme,
+				AnnotationNLBTargetType:    "ip",
+			},
+			LoadBalancerSourceRanges: m.LoadBalancer.SourceRanges,
+		},
+		ServiceAccount: ServiceAccount{Create: false, Name: m.ServiceAccount},
+		Minio:          Toggle{Enabled: false},
+		ExternalS3: ExternalS3{
+			Enabled:       true,
+			Host:          S3Host(region),
+			Port:          "443",
+			UseSSL:        true,
+			BucketName:    bucketName,
+			UseIAM:        true,
+			CloudProvider: "aws",
+			IAMEndpoint:   "",
+			Region:        region,
+		},
+		MixCoordinator: MixCoordinator{
+			Workload:      workload(m.MixCoordinator.Workload),
+			ActiveStandby: Toggle{Enabled: m.MixCoordinator.ActiveStandby},
+			ExtraEnv:      coordinatorEnv,
+		},
+		Proxy: workload(m.Proxy),
+	}
+}
+
+// yamlText renders a typed configuration fragment as YAML.
+func yamlText(v any) string {
+	var out strings.Builder
+	encoder := yaml.NewEncoder(&out)
+	encoder.SetIndent(2)
+	if err := encoder.Encode(v); err != nil {
+		panic(fmt.Sprintf("milvusvalues: rendering %T as YAML: %v", v, err))
+	}
+	return out.String()
+}
+
+// S3Host is the regional S3 endpoint.
+func S3Host(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "s3." + region + ".amazonaws.com.cn"
+	}
+	return "s3." + region + ".amazonaws.com"
+}
+
+func workload(w config.Workload) Workload {
+	return Workload{
+		Replicas:  w.Replicas,
+		Resources: Resources{Requests: resourceList(w.Resources.Requests), Limits: resourceList(w.Resources.Limits)},
+	}
+}
+
+func resourceList(l config.ResourceList) map[string]string {
+	if l.IsZero() {
+		return nil
+	}
+	out := map[string]string{}
+	if l.CPU != "" {
+		out["cpu"] = l.CPU
+	}
+	if l.Memory != "" {
+		out["memory"] = l.Memory
+	}
+	return out
+}
+
+// Map renders the values as the generic map a Helm release takes.
+func (v Values) Map() map[string]any { return helmvalues.Map(v) }
+
+// ServiceName is the name the chart gives Milvus' Service, following its
+// `milvus.fullname` helper: the release name when it already contains "milvus",
+// "<release>-milvus" otherwise, cut to 63 characters without a trailing hyphen.
+func ServiceName(releaseName string) string {
+	name := releaseName
+	if !strings.Contains(releaseName, Chart) {
+		name = releaseName + "-" + Chart
+	}
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return strings.TrimSuffix(name, "-")
+}

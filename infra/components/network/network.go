@@ -1,0 +1,192 @@
+// Package network declares the VPC the cluster runs in: a new one across three
+// availability zones, or an existing one named in config.
+package network
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/components/network/layout"
+)
+
+// TypeToken is the Network component's type.
+const TypeToken = "milvus-eks:network:Network"
+
+// Zones is how many availability zones a new VPC spans.
+const Zones = 3
+
+// Subnet tags that EKS and the AWS Load Balancer Controller read to find
+// where load balancers go (see the EKS user guide, "Subnet requirements").
+const (
+	TagPublicELB   = "kubernetes.io/role/elb"
+	TagInternalELB = "kubernetes.io/role/internal-elb"
+)
+
+// ClusterTag is the tag that marks a subnet as usable by the named cluster.
+func ClusterTag(clusterName string) string { return "kubernetes.io/cluster/" + clusterName }
+
+// Network is the VPC and its subnets.
+type Network struct {
+	pulumi.ResourceState
+
+	VpcID            pulumi.StringOutput      `pulumi:"vpcId"`
+	PublicSubnetIDs  pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+}
+
+// New declares the network for cfg: nothing but the component itself when
+// cfg names an existing VPC.
+func New(ctx *pulumi.Context, name string, cfg config.Config, opts ...pulumi.ResourceOption) (*Network, error) {
+	n := &Network{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
+		return nil, err
+	}
+	if cfg.Network.UsesExistingVpc() {
+		n.VpcID = pulumi.String(cfg.Network.ExistingVpcID).ToStringOutput()
+		n.PublicSubnetIDs = pulumi.ToStringArray(cfg.Network.ExistingPublicSubnetIDs).ToStringArrayOutput()
+		n.PrivateSubnetIDs = pulumi.ToStringArray(cfg.Network.ExistingPrivateSubnetIDs).ToStringArrayOutput()
+	} else if err := n.create(ctx, name, cfg); err != nil {
+		return nil, err
+	}
+	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
+		"vpcId":            n.VpcID,
+		"publicSubnetIds":  n.PublicSubnetIDs,
+		"privateSubnetIds": n.PrivateSubnetIDs,
+	})
+}
+
+func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) error {
+	// No state filter: a zone that is briefly impaired must not shift the
+	// list and make the next `pulumi up` replace subnets and the cluster.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{}, pulumi.Parent(n))
+	if err != nil {
+		return fmt.Errorf("looking up availability zones: %w", err)
+	}
+	if len(zones.Names) < Zones {
+		return fmt.Errorf("region %s has %d availability zones; a new VPC needs %d", cfg.Region, len(zones.Names), Zones)
+	}
+	layout, err := layout.Plan(cfg.Network.VpcCidr, Zones)
+	if err != nil {
+		return err
+	}
+
+	parent := pulumi.Parent(n)
+	tags := func(extra map[string]string, suffix string) pulumi.StringMap {
+		m := pulumi.StringMap{"Name": pulumi.String(name + "-" + suffix)}
+		for k, v := range extra {
+			m[k] = pulumi.String(v)
+		}
+		return m
+	}
+
+	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
+		CidrBlock: pulumi.String(cfg.Network.VpcCidr),
+		// EKS requires both for the cluster endpoint and node registration.
+		EnableDnsHostnames: pulumi.Bool(true),
+		EnableDnsSupport:   pulumi.Bool(true),
+		Tags:               tags(nil, "vpc"),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	igw, err := ec2.NewInternetGateway(ctx, name, &ec2.InternetGatewayArgs{
+		VpcId: vpc.ID(),
+		Tags:  tags(nil, "igw"),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	publicRoutes, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
+		VpcId: vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{
+			CidrBlock: pulumi.String("0.0.0.0/0"),
+			GatewayId: igw.ID(),
+		}},
+		Tags: tags(nil, "public"),
+	}, parent)
+	if err != nil {
+		return err
+	}
+
+	clusterTag := ClusterTag(cfg.ClusterName)
+	var public, private pulumi.StringArray
+	var nat *ec2.NatGateway
+	for i, zone := range zones.Names[:Zones] {
+		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, layout.Public[i],
+			tags(map[string]string{TagPublicELB: "1", clusterTag: "shared"}, "public-"+zone), publicRoutes, parent)
+		if err != nil {
+			return err
+		}
+		public = append(public, publicSubnet.ID())
+
+		// With one NAT gateway every zone routes through the first; with one
+		// per zone, each zone keeps its traffic (and its failures) to itself.
+		if i == 0 || cfg.Network.NatGateways == config.NatPerAz {
+			eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d", name, i), &ec2.EipArgs{
+				Domain: pulumi.String("vpc"),
+				Tags:   tags(nil, "nat-"+zone),
+			}, parent)
+			if err != nil {
+				return err
+			}
+			// The gateway needs the VPC's internet gateway attached to reach
+			// out; nothing in its arguments says so.
+			nat, err = ec2.NewNatGateway(ctx, fmt.Sprintf("%s-%d", name, i), &ec2.NatGatewayArgs{
+				AllocationId: eip.ID(),
+				SubnetId:     publicSubnet.ID(),
+				Tags:         tags(nil, "nat-"+zone),
+			}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+			if err != nil {
+				return err
+			}
+		}
+		privateRoutes, err := ec2.NewRouteTable(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.RouteTableArgs{
+			VpcId: vpc.ID(),
+			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{
+				CidrBlock:    pulumi.String("0.0.0.0/0"),
+				NatGatewayId: nat.ID(),
+			}},
+			Tags: tags(nil, "private-"+zone),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		privateSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i), vpc, zone, layout.Private[i],
+			tags(map[string]string{TagInternalELB: "1", clusterTag: "shared"}, "private-"+zone), privateRoutes, parent)
+		if err != nil {
+			return err
+		}
+		private = append(private, privateSubnet.ID())
+	}
+
+	n.VpcID = vpc.ID().ToStringOutput()
+	n.PublicSubnetIDs = public.ToStringArrayOutput()
+	n.PrivateSubnetIDs = private.ToStringArrayOutput()
+	return nil
+}
+
+// newSubnet declares a subnet and associates it with its route table, both
+// under the same name. No subnet gives its instances public addresses: only
+// load balancers and NAT gateways live in the public ones.
+func newSubnet(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zone, cidr string, tags pulumi.StringMap,
+	routes *ec2.RouteTable, opts ...pulumi.ResourceOption) (*ec2.Subnet, error) {
+	subnet, err := ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
+		VpcId:               vpc.ID(),
+		CidrBlock:           pulumi.String(cidr),
+		AvailabilityZone:    pulumi.String(zone),
+		MapPublicIpOnLaunch: pulumi.Bool(false),
+		Tags:                tags,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = ec2.NewRouteTableAssociation(ctx, name, &ec2.RouteTableAssociationArgs{
+		SubnetId:     subnet.ID(),
+		RouteTableId: routes.ID(),
+	}, opts...)
+	return subnet, err
+}

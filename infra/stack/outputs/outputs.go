@@ -1,0 +1,94 @@
+// Package outputs is the stack-output contract: the name, meaning and
+// secrecy of every output a stack of this project exports, and when it
+// exports it. Other stacks read these outputs by name with a StackReference,
+// so renaming or removing one is a breaking change.
+//
+// Everything that names an output uses these constants: the stack that
+// exports them, the discovery of an existing cluster from a platform stack's
+// outputs (a stack of this project can be another's platform), the offline
+// mock of such a platform, and the post-deploy checks. The README's table is
+// generated from Contract (make generate).
+package outputs
+
+// The outputs, by name.
+const (
+	Region                        = "region"
+	ClusterName                   = "clusterName"
+	Kubeconfig                    = "kubeconfig"
+	OidcProviderArn               = "oidcProviderArn"
+	OidcIssuer                    = "oidcIssuer"
+	VpcID                         = "vpcId"
+	PublicSubnetIDs               = "publicSubnetIds"
+	PrivateSubnetIDs              = "privateSubnetIds"
+	BucketName                    = "bucketName"
+	BucketArn                     = "bucketArn"
+	S3PolicyArn                   = "s3PolicyArn"
+	MilvusRoleArn                 = "milvusRoleArn"
+	MilvusNamespace               = "milvusNamespace"
+	MilvusServiceAccount          = "milvusServiceAccount"
+	MilvusChartVersion            = "milvusChartVersion"
+	MilvusEndpoint                = "milvusEndpoint"
+	MilvusRootPassword            = "milvusRootPassword"
+	EbsCsiDriverRoleArn           = "ebsCsiDriverRoleArn"
+	LoadBalancerControllerRoleArn = "loadBalancerControllerRoleArn"
+)
+
+// Condition is when a stack exports an output.
+type Condition string
+
+// The conditions, in the words of the README's table.
+const (
+	Always Condition = "always"
+	// CreatedCluster outputs describe the network of a cluster the stack
+	// creates; an existing cluster's network is its owner's to report.
+	CreatedCluster         Condition = "when the stack creates its cluster"
+	Authentication         Condition = "with `milvusAuthentication` on"
+	EbsCsiDriver           Condition = "with `ebsCsiDriver` on"
+	LoadBalancerController Condition = "with `loadBalancerController` on"
+)
+
+// Output is one output of the contract.
+type Output struct {
+	Name    string
+	Meaning string
+	// Secret outputs are stored encrypted and shown only with --show-secrets.
+	Secret bool
+	When   Condition
+}
+
+// Contract is every output, in the order the README lists them.
+var Contract = []Output{
+	{Name: Region, When: Always, Meaning: "AWS region of everything below"},
+	{Name: ClusterName, When: Always, Meaning: "EKS cluster name"},
+	{Name: Kubeconfig, When: Always, Secret: true,
+		Meaning: "Kubeconfig JSON for the cluster (`aws eks get-token`); on a platform stack's cluster, the platform's kubeconfig, JSON or YAML"},
+	{Name: OidcProviderArn, When: Always, Meaning: "ARN of the cluster's IAM OIDC provider, for further IRSA roles"},
+	{Name: OidcIssuer, When: Always, Meaning: "The cluster's OIDC issuer URL, `https://` included"},
+	{Name: VpcID, When: CreatedCluster, Meaning: "VPC of the cluster (created or existing)"},
+	{Name: PublicSubnetIDs, When: CreatedCluster, Meaning: "Public subnets (load balancers)"},
+	{Name: PrivateSubnetIDs, When: CreatedCluster, Meaning: "Private subnets (nodes)"},
+	{Name: BucketName, When: Always, Meaning: "The S3 bucket holding Milvus' data"},
+	{Name: BucketArn, When: Always, Meaning: "Its ARN"},
+	{Name: S3PolicyArn, When: Always, Meaning: "The IAM policy granting the guide's four S3 actions on that bucket"},
+	{Name: MilvusRoleArn, When: Always, Meaning: "The IRSA role Milvus runs under"},
+	{Name: MilvusNamespace, When: Always, Meaning: "Namespace of Milvus"},
+	{Name: MilvusServiceAccount, When: Always, Meaning: "ServiceAccount annotated with the role"},
+	{Name: MilvusChartVersion, When: Always, Meaning: "Installed chart version"},
+	{Name: MilvusEndpoint, When: Always, Meaning: "`<NLB host>:19530`, read from the release's Service after install"},
+	{Name: MilvusRootPassword, When: Authentication, Secret: true, Meaning: "Milvus' root password"},
+	{Name: EbsCsiDriverRoleArn, When: EbsCsiDriver, Meaning: "The EBS CSI driver's IRSA role"},
+	{Name: LoadBalancerControllerRoleArn, When: LoadBalancerController, Meaning: "The load balancer controller's IRSA role"},
+}
+
+// Platform outputs are what this program reads of a platform stack that
+// runs the cluster it deploys onto (clusterMode existing,
+// existingClusterStack): the cluster outputs of this very contract, so that
+// a stack of this project can serve as another's platform.
+var (
+	// PlatformRequired must be exported by every platform stack.
+	PlatformRequired = []string{ClusterName, Kubeconfig, OidcProviderArn}
+	// PlatformOptional are read when present: the issuer, which the
+	// provider's ARN also names, and the VPC, which only the AWS Load
+	// Balancer Controller needs.
+	PlatformOptional = []string{OidcIssuer, VpcID}
+)
