@@ -1,5 +1,6 @@
-# Everyday verbs. `make test` and `make synth` need only Go; `make preview`
-# and `make up` need the Pulumi CLI and AWS credentials.
+# Everyday verbs. `make test`, `make synth` and `make generate` need only Go;
+# `make preview`, `make up` and `make verify` need the Pulumi CLI and AWS
+# credentials.
 GO ?= go
 STACK ?= dev
 FORMAT ?= text
@@ -14,10 +15,12 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test synth snapshots lint build preview up ci
+.PHONY: test synth generate snapshots lint build preview up verify ci
 
+# The program's module, then the post-deploy checker's (a module of its own).
 test:
 	$(GO) test ./...
+	$(GO) -C verify test ./...
 
 # Built once into bin/ rather than `go run`: go build skips relinking an
 # up-to-date binary (0.4 s), where go run links again every time (about 10 s).
@@ -25,13 +28,22 @@ synth:
 	$(GO) build -o bin/synth ./cmd/synth
 	bin/synth -stack $(STACK) $(if $(STACK_FILE),-stack-file $(STACK_FILE)) -format $(FORMAT) $(foreach s,$(SECRETS),-assume-secret $(s))
 
-# Rewrites tests/testdata/*.json and the README's graph; review the diff.
+# Rewrites what is generated from Go values: Pulumi.yaml's config block and
+# the README's tables of keys and outputs (pure packages, seconds), and the
+# graph in docs/graph.md (the mock engine). One package at a time: two of
+# them write README.md.
+generate:
+	$(GO) test -p 1 ./infra/config ./infra/stack/outputs -run Generated -update
+	$(GO) test ./tests -run TestGraphIsGenerated -update
+
+# Rewrites tests/testdata/*.json after an intended change; review the diff.
 snapshots:
-	$(GO) test ./tests -run 'TestSynthSnapshots|TestReadmeGraphIsGenerated' -update
+	$(GO) test ./tests -run TestSynthSnapshots -update
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) -C verify vet -tags integration ./...
 	$(GO) run $(ACTIONLINT)
 
 # The binary Pulumi runs (runtime.options.buildTarget in Pulumi.yaml).
@@ -43,6 +55,10 @@ preview:
 
 up:
 	pulumi up --stack $(STACK)
+
+# Checks a deployed stack against AWS and its cluster.
+verify:
+	$(GO) -C verify run . -stack $(STACK) -dir $(CURDIR)
 
 ci:
 	bash .ci/run

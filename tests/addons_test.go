@@ -1,14 +1,14 @@
 package tests
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"slices"
 	"testing"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 

@@ -1,19 +1,19 @@
 package tests
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"errors"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 )
@@ -38,16 +38,18 @@ const (
 )
 
 var platformWorld = []mockcloud.Option{
-	mockcloud.WithClusters(map[string]mockcloud.ExistingCluster{
-		platformCluster: {
-			Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
+	mockcloud.WithClusters([]discovery.EKSCluster{
+		{
+			Name: platformCluster, Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
 			Issuer: "https://" + platformIssuerHost, VpcID: platformVpc,
-			OidcProvider: &mockcloud.OidcProvider{Arn: platformProviderArn, ClientIDs: []string{"sts.amazonaws.com"}},
 		},
-		"legacy": {
-			Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
+		// A cluster whose issuer has no IAM OIDC provider.
+		{
+			Name: "legacy", Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
 			Issuer: "https://oidc.eks.us-east-2.amazonaws.com/id/0LDC1USTER0000000000000000000000", VpcID: platformVpc,
 		},
+	}, []discovery.OidcProvider{
+		{Arn: platformProviderArn, URL: platformIssuerHost, ClientIDs: []string{"sts.amazonaws.com"}},
 	}),
 	mockcloud.WithStacks(map[string]map[string]any{
 		platformStack: {
@@ -205,7 +207,7 @@ func TestExistingClusterTrustPolicyUsesTheLookedUpProvider(t *testing.T) {
 // kubeconfig built from the EKS look-up that runs `aws eks get-token`, by
 // stack with the platform stack's own discovery. Both stay secret.
 func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
-	byName, err := discovery.ForEKS(discovery.EKSCluster{
+	byName, err := discovery.Kubeconfig(discovery.EKSCluster{
 		Name: platformCluster, Region: "us-east-2", Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
 	})
 	require.NoError(t, err)
@@ -219,7 +221,7 @@ func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
 			assert.Equal(t, mockcloud.Secret{Value: wants[mode.name]}, d.Outputs["kubeconfig"])
 		})
 	}
-	// Spelled out, not from the kubeconfig package: what the provider runs.
+	// Spelled out, not from the discovery package: what the provider runs.
 	assert.Contains(t, byName, `"server":"`+platformEndpoint+`","certificate-authority-data":"`+platformCA+`"`)
 	assert.Contains(t, byName, `"command":"aws","args":["eks","get-token","--cluster-name","platform-prod","--region","us-east-2","--output","json"]`)
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
-	"github.com/milvus-eks/milvus-eks/infra/stack"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
 
 // projectDir holds Pulumi.yaml and the stack files.
@@ -95,25 +95,12 @@ func run(stackName string, settings config.Settings, options ...mockcloud.Option
 }
 
 // all returns the resources of a type, in registration order.
-func (d *deployment) all(typ string) []*mockcloud.Resource {
-	var out []*mockcloud.Resource
-	for _, r := range d.Resources {
-		if r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+func (d *deployment) all(typ string) []*mockcloud.Resource { return d.Of(typ) }
 
 // one returns the only resource of a type with a name, failing the test otherwise.
 func (d *deployment) one(t *testing.T, typ, name string) *mockcloud.Resource {
 	t.Helper()
-	var found []*mockcloud.Resource
-	for _, r := range d.all(typ) {
-		if r.Name == name {
-			found = append(found, r)
-		}
-	}
+	found := d.Named(typ, name)
 	require.Len(t, found, 1, "%s: resources of type %s named %s", d.name, typ, name)
 	return found[0]
 }
@@ -121,7 +108,7 @@ func (d *deployment) one(t *testing.T, typ, name string) *mockcloud.Resource {
 // only returns the single resource of a type.
 func (d *deployment) only(t *testing.T, typ string) *mockcloud.Resource {
 	t.Helper()
-	found := d.all(typ)
+	found := d.Of(typ)
 	require.Len(t, found, 1, "%s: resources of type %s", d.name, typ)
 	return found[0]
 }
@@ -139,64 +126,20 @@ func (d *deployment) standIn(t *testing.T, typ string) *mockcloud.Resource {
 }
 
 // dependsOn reports whether r lists dep's URN among its dependencies.
-func dependsOn(r, dep *mockcloud.Resource) bool {
-	for _, urn := range r.Dependencies {
-		if urn == dep.URN {
-			return true
-		}
-	}
-	return false
-}
+func dependsOn(r, dep *mockcloud.Resource) bool { return r.DependsOn(dep) }
 
 // dependencyNames names r's dependencies as "type::name".
-func (d *deployment) dependencyNames(r *mockcloud.Resource) []string {
-	byURN := map[string]*mockcloud.Resource{}
-	for _, x := range append(append([]*mockcloud.Resource{}, d.Resources...), d.StandIns...) {
-		byURN[x.URN] = x
-	}
-	var out []string
-	for _, urn := range r.Dependencies {
-		if x, ok := byURN[urn]; ok {
-			out = append(out, x.Type+"::"+x.Name)
-		} else {
-			out = append(out, urn)
-		}
-	}
-	return out
-}
+func (d *deployment) dependencyNames(r *mockcloud.Resource) []string { return d.DependencyNames(r) }
 
 // typeCounts counts the resources of each type.
-func (d *deployment) typeCounts() map[string]int {
-	counts := map[string]int{}
-	for _, r := range d.Resources {
-		counts[r.Type]++
-	}
-	return counts
-}
+func (d *deployment) typeCounts() map[string]int { return d.TypeCounts() }
 
 // input reads a nested input by path ("metadata.annotations.eks.amazonaws.com/role-arn"
 // is written as path elements).
-func input(r *mockcloud.Resource, path ...string) resource.PropertyValue {
-	v := resource.NewObjectProperty(r.Inputs)
-	for _, key := range path {
-		if !v.IsObject() {
-			return resource.PropertyValue{}
-		}
-		v = v.ObjectValue()[resource.PropertyKey(key)]
-	}
-	return v
-}
+func input(r *mockcloud.Resource, path ...string) resource.PropertyValue { return r.Input(path...) }
 
 // plain turns a property value into plain Go values for comparison.
-func plain(v resource.PropertyValue) any {
-	switch {
-	case v.IsSecret():
-		return plain(v.SecretValue().Element)
-	case v.IsOutput():
-		return plain(v.OutputValue().Element)
-	}
-	return v.Mappable()
-}
+func plain(v resource.PropertyValue) any { return mockcloud.Plain(v) }
 
 // resourceInputs is all of r's inputs as one property value.
 func resourceInputs(r *mockcloud.Resource) resource.PropertyValue {

@@ -6,17 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
 	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
 
-var update = flag.Bool("update", false, "rewrite the synth snapshots in testdata/ and the README's graph")
+var update = flag.Bool("update", false, "rewrite the synth snapshots in testdata/ and the graph in docs/graph.md")
 
 // synthesize is the offline plan of a stack as its deployer would have it:
 // the secrets they set before the first `pulumi up` are assumed.
@@ -54,27 +54,10 @@ func TestSynthSnapshots(t *testing.T) {
 	}
 }
 
-// The graph in the README is the prod plan's, as `synth -format mermaid`
-// draws it.
-func TestReadmeGraphIsGenerated(t *testing.T) {
-	const begin, end = "<!-- synth -stack prod -format mermaid: begin -->\n```mermaid\n", "```\n<!-- synth: end -->"
-	path := filepath.Join(projectDir, "README.md")
-	raw, err := os.ReadFile(path)
-	require.NoError(t, err)
-	readme := string(raw)
-	start, stop := strings.Index(readme, begin), strings.Index(readme, end)
-	require.True(t, start >= 0 && stop > start, "README.md has the generated graph between %q and %q", begin, end)
-
-	want := string(synthesize(t, "prod").Mermaid())
-	current := readme[start+len(begin) : stop]
-	if *update {
-		readme = readme[:start+len(begin)] + want + readme[stop:]
-		require.NoError(t, os.WriteFile(path, []byte(readme), 0o644))
-		return
-	}
-	if current != want {
-		t.Errorf("README.md's graph is stale; run `go test ./tests -update`:\n%s", diff(current, want))
-	}
+// docs/graph.md draws the prod plan, as `synth -format mermaid` does.
+func TestGraphIsGenerated(t *testing.T) {
+	graph := "```mermaid\n" + string(synthesize(t, "prod").Mermaid()) + "```\n"
+	require.NoError(t, generated.Sync(filepath.Join(projectDir, "docs", "graph.md"), generated.Markdown, "prod graph", graph, *update))
 }
 
 func TestSynthIsDeterministic(t *testing.T) {

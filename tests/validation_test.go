@@ -108,7 +108,7 @@ func TestBadConfigurationRegistersNothing(t *testing.T) {
 		{name: "controller chart version", changes: map[string]string{"milvus:loadBalancerControllerChartVersion": "v3.5"},
 			want: config.Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "v3.5", Rule: `must be an exact semantic version such as "3.5.0"`}},
 		{name: "controller without its policy", changes: map[string]string{"milvus:loadBalancerControllerChartVersion": "3.4.0"},
-			want: config.Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "3.4.0", Rule: "the controller's IAM policy is embedded only for chart versions 3.5.0: add the policy published with this release to infra/iampolicy first"}},
+			want: config.Problem{Key: "milvus:loadBalancerControllerChartVersion", Value: "3.4.0", Rule: "the controller's IAM policy is embedded only for chart versions 3.5.0: add the policy published with this release to infra/components/lbcontroller/controllerpolicy first"}},
 		{name: "controller in another partition", changes: map[string]string{"aws:region": "cn-north-1"},
 			want: config.Problem{Key: "milvus:loadBalancerController", Value: "true", Rule: "the embedded controller IAM policy is for the aws partition, not aws-cn (cn-north-1): set it to false and install the controller with that partition's policy"}},
 		{name: "namespace", changes: map[string]string{"milvus:milvusNamespace": "Milvus"},

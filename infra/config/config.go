@@ -328,8 +328,15 @@ func (s Settings) display(key, value string) string {
 // SecretMask stands for a secret value wherever one would be shown.
 const SecretMask = "[secret]"
 
-// FullName is the full name of one of this project's keys ("milvus:nodeMinSize").
-func FullName(name string) string { return Namespace + ":" + name }
+// FullName is the full name of one of this project's keys
+// ("milvus:nodeMinSize"). Code that names a key passes through here, so a
+// misspelt name fails the first test that reaches it.
+func FullName(name string) string {
+	if _, ok := keyNamed(name); !ok {
+		panic(fmt.Sprintf("config: %q is not a key of Keys", name))
+	}
+	return Namespace + ":" + name
+}
 
 // Load reads every key of this project over the defaults and validates the
 // result. The error, if any, is a Problems listing everything wrong at once,

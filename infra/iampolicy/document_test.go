@@ -1,28 +1,11 @@
 package iampolicy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-
-
-
-	// The issuer may come with or without its scheme; the condition keys never have it.
-	for _, issuer := range []string{
-		"https://oidc.eks.us-east-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
-		"oidc.eks.us-east-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
-	} {
-		assert.Equal(t, want, WebIdentityTrust(provider, issuer, "milvus", "milvus-s3-access-sa").JSON(), issuer)
-	}
-}
 
 func TestServiceTrust(t *testing.T) {
 	assert.Equal(t,
@@ -40,37 +23,6 @@ func TestManagedPolicyArn(t *testing.T) {
 		assert.Equal(t, want, ManagedPolicyArn(region, "AmazonEKS_CNI_Policy"), region)
 	}
 }
-
-
-	parsed, err := Parse(document)
-	require.NoError(t, err)
-	var actions []string
-	for _, g := range parsed.Grants() {
-		actions = append(actions, g.Action)
-	}
-	// What the controller does for Milvus' Service: find the subnets, make
-	// the NLB and its target group, register pod IPs, open the nodes'
-	// security groups to it.
-	for _, action := range []string{
-		"ec2:DescribeSubnets",
-		"ec2:DescribeSecurityGroups",
-		"ec2:AuthorizeSecurityGroupIngress",
-		"ec2:CreateSecurityGroup",
-		"elasticloadbalancing:CreateLoadBalancer",
-		"elasticloadbalancing:CreateTargetGroup",
-		"elasticloadbalancing:CreateListener",
-		"elasticloadbalancing:RegisterTargets",
-		"elasticloadbalancing:DeleteLoadBalancer",
-		"iam:CreateServiceLinkedRole",
-	} {
-		assert.Contains(t, actions, action)
-	}
-	// The published policy grants no wildcard action.
-	for _, action := range actions {
-		assert.NotContains(t, action, "*", action)
-	}
-}
-
 
 func TestGrants(t *testing.T) {
 	doc, err := Parse(`{"Version":"2012-10-17","Statement":[
@@ -120,4 +72,3 @@ func TestParseLenientForms(t *testing.T) {
 		},
 	}}, doc.Statement)
 }
-

@@ -1,19 +1,23 @@
 // Package stack is the whole program: it reads the configuration, declares
-// every component in one dependency graph and exports the stack outputs.
+// every component in one dependency graph and exports the stack outputs
+// (the contract in outputs). It is the only package that reads
+// config.Config: each component takes Args of exactly what it uses.
 package stack
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
-	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // Program is the Pulumi program for a stack with the given settings: main
@@ -37,7 +41,16 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		return err
 	}
 	access := where.access
-	data, err := storage.New(ctx, "storage", cfg.Bucket)
+	b := cfg.Bucket
+	data, err := storage.New(ctx, "storage", storage.Args{
+		Name:                  b.Name,
+		NamePrefix:            b.NamePrefix,
+		ForceDestroy:          b.ForceDestroy,
+		Retain:                b.Retain,
+		Versioning:            b.Versioning,
+		NoncurrentVersionDays: b.NoncurrentVersionDays,
+		KmsKeyArn:             b.KmsKeyArn,
+	})
 	if err != nil {
 		return err
 	}
@@ -65,7 +78,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 			return err
 		}
 		waitFor = append(waitFor, driver.Ready...)
-		ctx.Export("ebsCsiDriverRoleArn", driver.RoleArn)
+		ctx.Export(outputs.EbsCsiDriverRoleArn, driver.RoleArn)
 	}
 	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
 		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
@@ -78,38 +91,60 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 			return err
 		}
 		waitFor = append(waitFor, controller.Release)
-		ctx.Export("loadBalancerControllerRoleArn", controller.RoleArn)
+		ctx.Export(outputs.LoadBalancerControllerRoleArn, controller.RoleArn)
 	}
 
+	m := cfg.Milvus
 	db, err := milvus.New(ctx, "milvus", milvus.Args{
-		Config:     cfg,
-		BucketName: data.BucketName,
-		RoleArn:    role.Arn,
-		Provider:   access.Provider,
-		WaitFor:    waitFor,
+		Namespace:      m.Namespace,
+		ServiceAccount: m.ServiceAccount,
+		ReleaseName:    m.ReleaseName,
+		ChartVersion:   m.ChartVersion,
+		TimeoutSeconds: m.TimeoutSeconds,
+		Values: values.Settings{
+			Region:         cfg.Region,
+			Authentication: m.Authentication.Enabled,
+			LoadBalancer: values.LoadBalancer{
+				Name:         m.LoadBalancer.Name,
+				Scheme:       m.LoadBalancer.Scheme,
+				SourceRanges: m.LoadBalancer.SourceRanges,
+			},
+			Coordinator:              size(m.MixCoordinator.Workload),
+			CoordinatorActiveStandby: m.MixCoordinator.ActiveStandby,
+			Proxy:                    size(m.Proxy),
+		},
+		RootPassword: m.Authentication.RootPassword.Reveal(),
+		BucketName:   data.BucketName,
+		RoleArn:      role.Arn,
+		Provider:     access.Provider,
+		WaitFor:      waitFor,
 	})
 	if err != nil {
 		return err
 	}
 
-	// The stack outputs are a contract: other stacks read them by name with a
-	// StackReference, and the README documents each one.
-	ctx.Export("region", pulumi.String(cfg.Region))
+	ctx.Export(outputs.Region, pulumi.String(cfg.Region))
 	for name, value := range where.outputs {
 		ctx.Export(name, value)
 	}
-	ctx.Export("bucketName", data.BucketName)
-	ctx.Export("bucketArn", data.BucketArn)
-	ctx.Export("s3PolicyArn", data.PolicyArn)
-	ctx.Export("milvusRoleArn", role.Arn)
-	ctx.Export("milvusNamespace", db.Namespace)
-	ctx.Export("milvusServiceAccount", db.ServiceAccount)
-	ctx.Export("milvusChartVersion", db.ChartVersion)
-	ctx.Export("milvusEndpoint", db.Endpoint)
-	if cfg.Milvus.Authentication.Enabled {
-		ctx.Export("milvusRootPassword", db.RootPassword)
+	ctx.Export(outputs.BucketName, data.BucketName)
+	ctx.Export(outputs.BucketArn, data.BucketArn)
+	ctx.Export(outputs.S3PolicyArn, data.PolicyArn)
+	ctx.Export(outputs.MilvusRoleArn, role.Arn)
+	ctx.Export(outputs.MilvusNamespace, db.Namespace)
+	ctx.Export(outputs.MilvusServiceAccount, db.ServiceAccount)
+	ctx.Export(outputs.MilvusChartVersion, db.ChartVersion)
+	ctx.Export(outputs.MilvusEndpoint, db.Endpoint)
+	if m.Authentication.Enabled {
+		ctx.Export(outputs.MilvusRootPassword, db.RootPassword)
 	}
 	return nil
+}
+
+// size is a workload's size as the chart's values take it.
+func size(w config.Workload) values.Size {
+	q := func(l config.ResourceList) values.Quantities { return values.Quantities{CPU: l.CPU, Memory: l.Memory} }
+	return values.Size{Replicas: w.Replicas, Requests: q(w.Resources.Requests), Limits: q(w.Resources.Limits)}
 }
 
 // placement is the cluster Milvus runs on, and the stack outputs that
@@ -127,31 +162,60 @@ type placement struct {
 // existing cluster and declares only the Kubernetes provider that reaches it.
 func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 	if !cfg.CreatesCluster() {
-		found, err := cluster.Find(ctx, cfg)
+		found, err := existing.Find(ctx, existing.Source{
+			Name:    cfg.ExistingCluster.Name,
+			Region:  cfg.Region,
+			Stack:   cfg.ExistingCluster.Stack,
+			NeedVpc: cfg.Addons.LoadBalancerController.Enabled,
+		})
 		if err != nil {
 			return placement{}, err
 		}
-		existing, err := cluster.NewExisting(ctx, "cluster", found)
+		c, err := existing.New(ctx, "cluster", found)
 		if err != nil {
 			return placement{}, err
 		}
-		return placement{
-			access:  existing.Access(),
-			vpcID:   pulumi.String(existing.VpcID),
-			outputs: existing.Access().Outputs(),
-		}, nil
+		return placement{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs()}, nil
 	}
-	net, err := network.New(ctx, "network", cfg)
+
+	netArgs := network.Args{
+		Cidr:              cfg.Network.VpcCidr,
+		NatGatewayPerZone: cfg.Network.NatGateways == config.NatPerAz,
+		ClusterName:       cfg.ClusterName,
+	}
+	if n := cfg.Network; n.UsesExistingVpc() {
+		netArgs.Existing = &network.Existing{
+			VpcID:            n.ExistingVpcID,
+			PublicSubnetIDs:  n.ExistingPublicSubnetIDs,
+			PrivateSubnetIDs: n.ExistingPrivateSubnetIDs,
+		}
+	}
+	net, err := network.New(ctx, "network", netArgs)
 	if err != nil {
 		return placement{}, err
 	}
-	eks, err := cluster.New(ctx, "cluster", cfg, net)
+	g := cfg.NodeGroup
+	eks, err := cluster.New(ctx, "cluster", cluster.Args{
+		Name:             cfg.ClusterName,
+		Version:          cfg.KubernetesVersion,
+		Region:           cfg.Region,
+		VpcID:            net.VpcID,
+		PublicSubnetIDs:  net.PublicSubnetIDs,
+		PrivateSubnetIDs: net.PrivateSubnetIDs,
+		Nodes: cluster.NodeGroup{
+			InstanceTypes: g.InstanceTypes,
+			MinSize:       g.MinSize,
+			DesiredSize:   g.DesiredSize,
+			MaxSize:       g.MaxSize,
+			DiskSizeGiB:   g.DiskSizeGiB,
+		},
+	})
 	if err != nil {
 		return placement{}, err
 	}
-	outputs := eks.Access().Outputs()
-	outputs[discovery.VpcIDOutput] = net.VpcID
-	outputs["publicSubnetIds"] = net.PublicSubnetIDs
-	outputs["privateSubnetIds"] = net.PrivateSubnetIDs
-	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: outputs}, nil
+	clusterOutputs := eks.Access().Outputs()
+	clusterOutputs[outputs.VpcID] = net.VpcID
+	clusterOutputs[outputs.PublicSubnetIDs] = net.PublicSubnetIDs
+	clusterOutputs[outputs.PrivateSubnetIDs] = net.PrivateSubnetIDs
+	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs}, nil
 }

@@ -1,23 +1,21 @@
 // Package cluster is where Milvus runs. In create mode it declares the EKS
 // cluster with its IAM OIDC provider, the EKS-managed VPC CNI add-on and a
-// managed node group with its own IAM role (Cluster); in existing mode it
-// looks up a cluster someone else runs and declares nothing of it (Find,
-// Existing). Either way it gives the rest of the stack an Access, with the
-// Kubernetes provider every Kubernetes resource of the stack must use.
+// managed node group with its own IAM role (Cluster); a cluster someone else
+// runs is found and reached by the package existing. Either way the rest of
+// the stack gets an Access, with the Kubernetes provider every Kubernetes
+// resource of the stack must use.
 package cluster
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
-	"github.com/milvus-eks/milvus-eks/infra/components/network"
 )
 
 // TypeToken is the Cluster component's type.
@@ -51,43 +49,26 @@ type Cluster struct {
 	NodeGroup *eks.ManagedNodeGroup
 }
 
-// Access is what the rest of the stack needs of a cluster: its name, the IAM
-// OIDC provider its ServiceAccounts' tokens are trusted through, the
-// Kubernetes provider every Kubernetes resource must use, and what pods run
-// on.
-type Access struct {
-	Name pulumi.StringOutput
-	// Kubeconfig reaches the cluster; it is secret.
-	Kubeconfig      pulumi.StringOutput
-	OidcProviderArn pulumi.StringOutput
-	// OidcIssuerURL is the issuer, https:// included.
-	OidcIssuerURL pulumi.StringOutput
-	Provider      *kubernetes.Provider
-	// Nodes is what pods run on: nothing that schedules pods can become
-	// ready before it exists. It is nil on an existing cluster, whose owner
-	// keeps its nodes running.
-	Nodes pulumi.Resource
+// Args describe the cluster to create.
+type Args struct {
+	// Name is the EKS cluster's name; Version its Kubernetes version.
+	Name    string
+	Version string
+	// Region names the partition of the AWS managed policies the nodes get.
+	Region string
+	// The network the cluster and its nodes run in: nodes only in the
+	// private subnets; the public ones hold load balancers.
+	VpcID            pulumi.StringInput
+	PublicSubnetIDs  pulumi.StringArrayInput
+	PrivateSubnetIDs pulumi.StringArrayInput
+	Nodes            NodeGroup
 }
 
-// WaitForNodes is what must exist before pods can be scheduled: the node
-// group this stack creates, or nothing.
-func (a Access) WaitForNodes() []pulumi.Resource {
-	if a.Nodes == nil {
-		return nil
-	}
-	return []pulumi.Resource{a.Nodes}
-}
-
-// Outputs are the cluster's outputs, by the names a platform stack exports
-// them (infra/existingcluster): a component's, and the stack's, so that a
-// stack of this project can serve as another's platform.
-func (a Access) Outputs() pulumi.Map {
-	return pulumi.Map{
-		discovery.ClusterNameOutput:     a.Name,
-		discovery.KubeconfigOutput:      a.Kubeconfig,
-		discovery.OidcProviderArnOutput: a.OidcProviderArn,
-		discovery.OidcIssuerOutput:      a.OidcIssuerURL,
-	}
+// NodeGroup sizes the managed node group.
+type NodeGroup struct {
+	InstanceTypes                 []string
+	MinSize, DesiredSize, MaxSize int
+	DiskSizeGiB                   int
 }
 
 // Access is how the rest of the stack reaches this cluster.
@@ -102,8 +83,8 @@ func (c *Cluster) Access() Access {
 	}
 }
 
-// New declares the cluster in net's subnets.
-func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Network, opts ...pulumi.ResourceOption) (*Cluster, error) {
+// New declares the cluster.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	c := &Cluster{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
@@ -112,7 +93,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 
 	nodeRole, err := iam.NewRole(ctx, name+"-node", &iam.RoleArgs{
 		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com").JSON()),
-		Description:      pulumi.String("Instance role of the Milvus EKS nodes of " + cfg.ClusterName),
+		Description:      pulumi.String("Instance role of the Milvus EKS nodes of " + args.Name),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -120,7 +101,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 	for _, policy := range NodePolicies {
 		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
 			Role:      nodeRole.Name,
-			PolicyArn: pulumi.String(iampolicy.ManagedPolicyArn(cfg.Region, policy)),
+			PolicyArn: pulumi.String(iampolicy.ManagedPolicyArn(args.Region, policy)),
 		}, parent); err != nil {
 			return nil, err
 		}
@@ -129,11 +110,11 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 	skipDefaultNodeGroup := true
 	useDefaultVpcCni := true
 	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
-		Name:               pulumi.String(cfg.ClusterName),
-		Version:            pulumi.String(cfg.KubernetesVersion),
-		VpcId:              net.VpcID,
-		PublicSubnetIds:    net.PublicSubnetIDs,
-		PrivateSubnetIds:   net.PrivateSubnetIDs,
+		Name:               pulumi.String(args.Name),
+		Version:            pulumi.String(args.Version),
+		VpcId:              args.VpcID,
+		PublicSubnetIds:    args.PublicSubnetIDs,
+		PrivateSubnetIds:   args.PrivateSubnetIDs,
 		CreateOidcProvider: pulumi.Bool(true),
 		// The managed node group below replaces pulumi-eks' default one.
 		SkipDefaultNodeGroup: &skipDefaultNodeGroup,
@@ -163,14 +144,14 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, net *network.Netwo
 		// Amazon Linux 2 images stop at Kubernetes 1.32; AL2023 covers every
 		// version EKS supports today.
 		AmiType:       pulumi.String(NodeAmiType),
-		InstanceTypes: pulumi.ToStringArray(cfg.NodeGroup.InstanceTypes),
+		InstanceTypes: pulumi.ToStringArray(args.Nodes.InstanceTypes),
 		// Nodes only in the private subnets; the public ones hold load balancers.
-		SubnetIds: net.PrivateSubnetIDs,
-		DiskSize:  pulumi.Int(cfg.NodeGroup.DiskSizeGiB),
+		SubnetIds: args.PrivateSubnetIDs,
+		DiskSize:  pulumi.Int(args.Nodes.DiskSizeGiB),
 		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
-			MinSize:     pulumi.Int(cfg.NodeGroup.MinSize),
-			DesiredSize: pulumi.Int(cfg.NodeGroup.DesiredSize),
-			MaxSize:     pulumi.Int(cfg.NodeGroup.MaxSize),
+			MinSize:     pulumi.Int(args.Nodes.MinSize),
+			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
+			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
 		},
 	}, parent)
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // TypeToken is the Driver component's type.

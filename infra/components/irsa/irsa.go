@@ -4,11 +4,10 @@
 package irsa
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 )
 
 // TypeToken is the Role component's type.

@@ -6,13 +6,13 @@
 package lbcontroller
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
+
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
 )
@@ -27,7 +27,7 @@ const installTimeoutSeconds = 600
 // Args say which controller to install on which cluster.
 type Args struct {
 	// ChartVersion pins the chart; its controller's IAM policy must be
-	// embedded in iampolicy (config validation checks it).
+	// embedded in controllerpolicy (config validation checks it).
 	ChartVersion string
 	Region       string
 	// VpcID is where the controller makes load balancers.
@@ -78,7 +78,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	values := pulumi.All(args.Cluster.Name, args.VpcID, role.Arn).ApplyT(func(v []any) map[string]any {
+	chartValues := pulumi.All(args.Cluster.Name, args.VpcID, role.Arn).ApplyT(func(v []any) map[string]any {
 		return values.Build(v[0].(string), args.Region, v[1].(string), v[2].(string)).Map()
 	}).(pulumi.MapOutput)
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
@@ -89,7 +89,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		RepositoryOpts: &helmv3.RepositoryOptsArgs{
 			Repo: pulumi.String(values.Repository),
 		},
-		Values:  values,
+		Values:  chartValues,
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(installTimeoutSeconds),
 	}, parent, pulumi.Provider(args.Cluster.Provider), pulumi.DependsOn(args.Cluster.WaitForNodes()))

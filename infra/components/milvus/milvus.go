@@ -3,8 +3,9 @@
 package milvus
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"fmt"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -13,19 +14,31 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 )
 
 // TypeToken is the Milvus component's type.
 const TypeToken = "milvus-eks:milvus:Milvus"
 
-// Args are what Milvus needs from the rest of the stack.
+// Args are the release to install, and what Milvus needs from the rest of
+// the stack.
 type Args struct {
-	Config     config.Config
-	BucketName pulumi.StringInput
-	RoleArn    pulumi.StringInput
+	Namespace      string
+	ServiceAccount string
+	ReleaseName    string
+	ChartVersion   string
+	// TimeoutSeconds bounds the Helm install; the release is atomic, so one
+	// not ready by then is rolled back.
+	TimeoutSeconds int
+	// Values are the chart's settings but for the names this component
+	// fills in: the bucket, the ServiceAccount and the password's Secret.
+	Values values.Settings
+	// RootPassword is the root user's password when authentication is on;
+	// empty means generate one (and keep it in the stack's state).
+	RootPassword string
+	BucketName   pulumi.StringInput
+	// RoleArn is the IRSA role the ServiceAccount is bound to.
+	RoleArn pulumi.StringInput
 	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
 	Provider *kubernetes.Provider
 	// WaitFor is what the release needs in the cluster although nothing in its
@@ -62,11 +75,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, m, opts...); err != nil {
 		return nil, err
 	}
-	cfg := args.Config.Milvus
 	k8s := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(args.Provider)}
 
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(cfg.Namespace)},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace)},
 	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
 	if err != nil {
 		return nil, err
@@ -75,7 +87,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(cfg.ServiceAccount),
+			Name:      pulumi.String(args.ServiceAccount),
 			Namespace: namespace,
 			Annotations: pulumi.StringMap{
 				trust.RoleArnAnnotation: args.RoleArn,
@@ -87,7 +99,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	serviceAccount := sa.Metadata.Name().Elem()
 
-	rootPassword, rootPasswordSecret, err := declareRootPassword(ctx, name, cfg, namespace, m, k8s)
+	rootPassword, rootPasswordSecret, err := declareRootPassword(ctx, name, args, namespace, m, k8s)
 	if err != nil {
 		return nil, err
 	}
@@ -95,24 +107,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// The values take the ServiceAccount's and the password Secret's names
 	// from those resources, not from config, so that the release waits for
 	// them (and for the role behind the ServiceAccount's annotation).
-	values := pulumi.All(args.BucketName, serviceAccount, rootPasswordSecret).ApplyT(func(v []any) map[string]any {
-		withSA := cfg
-		withSA.ServiceAccount = v[1].(string)
-		return values.Build(withSA, args.Config.Region, v[0].(string), v[2].(string)).Map()
+	chartValues := pulumi.All(args.BucketName, serviceAccount, rootPasswordSecret).ApplyT(func(v []any) map[string]any {
+		settings := args.Values
+		settings.BucketName, settings.ServiceAccount, settings.RootPasswordSecret = v[0].(string), v[1].(string), v[2].(string)
+		return values.Build(settings).Map()
 	}).(pulumi.MapOutput)
 
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
-		Name:      pulumi.String(cfg.ReleaseName),
+		Name:      pulumi.String(args.ReleaseName),
 		Namespace: namespace,
 		Chart:     pulumi.String(values.Chart),
-		Version:   pulumi.String(cfg.ChartVersion),
+		Version:   pulumi.String(args.ChartVersion),
 		RepositoryOpts: &helmv3.RepositoryOptsArgs{
 			Repo: pulumi.String(values.Repository),
 		},
-		Values: values,
+		Values: chartValues,
 		// A release that is not healthy in time is rolled back, not left half-installed.
 		Atomic:  pulumi.Bool(true),
-		Timeout: pulumi.Int(cfg.TimeoutSeconds),
+		Timeout: pulumi.Int(args.TimeoutSeconds),
 	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
 	if err != nil {
 		return nil, err
@@ -142,7 +154,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"chartVersion":   m.ChartVersion,
 		"endpoint":       m.Endpoint,
 	}
-	if cfg.Authentication.Enabled {
+	if args.Values.Authentication {
 		outputs["rootPassword"] = m.RootPassword
 	}
 	return m, ctx.RegisterResourceOutputs(m, outputs)
@@ -157,13 +169,12 @@ const rootPasswordLength = 32
 // authentication is off. A password the stack does not configure is
 // generated once and kept in the stack's state, so that every update passes
 // the same one.
-func declareRootPassword(ctx *pulumi.Context, name string, cfg config.Milvus, namespace pulumi.StringOutput, parent pulumi.Resource, k8s []pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
-	auth := cfg.Authentication
-	if !auth.Enabled {
+func declareRootPassword(ctx *pulumi.Context, name string, args Args, namespace pulumi.StringOutput, parent pulumi.Resource, k8s []pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	if !args.Values.Authentication {
 		return pulumi.StringOutput{}, pulumi.String("").ToStringOutput(), nil
 	}
-	password := pulumi.ToSecret(pulumi.String(auth.RootPassword.Reveal())).(pulumi.StringOutput)
-	if auth.RootPassword == "" {
+	password := pulumi.ToSecret(pulumi.String(args.RootPassword)).(pulumi.StringOutput)
+	if args.RootPassword == "" {
 		generated, err := random.NewRandomPassword(ctx, name+"-root", &random.RandomPasswordArgs{
 			Length:  pulumi.Int(rootPasswordLength),
 			Special: pulumi.Bool(false),
@@ -175,7 +186,7 @@ func declareRootPassword(ctx *pulumi.Context, name string, cfg config.Milvus, na
 	}
 	secret, err := corev1.NewSecret(ctx, name+"-root-password", &corev1.SecretArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(values.RootPasswordSecretName(cfg.ReleaseName)),
+			Name:      pulumi.String(values.RootPasswordSecretName(args.ReleaseName)),
 			Namespace: namespace,
 		},
 		Type:       pulumi.String("Opaque"),

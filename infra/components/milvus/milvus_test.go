@@ -4,8 +4,77 @@ import (
 	"testing"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
+
+func declare(t *testing.T, args Args) *mockcloud.Stack {
+	t.Helper()
+	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
+		access, err := mockcloud.ClusterAccess(ctx, nil)
+		if err != nil {
+			return err
+		}
+		args.Provider = access.Provider
+		_, err = New(ctx, "milvus", args)
+		return err
+	})
+	require.NoError(t, err)
+	return s
+}
+
+var settings = values.Settings{
+	Region:         "us-east-2",
+	Authentication: true,
+	LoadBalancer:   values.LoadBalancer{Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"}},
+	Coordinator:    values.Size{Replicas: 1},
+	Proxy:          values.Size{Replicas: 2, Limits: values.Quantities{CPU: "1"}},
+}
+
+// The release runs under the ServiceAccount bound to the role, reads the
+// root password from its Secret, and takes exactly the values the settings
+// build, with the names of what the component created.
+func TestRelease(t *testing.T) {
+	s := declare(t, Args{
+		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Values: settings, RootPassword: "a-root-password-for-tests",
+		BucketName: pulumi.String("acme-milvus"), RoleArn: pulumi.String("arn:aws:iam::111122223333:role/milvus"),
+	})
+	provider := s.Of("pulumi:providers:kubernetes")[0]
+	for _, r := range s.Resources {
+		if r.Type != TypeToken && r.Type != "pulumi:providers:kubernetes" {
+			assert.Equal(t, provider.URN+"::"+provider.ID, r.Provider, "%s uses the cluster's provider", r.Type)
+		}
+	}
+	assert.Empty(t, s.Of("random:index/randomPassword:RandomPassword"), "a configured password is not generated")
+
+	sa := s.Of("kubernetes:core/v1:ServiceAccount")[0]
+	assert.Equal(t, "arn:aws:iam::111122223333:role/milvus", sa.Input("metadata", "annotations", trust.RoleArnAnnotation).StringValue())
+	secret := s.Of("kubernetes:core/v1:Secret")[0]
+	assert.True(t, secret.Input("stringData", values.RootPasswordSecretKey).IsSecret())
+
+	release := s.Of("kubernetes:helm.sh/v3:Release")[0]
+	want := settings
+	want.BucketName, want.ServiceAccount, want.RootPasswordSecret = "acme-milvus", "milvus-sa", "milvus-root-password"
+	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(release.Input("values")))
+	assert.Equal(t, "vectors", release.Input("namespace").StringValue())
+	assert.Equal(t, float64(900), release.Input("timeout").NumberValue())
+	assert.True(t, release.Input("atomic").BoolValue())
+}
+
+// Without a configured password, one is generated and kept in the state.
+func TestGeneratedRootPassword(t *testing.T) {
+	s := declare(t, Args{
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Values: settings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"),
+	})
+	assert.Len(t, s.Of("random:index/randomPassword:RandomPassword"), 1)
+}
 
 func TestEndpoint(t *testing.T) {
 	host := "milvus-0123.elb.us-east-2.amazonaws.com"

@@ -1,5 +1,5 @@
 // Package network declares the VPC the cluster runs in: a new one across three
-// availability zones, or an existing one named in config.
+// availability zones, laid out by the package layout, or an existing one.
 package network
 
 import (
@@ -9,7 +9,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/components/network/layout"
 )
 
@@ -38,18 +37,38 @@ type Network struct {
 	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
 }
 
-// New declares the network for cfg: nothing but the component itself when
-// cfg names an existing VPC.
-func New(ctx *pulumi.Context, name string, cfg config.Config, opts ...pulumi.ResourceOption) (*Network, error) {
+// Args describe the network: a VPC to create, or an existing one.
+type Args struct {
+	// Cidr is the address range of a new VPC.
+	Cidr string
+	// NatGatewayPerZone gives each zone its own NAT gateway; otherwise every
+	// zone routes through one.
+	NatGatewayPerZone bool
+	// ClusterName tags the new subnets as the cluster's.
+	ClusterName string
+	// Existing, when set, is used instead: nothing is created.
+	Existing *Existing
+}
+
+// Existing is a VPC that exists, with its subnets.
+type Existing struct {
+	VpcID            string
+	PublicSubnetIDs  []string
+	PrivateSubnetIDs []string
+}
+
+// New declares the network: nothing but the component itself for an
+// existing VPC.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Network, error) {
 	n := &Network{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
 		return nil, err
 	}
-	if cfg.Network.UsesExistingVpc() {
-		n.VpcID = pulumi.String(cfg.Network.ExistingVpcID).ToStringOutput()
-		n.PublicSubnetIDs = pulumi.ToStringArray(cfg.Network.ExistingPublicSubnetIDs).ToStringArrayOutput()
-		n.PrivateSubnetIDs = pulumi.ToStringArray(cfg.Network.ExistingPrivateSubnetIDs).ToStringArrayOutput()
-	} else if err := n.create(ctx, name, cfg); err != nil {
+	if e := args.Existing; e != nil {
+		n.VpcID = pulumi.String(e.VpcID).ToStringOutput()
+		n.PublicSubnetIDs = pulumi.ToStringArray(e.PublicSubnetIDs).ToStringArrayOutput()
+		n.PrivateSubnetIDs = pulumi.ToStringArray(e.PrivateSubnetIDs).ToStringArrayOutput()
+	} else if err := n.create(ctx, name, args); err != nil {
 		return nil, err
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
@@ -59,7 +78,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Config, opts ...pulumi.Res
 	})
 }
 
-func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) error {
+func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 	// No state filter: a zone that is briefly impaired must not shift the
 	// list and make the next `pulumi up` replace subnets and the cluster.
 	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{}, pulumi.Parent(n))
@@ -67,9 +86,9 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 		return fmt.Errorf("looking up availability zones: %w", err)
 	}
 	if len(zones.Names) < Zones {
-		return fmt.Errorf("region %s has %d availability zones; a new VPC needs %d", cfg.Region, len(zones.Names), Zones)
+		return fmt.Errorf("the region has %d availability zones; a new VPC needs %d", len(zones.Names), Zones)
 	}
-	layout, err := layout.Plan(cfg.Network.VpcCidr, Zones)
+	subnets, err := layout.Plan(args.Cidr, Zones)
 	if err != nil {
 		return err
 	}
@@ -84,7 +103,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 	}
 
 	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
-		CidrBlock: pulumi.String(cfg.Network.VpcCidr),
+		CidrBlock: pulumi.String(args.Cidr),
 		// EKS requires both for the cluster endpoint and node registration.
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
@@ -112,11 +131,11 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 		return err
 	}
 
-	clusterTag := ClusterTag(cfg.ClusterName)
+	clusterTag := ClusterTag(args.ClusterName)
 	var public, private pulumi.StringArray
 	var nat *ec2.NatGateway
 	for i, zone := range zones.Names[:Zones] {
-		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, layout.Public[i],
+		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, subnets.Public[i],
 			tags(map[string]string{TagPublicELB: "1", clusterTag: "shared"}, "public-"+zone), publicRoutes, parent)
 		if err != nil {
 			return err
@@ -125,7 +144,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 
 		// With one NAT gateway every zone routes through the first; with one
 		// per zone, each zone keeps its traffic (and its failures) to itself.
-		if i == 0 || cfg.Network.NatGateways == config.NatPerAz {
+		if i == 0 || args.NatGatewayPerZone {
 			eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d", name, i), &ec2.EipArgs{
 				Domain: pulumi.String("vpc"),
 				Tags:   tags(nil, "nat-"+zone),
@@ -155,7 +174,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, cfg config.Config) er
 		if err != nil {
 			return err
 		}
-		privateSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i), vpc, zone, layout.Private[i],
+		privateSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i), vpc, zone, subnets.Private[i],
 			tags(map[string]string{TagInternalELB: "1", clusterTag: "shared"}, "private-"+zone), privateRoutes, parent)
 		if err != nil {
 			return err

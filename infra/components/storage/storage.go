@@ -9,13 +9,11 @@
 package storage
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 )
 
 // TypeToken is the Storage component's type.
@@ -39,32 +37,51 @@ const (
 	abortMultipartUploadDays = 7
 )
 
+// Args describe the bucket.
+type Args struct {
+	// Name is the exact bucket name; empty means "generate one from NamePrefix".
+	Name       string
+	NamePrefix string
+	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds objects.
+	ForceDestroy bool
+	// Retain protects the bucket in Pulumi (protect) and leaves it in AWS,
+	// with its settings, when it leaves the stack (retainOnDelete).
+	Retain bool
+	// Versioning keeps overwritten and deleted objects as noncurrent
+	// versions, which expire after NoncurrentVersionDays.
+	Versioning            bool
+	NoncurrentVersionDays int
+	// KmsKeyArn, when set, encrypts objects with that KMS key (SSE-KMS)
+	// instead of S3-managed keys (SSE-S3), and lets Milvus use the key.
+	KmsKeyArn string
+}
+
 // New declares the bucket as the Milvus guide makes it: private, with object
-// ownership ObjectWriter, named by config or generated from a prefix; and
-// hardened as the package comment says.
-func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.ResourceOption) (*Storage, error) {
+// ownership ObjectWriter, named or generated from a prefix; and hardened as
+// the package comment says.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Storage, error) {
 	st := &Storage{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, st, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(st)
 
-	args := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(cfg.ForceDestroy)}
-	if cfg.Name != "" {
-		args.Bucket = pulumi.String(cfg.Name)
+	args := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(args.ForceDestroy)}
+	if args.Name != "" {
+		args.Bucket = pulumi.String(args.Name)
 	} else {
-		args.BucketPrefix = pulumi.String(cfg.NamePrefix)
+		args.BucketPrefix = pulumi.String(args.NamePrefix)
 	}
 	// A retained bucket cannot be deleted through Pulumi (protect), and
 	// leaving the stack leaves it in AWS with its data (retainOnDelete). Its
 	// settings are retained with it: a bucket left behind stays closed,
 	// encrypted and versioned.
 	bucket, err := s3.NewBucketV2(ctx, name, args, parent,
-		pulumi.Protect(cfg.Retain), pulumi.RetainOnDelete(cfg.Retain))
+		pulumi.Protect(args.Retain), pulumi.RetainOnDelete(args.Retain))
 	if err != nil {
 		return nil, err
 	}
-	settings := pulumi.Composite(parent, pulumi.RetainOnDelete(cfg.Retain))
+	settings := pulumi.Composite(parent, pulumi.RetainOnDelete(args.Retain))
 	block, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
 		BlockPublicAcls:       pulumi.Bool(true),
@@ -77,7 +94,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
-		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{encryptionRule(cfg.KmsKeyArn)},
+		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{encryptionRule(args.KmsKeyArn)},
 	}, settings); err != nil {
 		return nil, err
 	}
@@ -93,7 +110,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 		return nil, err
 	}
 	lifecycleOpts := []pulumi.ResourceOption{settings}
-	if cfg.Versioning {
+	if args.Versioning {
 		versioning, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
 			Bucket: bucket.ID(),
 			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
@@ -109,7 +126,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
-		Rules:  lifecycleRules(cfg),
+		Rules:  lifecycleRules(args),
 	}, lifecycleOpts...); err != nil {
 		return nil, err
 	}
@@ -136,7 +153,7 @@ func New(ctx *pulumi.Context, name string, cfg config.Bucket, opts ...pulumi.Res
 	policy, err := iam.NewPolicy(ctx, name+"-access", &iam.PolicyArgs{
 		Description: pulumi.String("Lets Milvus list, read, write and delete the objects of its bucket"),
 		Policy: bucket.Arn.ApplyT(func(arn string) string {
-			return s3policy.S3Access(arn, cfg.KmsKeyArn).JSON()
+			return s3policy.S3Access(arn, args.KmsKeyArn).JSON()
 		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {
@@ -175,7 +192,7 @@ func encryptionRule(kmsKeyArn string) s3.BucketServerSideEncryptionConfiguration
 
 // lifecycleRules always abort stale multipart uploads; with versioning they
 // also expire noncurrent versions, and the delete markers left with none.
-func lifecycleRules(cfg config.Bucket) s3.BucketLifecycleConfigurationV2RuleArray {
+func lifecycleRules(args Args) s3.BucketLifecycleConfigurationV2RuleArray {
 	everything := &s3.BucketLifecycleConfigurationV2RuleFilterArgs{}
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{
 		s3.BucketLifecycleConfigurationV2RuleArgs{
@@ -187,13 +204,13 @@ func lifecycleRules(cfg config.Bucket) s3.BucketLifecycleConfigurationV2RuleArra
 			},
 		},
 	}
-	if cfg.Versioning {
+	if args.Versioning {
 		rules = append(rules, s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id:     pulumi.String("expire-noncurrent-versions"),
 			Status: pulumi.String("Enabled"),
 			Filter: everything,
 			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-				NoncurrentDays: pulumi.Int(cfg.NoncurrentVersionDays),
+				NoncurrentDays: pulumi.Int(args.NoncurrentVersionDays),
 			},
 			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{
 				ExpiredObjectDeleteMarker: pulumi.Bool(true),

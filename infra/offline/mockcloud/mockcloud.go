@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
@@ -152,8 +153,9 @@ type mocks struct {
 	region string
 	// clusters and stacks are what look-ups find; nil means "anything,
 	// with placeholders" (see WithClusters and WithStacks).
-	clusters map[string]ExistingCluster
-	stacks   map[string]map[string]any
+	clusters  map[string]discovery.EKSCluster
+	providers []discovery.OidcProvider
+	stacks    map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -245,4 +247,15 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return m.lookUpOidcProvider(args.Args)
 	}
 	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)
+}
+
+// TestStack is the stack name RunPart runs in.
+const TestStack = "test"
+
+// RunPart runs part of the program, such as one component, on the mock
+// engine, in a stack of this project in region: how a component is tested
+// alone.
+func RunPart(region string, part pulumi.RunFunc, options ...Option) (*Stack, error) {
+	settings := config.Settings{Values: map[string]string{config.RegionKey: region}, Secret: map[string]bool{}}
+	return Run(config.Namespace, TestStack, settings, part, options...)
 }

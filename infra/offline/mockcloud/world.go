@@ -7,6 +7,10 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // PlatformClusterName is the cluster a platform stack reports when the mock
@@ -17,32 +21,22 @@ const PlatformClusterName = "platform-cluster"
 // bundle.
 const placeholderCA = "UExBQ0VIT0xERVI="
 
-// ExistingCluster is an EKS cluster that exists before the program runs, as
-// the EKS and IAM look-ups report it.
-type ExistingCluster struct {
-	Endpoint                 string
-	CertificateAuthorityData string
-	// Issuer is the OIDC issuer URL, https:// included.
-	Issuer string
-	VpcID  string
-	// OidcProvider is IAM's provider for Issuer; nil when there is none.
-	OidcProvider *OidcProvider
-}
-
-// OidcProvider is an IAM OIDC provider of the account.
-type OidcProvider struct {
-	Arn       string
-	ClientIDs []string
-}
-
 // Option gives the mock engine things that exist before the program runs.
 type Option func(*mocks)
 
-// WithClusters makes the EKS and IAM look-ups find exactly these clusters, by
-// name, and their OIDC providers. Without it, every cluster name is found,
-// with placeholders and an OIDC provider.
-func WithClusters(clusters map[string]ExistingCluster) Option {
-	return func(m *mocks) { m.clusters = clusters }
+// WithClusters makes the EKS look-up find exactly these clusters, by name,
+// and IAM's look-up exactly these OIDC providers, by issuer URL or ARN. They
+// are the types the program's own discovery reads the look-ups into.
+// Without it, every cluster name is found, with placeholders and an OIDC
+// provider.
+func WithClusters(clusters []discovery.EKSCluster, providers []discovery.OidcProvider) Option {
+	return func(m *mocks) {
+		m.clusters = map[string]discovery.EKSCluster{}
+		for _, c := range clusters {
+			m.clusters[c.Name] = c
+		}
+		m.providers = providers
+	}
 }
 
 // WithStacks makes stack references find exactly these stacks (by the name
@@ -54,17 +48,18 @@ func WithStacks(stacks map[string]map[string]any) Option {
 }
 
 // existingCluster is the cluster named name, as the world has it.
-func (m *mocks) existingCluster(name string) (ExistingCluster, bool) {
+func (m *mocks) existingCluster(name string) (discovery.EKSCluster, bool) {
 	if m.clusters != nil {
 		c, ok := m.clusters[name]
 		return c, ok
 	}
-	return ExistingCluster{
+	return discovery.EKSCluster{
+		Name:                     name,
+		Region:                   m.region,
 		Endpoint:                 m.clusterEndpoint(),
 		CertificateAuthorityData: placeholderCA,
 		Issuer:                   "https://" + m.issuerHost(),
 		VpcID:                    "vpc-00000000000000000",
-		OidcProvider:             &OidcProvider{Arn: m.oidcProviderArn(), ClientIDs: []string{"sts.amazonaws.com"}},
 	}, true
 }
 
@@ -98,13 +93,13 @@ func (m *mocks) lookUpOidcProvider(args resource.PropertyMap) (resource.Property
 	if v, ok := args["arn"]; ok && v.IsString() {
 		arn = v.StringValue()
 	}
-	found := func(p OidcProvider, host string) resource.PropertyMap {
+	found := func(p discovery.OidcProvider) resource.PropertyMap {
 		ids := make([]any, len(p.ClientIDs))
 		for i, id := range p.ClientIDs {
 			ids[i] = id
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": p.Arn, "arn": p.Arn, "url": host, "clientIdLists": ids, "thumbprintLists": []any{},
+			"id": p.Arn, "arn": p.Arn, "url": p.URL, "clientIdLists": ids, "thumbprintLists": []any{},
 		})
 	}
 	if m.clusters == nil {
@@ -113,18 +108,11 @@ func (m *mocks) lookUpOidcProvider(args resource.PropertyMap) (resource.Property
 			arn = m.arn("iam", "", "oidc-provider/"+url)
 		}
 		host := arn[strings.Index(arn, ":oidc-provider/")+len(":oidc-provider/"):]
-		return found(OidcProvider{Arn: arn, ClientIDs: []string{"sts.amazonaws.com"}}, host), nil
+		return found(discovery.OidcProvider{Arn: arn, URL: host, ClientIDs: []string{trust.STSAudience}}), nil
 	}
-	names := make([]string, 0, len(m.clusters))
-	for name := range m.clusters {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		c := m.clusters[name]
-		host := strings.TrimPrefix(c.Issuer, "https://")
-		if p := c.OidcProvider; p != nil && (host == url || p.Arn == arn) {
-			return found(*p, host), nil
+	for _, p := range m.providers {
+		if (url != "" && p.URL == url) || (arn != "" && p.Arn == arn) {
+			return found(p), nil
 		}
 	}
 	// The AWS provider's words when no provider matches.
@@ -165,11 +153,11 @@ func (m *mocks) stackOutputs(name string) (resource.PropertyMap, error) {
 // create-mode stack of this project exports of its cluster.
 func (m *mocks) platformStack() map[string]any {
 	return map[string]any{
-		"clusterName":     PlatformClusterName,
-		"kubeconfig":      Secret{Value: m.kubeconfig(PlatformClusterName)},
-		"oidcProviderArn": m.oidcProviderArn(),
-		"oidcIssuer":      "https://" + m.issuerHost(),
-		"vpcId":           "vpc-00000000000000000",
+		outputs.ClusterName:     PlatformClusterName,
+		outputs.Kubeconfig:      Secret{Value: m.kubeconfig(PlatformClusterName)},
+		outputs.OidcProviderArn: m.oidcProviderArn(),
+		outputs.OidcIssuer:      "https://" + m.issuerHost(),
+		outputs.VpcID:           "vpc-00000000000000000",
 	}
 }
 

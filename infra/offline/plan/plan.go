@@ -21,8 +21,8 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
-	"github.com/milvus-eks/milvus-eks/infra/stack"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
+	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
 
 // Secret stands for every secret value in a plan: a secret input or output,

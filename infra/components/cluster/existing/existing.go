@@ -1,4 +1,8 @@
-package cluster
+// Package existing is the bring-your-own-cluster side of the stack: it finds
+// an EKS cluster someone else runs, by name or from a platform stack's
+// outputs, checks that IRSA can work on it (the rules are in discovery), and
+// declares only the Kubernetes provider that reaches it.
+package existing
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -7,16 +11,30 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
-// ExistingTypeToken is the Existing component's type.
-const ExistingTypeToken = "milvus-eks:cluster:Existing"
+// TypeToken is the Existing component's type.
+const TypeToken = "milvus-eks:cluster:Existing"
 
 // PlatformStackName is the logical name of the stack reference to a
 // platform stack.
 const PlatformStackName = "platform"
+
+// Source names the cluster: exactly one of Name and Stack is set.
+type Source struct {
+	// Name is an EKS cluster in Region, looked up by name.
+	Name   string
+	Region string
+	// Stack is a platform stack ("org/project/stack") whose outputs describe
+	// its cluster (outputs.PlatformRequired and PlatformOptional).
+	Stack string
+	// NeedVpc says whether the platform stack must export the cluster's VPC
+	// (the AWS Load Balancer Controller needs it).
+	NeedVpc bool
+}
 
 // Existing is an EKS cluster this stack deploys onto but does not manage:
 // nothing of it is created, changed or deleted. The component holds only the
@@ -36,8 +54,8 @@ type Existing struct {
 
 // Access is how the rest of the stack reaches this cluster. It has no Nodes:
 // the cluster's owner keeps them running.
-func (c *Existing) Access() Access {
-	return Access{
+func (c *Existing) Access() cluster.Access {
+	return cluster.Access{
 		Name:            c.Name,
 		Kubeconfig:      c.Kubeconfig,
 		OidcProviderArn: c.OidcProviderArn,
@@ -46,16 +64,16 @@ func (c *Existing) Access() Access {
 	}
 }
 
-// Find looks up the cluster of an existing-cluster configuration and checks
-// that IRSA can work on it, before the stack declares anything: by name
-// through the EKS and IAM look-ups, or from a platform stack's outputs (a
-// stack reference, which Pulumi reads rather than creates). A cluster that
-// cannot take Milvus is a config.Problems error.
-func Find(ctx *pulumi.Context, cfg config.Config) (discovery.Cluster, error) {
-	if name := cfg.ExistingCluster.Name; name != "" {
-		return findByName(ctx, name, cfg.Region)
+// Find looks up the cluster and checks that IRSA can work on it, before the
+// stack declares anything: by name through the EKS and IAM look-ups, or from
+// a platform stack's outputs (a stack reference, which Pulumi reads rather
+// than creates). A cluster that cannot take Milvus is a config.Problems
+// error.
+func Find(ctx *pulumi.Context, source Source) (discovery.Cluster, error) {
+	if source.Name != "" {
+		return findByName(ctx, source.Name, source.Region)
 	}
-	return findByStack(ctx, cfg.ExistingCluster.Stack, cfg.Addons.LoadBalancerController.Enabled)
+	return findByStack(ctx, source.Stack, source.NeedVpc)
 }
 
 func findByName(ctx *pulumi.Context, name, region string) (discovery.Cluster, error) {
@@ -87,14 +105,8 @@ func findByStack(ctx *pulumi.Context, stack string, needVpc bool) (discovery.Clu
 	if err != nil {
 		return discovery.Cluster{}, discovery.Unreadable(stack, err)
 	}
-	outputs := discovery.Outputs{}
-	for _, name := range []string{
-		discovery.ClusterNameOutput,
-		discovery.KubeconfigOutput,
-		discovery.OidcProviderArnOutput,
-		discovery.OidcIssuerOutput,
-		discovery.VpcIDOutput,
-	} {
+	read := discovery.Outputs{}
+	for _, name := range append(append([]string{}, outputs.PlatformRequired...), outputs.PlatformOptional...) {
 		// Reading an output waits for the stack reference, which is read
 		// in previews too; an output the stack lacks reads as nil.
 		details, err := ref.GetOutputDetails(name)
@@ -103,12 +115,12 @@ func findByStack(ctx *pulumi.Context, stack string, needVpc bool) (discovery.Clu
 		}
 		switch {
 		case details.SecretValue != nil:
-			outputs[name] = discovery.Output{Value: details.SecretValue, Secret: true}
+			read[name] = discovery.Output{Value: details.SecretValue, Secret: true}
 		case details.Value != nil:
-			outputs[name] = discovery.Output{Value: details.Value}
+			read[name] = discovery.Output{Value: details.Value}
 		}
 	}
-	c, err := discovery.FromStack(stack, outputs, needVpc)
+	c, err := discovery.FromStack(stack, read, needVpc)
 	if err != nil {
 		return c, err
 	}
@@ -129,11 +141,11 @@ func oidcProvider(p *iam.LookupOpenIdConnectProviderResult) discovery.OidcProvid
 	return discovery.OidcProvider{Arn: p.Arn, URL: p.Url, ClientIDs: p.ClientIdLists}
 }
 
-// NewExisting declares the component of a cluster Find found, and the
-// Kubernetes provider that reaches it.
-func NewExisting(ctx *pulumi.Context, name string, found discovery.Cluster, opts ...pulumi.ResourceOption) (*Existing, error) {
+// New declares the component of a cluster Find found, and the Kubernetes
+// provider that reaches it.
+func New(ctx *pulumi.Context, name string, found discovery.Cluster, opts ...pulumi.ResourceOption) (*Existing, error) {
 	c := &Existing{VpcID: found.VpcID}
-	if err := ctx.RegisterComponentResource(ExistingTypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
 	// A platform stack's secret outputs stay secret here.
@@ -144,10 +156,10 @@ func NewExisting(ctx *pulumi.Context, name string, found discovery.Cluster, opts
 		}
 		return o
 	}
-	c.Name = output(discovery.ClusterNameOutput, found.Name)
+	c.Name = output(outputs.ClusterName, found.Name)
 	c.Kubeconfig = pulumi.ToSecret(pulumi.String(found.Kubeconfig)).(pulumi.StringOutput)
-	c.OidcProviderArn = output(discovery.OidcProviderArnOutput, found.OidcProviderArn)
-	c.OidcIssuerURL = output(discovery.OidcIssuerOutput, found.OidcIssuerURL)
+	c.OidcProviderArn = output(outputs.OidcProviderArn, found.OidcProviderArn)
+	c.OidcIssuerURL = output(outputs.OidcIssuer, found.OidcIssuerURL)
 
 	var err error
 	c.Provider, err = kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{

@@ -19,6 +19,35 @@ func TestLoadBalancerControllerPolicy(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(document, `{"Version":"2012-10-17","Statement":[`), "compact JSON: %.60s", document)
 
+	parsed, err := iampolicy.Parse(document)
+	require.NoError(t, err)
+	var actions []string
+	for _, g := range parsed.Grants() {
+		actions = append(actions, g.Action)
+	}
+	// What the controller does for Milvus' Service: find the subnets, make
+	// the NLB and its target group, register pod IPs, open the nodes'
+	// security groups to it.
+	for _, action := range []string{
+		"ec2:DescribeSubnets",
+		"ec2:DescribeSecurityGroups",
+		"ec2:AuthorizeSecurityGroupIngress",
+		"ec2:CreateSecurityGroup",
+		"elasticloadbalancing:CreateLoadBalancer",
+		"elasticloadbalancing:CreateTargetGroup",
+		"elasticloadbalancing:CreateListener",
+		"elasticloadbalancing:RegisterTargets",
+		"elasticloadbalancing:DeleteLoadBalancer",
+		"iam:CreateServiceLinkedRole",
+	} {
+		assert.Contains(t, actions, action)
+	}
+	// The published policy grants no wildcard action.
+	for _, action := range actions {
+		assert.NotContains(t, action, "*", action)
+	}
+}
+
 func TestLoadBalancerControllerPolicyVersions(t *testing.T) {
 	assert.Equal(t, []string{"3.5.0"}, ChartVersions())
 	assert.True(t, Has("3.5.0"))

@@ -6,7 +6,6 @@ package values
 import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Where the chart lives and where the controller runs.

@@ -1,4 +1,4 @@
-// Package milvusvalues builds the values of the Milvus Helm chart
+// Package values builds the values of the Milvus Helm chart
 // (zilliztech/milvus-helm, chart `milvus` 5.x) as a typed Go value.
 //
 // The values carry the intent of the Milvus guide "Configure S3 Access by IAM
@@ -14,7 +14,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
 )
 
@@ -147,6 +146,44 @@ type Resources struct {
 	Limits   map[string]string `json:"limits,omitempty"`
 }
 
+// Settings are what the values are built from: the stack's choices, and the
+// names of what the stack creates for the release.
+type Settings struct {
+	Region     string
+	BucketName string
+	// ServiceAccount is bound to Milvus' IAM role; the chart only uses it.
+	ServiceAccount string
+	// Authentication turns Milvus' user authentication on; the root
+	// password then comes from the Secret named RootPasswordSecret.
+	Authentication     bool
+	RootPasswordSecret string
+	LoadBalancer       LoadBalancer
+	// Coordinator sizes the mixCoordinator; with CoordinatorActiveStandby,
+	// its extra replicas are hot standbys.
+	Coordinator              Size
+	CoordinatorActiveStandby bool
+	Proxy                    Size
+}
+
+// LoadBalancer is the NLB the AWS Load Balancer Controller makes for the
+// Service.
+type LoadBalancer struct {
+	Name   string
+	Scheme string
+	// SourceRanges are the CIDR blocks allowed to reach it.
+	SourceRanges []string
+}
+
+// Size is a workload's replicas and each replica's requests and limits.
+type Size struct {
+	Replicas         int
+	Requests, Limits Quantities
+}
+
+// Quantities are Kubernetes quantities of CPU and memory ("500m", "4Gi");
+// empty ones are left out.
+type Quantities struct{ CPU, Memory string }
+
 // Build returns the chart values for one stack. Its mapping of the guide:
 //
 //   - The guide's rootCoordinator, queryCoordinator, dataCoordinator and
@@ -161,14 +198,14 @@ type Resources struct {
 //     turns it off: common.security.authorizationEnabled in user.yaml, and
 //     the root password from the Secret named rootPasswordSecret (empty when
 //     authentication is off).
-func Build(m config.Milvus, region, bucketName, rootPasswordSecret string) Values {
+func Build(s Settings) Values {
 	var user userConfig
-	user.Common.Security.AuthorizationEnabled = m.Authentication.Enabled
+	user.Common.Security.AuthorizationEnabled = s.Authentication
 	var coordinatorEnv []EnvVar
-	if m.Authentication.Enabled {
+	if s.Authentication {
 		coordinatorEnv = []EnvVar{{
 			Name:      RootPasswordEnv,
-			ValueFrom: EnvSource{SecretKeyRef: SecretKeyRef{Name: rootPasswordSecret, Key: RootPasswordSecretKey}},
+			ValueFrom: EnvSource{SecretKeyRef: SecretKeyRef{Name: s.RootPasswordSecret, Key: RootPasswordSecretKey}},
 		}}
 	}
 	return Values{
@@ -179,31 +216,31 @@ func Build(m config.Milvus, region, bucketName, rootPasswordSecret string) Value
 			Port: Port,
 			Annotations: map[string]string{
 				AnnotationLoadBalancerType: "external",
-				AnnotationLoadBalancerName: m.LoadBalancer.Name,
-				AnnotationScheme:           m.LoadBalancer.Scheme,
+				AnnotationLoadBalancerName: s.LoadBalancer.Name,
+				AnnotationScheme:           s.LoadBalancer.Scheme,
 				AnnotationNLBTargetType:    "ip",
 			},
-			LoadBalancerSourceRanges: m.LoadBalancer.SourceRanges,
+			LoadBalancerSourceRanges: s.LoadBalancer.SourceRanges,
 		},
-		ServiceAccount: ServiceAccount{Create: false, Name: m.ServiceAccount},
+		ServiceAccount: ServiceAccount{Create: false, Name: s.ServiceAccount},
 		Minio:          Toggle{Enabled: false},
 		ExternalS3: ExternalS3{
 			Enabled:       true,
-			Host:          S3Host(region),
+			Host:          S3Host(s.Region),
 			Port:          "443",
 			UseSSL:        true,
-			BucketName:    bucketName,
+			BucketName:    s.BucketName,
 			UseIAM:        true,
 			CloudProvider: "aws",
 			IAMEndpoint:   "",
-			Region:        region,
+			Region:        s.Region,
 		},
 		MixCoordinator: MixCoordinator{
-			Workload:      workload(m.MixCoordinator.Workload),
-			ActiveStandby: Toggle{Enabled: m.MixCoordinator.ActiveStandby},
+			Workload:      s.Coordinator.workload(),
+			ActiveStandby: Toggle{Enabled: s.CoordinatorActiveStandby},
 			ExtraEnv:      coordinatorEnv,
 		},
-		Proxy: workload(m.Proxy),
+		Proxy: s.Proxy.workload(),
 	}
 }
 
@@ -226,23 +263,23 @@ func S3Host(region string) string {
 	return "s3." + region + ".amazonaws.com"
 }
 
-func workload(w config.Workload) Workload {
+func (z Size) workload() Workload {
 	return Workload{
-		Replicas:  w.Replicas,
-		Resources: Resources{Requests: resourceList(w.Resources.Requests), Limits: resourceList(w.Resources.Limits)},
+		Replicas:  z.Replicas,
+		Resources: Resources{Requests: z.Requests.list(), Limits: z.Limits.list()},
 	}
 }
 
-func resourceList(l config.ResourceList) map[string]string {
-	if l.IsZero() {
+func (q Quantities) list() map[string]string {
+	if q.CPU == "" && q.Memory == "" {
 		return nil
 	}
 	out := map[string]string{}
-	if l.CPU != "" {
-		out["cpu"] = l.CPU
+	if q.CPU != "" {
+		out["cpu"] = q.CPU
 	}
-	if l.Memory != "" {
-		out["memory"] = l.Memory
+	if q.Memory != "" {
+		out["memory"] = q.Memory
 	}
 	return out
 }

@@ -4,19 +4,30 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-
-	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
-func TestBuildProd(t *testing.T) {
-	m := config.Defaults("prod").Milvus
-	m.MixCoordinator = config.Coordinator{Workload: config.Workload{Replicas: 2, Resources: config.Resources{Limits: config.ResourceList{CPU: "2", Memory: "4Gi"}}}, ActiveStandby: true}
-	m.Proxy = config.Workload{Replicas: 2, Resources: config.Resources{
-		Requests: config.ResourceList{CPU: "500m"},
-		Limits:   config.ResourceList{CPU: "1", Memory: "2Gi"},
-	}}
+// settings are those of a stack with the program's defaults: one replica
+// of each workload, authentication on, an NLB open to every address.
+func settings(loadBalancer string) Settings {
+	return Settings{
+		Region:             "us-east-2",
+		BucketName:         "milvus-bucket-abc",
+		ServiceAccount:     "milvus-s3-access-sa",
+		Authentication:     true,
+		RootPasswordSecret: "milvus-root-password",
+		LoadBalancer:       LoadBalancer{Name: loadBalancer, Scheme: "internet-facing", SourceRanges: []string{"0.0.0.0/0"}},
+		Coordinator:        Size{Replicas: 1},
+		Proxy:              Size{Replicas: 1},
+	}
+}
 
-	got := Build(m, "us-east-2", "milvus-bucket-abc", "milvus-root-password").Map()
+func TestBuildProd(t *testing.T) {
+	s := settings("milvus-prod")
+	s.Coordinator = Size{Replicas: 2, Limits: Quantities{CPU: "2", Memory: "4Gi"}}
+	s.CoordinatorActiveStandby = true
+	s.Proxy = Size{Replicas: 2, Requests: Quantities{CPU: "500m"}, Limits: Quantities{CPU: "1", Memory: "2Gi"}}
+
+	got := Build(s).Map()
 
 	assert.Equal(t, map[string]any{
 		"cluster":          map[string]any{"enabled": true},
@@ -65,9 +76,9 @@ func TestBuildProd(t *testing.T) {
 }
 
 func TestBuildWithoutResourcesLeavesThemEmpty(t *testing.T) {
-	m := config.Defaults("dev").Milvus
-	m.Authentication.Enabled = false
-	got := Build(m, "eu-west-1", "b", "").Map()
+	s := settings("milvus-dev")
+	s.Authentication, s.RootPasswordSecret = false, ""
+	got := Build(s).Map()
 	assert.Equal(t, map[string]any{
 		"replicas":      float64(1),
 		"activeStandby": map[string]any{"enabled": false},
@@ -77,20 +88,20 @@ func TestBuildWithoutResourcesLeavesThemEmpty(t *testing.T) {
 
 // Without authentication, user.yaml says so, and no password is passed.
 func TestBuildWithoutAuthentication(t *testing.T) {
-	m := config.Defaults("dev").Milvus
-	m.Authentication.Enabled = false
-	m.LoadBalancer.Scheme = config.SchemeInternal
-	m.LoadBalancer.SourceRanges = []string{"10.0.0.0/16"}
-	got := Build(m, "us-east-2", "b", "")
+	s := settings("milvus-dev")
+	s.Authentication, s.RootPasswordSecret = false, ""
+	s.LoadBalancer.Scheme = "internal"
+	s.LoadBalancer.SourceRanges = []string{"10.0.0.0/16"}
+	got := Build(s)
 	assert.Equal(t, map[string]string{"user.yaml": "common:\n  security:\n    authorizationEnabled: false\n"}, got.ExtraConfigFiles)
 	assert.Nil(t, got.MixCoordinator.ExtraEnv)
 	assert.Equal(t, []string{"10.0.0.0/16"}, got.Service.LoadBalancerSourceRanges)
 }
 
 func TestBuildInternalScheme(t *testing.T) {
-	m := config.Defaults("dev").Milvus
-	m.LoadBalancer = config.LoadBalancer{Name: "milvus-dev", Scheme: config.SchemeInternal}
-	annotations := Build(m, "us-east-2", "b", "milvus-root-password").Service.Annotations
+	s := settings("milvus-dev")
+	s.LoadBalancer = LoadBalancer{Name: "milvus-dev", Scheme: "internal"}
+	annotations := Build(s).Service.Annotations
 	assert.Equal(t, "internal", annotations[AnnotationScheme])
 	assert.Equal(t, "milvus-dev", annotations[AnnotationLoadBalancerName])
 }

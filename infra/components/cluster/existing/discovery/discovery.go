@@ -1,25 +1,26 @@
-// Package existingcluster is what this program needs of an EKS cluster it
-// does not own, and the checks that the cluster provides it, before the
-// stack declares anything on it.
+// Package discovery is what this program needs of an EKS cluster it does
+// not own: the checks that the cluster provides it, before the stack
+// declares anything on it, and the kubeconfig that reaches it.
 //
 // A cluster comes either from the EKS and IAM look-ups (existingClusterName)
 // or from a platform stack's outputs (existingClusterStack, see Outputs).
 // Either way it must have an IAM OIDC provider that accepts STS tokens: IRSA
 // rests on it, and this program never creates one on a cluster it does not
-// own. The package imports no cloud SDK; infra/cluster does the look-ups.
+// own. The package imports no cloud SDK; its parent, existing, does the
+// look-ups and declares the component.
 package discovery
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // Cluster is an existing cluster, checked.
@@ -32,7 +33,7 @@ type Cluster struct {
 	OidcIssuerURL string
 	// VpcID is the cluster's VPC; "" when a platform stack does not export it.
 	VpcID string
-	// Secret names the outputs (ClusterNameOutput, ...) that the platform
+	// Secret names the outputs (outputs.ClusterName, ...) that the platform
 	// stack keeps secret: this stack must not show them either.
 	Secret map[string]bool
 }
@@ -45,11 +46,14 @@ type OidcProvider struct {
 	ClientIDs []string
 }
 
-// EKSCluster is what the EKS cluster look-up reports.
+// EKSCluster is what the EKS cluster look-up (DescribeCluster) reports.
 type EKSCluster struct {
-	Name                     string
-	Region                   string
-	Endpoint                 string
+	Name   string
+	Region string
+	// Endpoint is the API server's URL, https:// included.
+	Endpoint string
+	// CertificateAuthorityData is the cluster's CA bundle, base64-encoded
+	// PEM as EKS reports it.
 	CertificateAuthorityData string
 	// Issuer is the OIDC issuer URL, https:// included; EKS gives every
 	// cluster one.
@@ -103,12 +107,7 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 	if problems := checkProvider(byNameKey, c.Name, c.Issuer, provider, false); problems != nil {
 		return Cluster{}, problems
 	}
-	text, err := discovery.ForEKS(discovery.EKSCluster{
-		Name:                     c.Name,
-		Region:                   c.Region,
-		Endpoint:                 c.Endpoint,
-		CertificateAuthorityData: c.CertificateAuthorityData,
-	})
+	text, err := Kubeconfig(c)
 	if err != nil {
 		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: err.Error()}}
 	}
@@ -142,20 +141,6 @@ func checkProvider(key, value, issuer string, provider OidcProvider, hide bool) 
 	return nil
 }
 
-// The outputs a platform stack exports for the clusters it runs. They are
-// the names this program's own stacks export, so a create-mode stack of this
-// project can serve as another's platform stack.
-const (
-	ClusterNameOutput     = "clusterName"
-	KubeconfigOutput      = "kubeconfig"
-	OidcProviderArnOutput = "oidcProviderArn"
-	// OidcIssuerOutput is optional: the provider's ARN names the issuer.
-	OidcIssuerOutput = "oidcIssuer"
-	// VpcIDOutput is needed only when this stack installs the AWS Load
-	// Balancer Controller there.
-	VpcIDOutput = "vpcId"
-)
-
 // Output is one output of a platform stack, as a stack reference reads it.
 type Output struct {
 	Value  any
@@ -171,14 +156,14 @@ var oidcProviderArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):o
 
 // FromStack checks the outputs of the platform stack named stack. needVpc
 // says whether its vpcId is required (by the Load Balancer Controller).
-func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
+func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 	var problems config.Problems
 	add := func(rule string, args ...any) {
 		problems = append(problems, config.Problem{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)})
 	}
 	// show is how an output appears in a problem: secrets never do.
 	show := func(name, value string) string {
-		if outputs[name].Secret {
+		if read[name].Secret {
 			return config.SecretMask
 		}
 		return value
@@ -186,7 +171,7 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 	c := Cluster{Secret: map[string]bool{}}
 	mistyped := map[string]bool{}
 	text := func(name string) string {
-		output, ok := outputs[name]
+		output, ok := read[name]
 		if output.Secret {
 			c.Secret[name] = true
 		}
@@ -205,22 +190,22 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 			return ""
 		}
 	}
-	c.Name = text(ClusterNameOutput)
-	c.OidcProviderArn = text(OidcProviderArnOutput)
-	c.OidcIssuerURL = text(OidcIssuerOutput)
-	c.VpcID = text(VpcIDOutput)
-	if c.Name == "" && !mistyped[ClusterNameOutput] {
-		add("exports no %s: a platform stack must export %s", ClusterNameOutput, requiredOutputs)
+	c.Name = text(outputs.ClusterName)
+	c.OidcProviderArn = text(outputs.OidcProviderArn)
+	c.OidcIssuerURL = text(outputs.OidcIssuer)
+	c.VpcID = text(outputs.VpcID)
+	if c.Name == "" && !mistyped[outputs.ClusterName] {
+		add("exports no %s: a platform stack must export %s", outputs.ClusterName, requiredOutputs)
 	}
-	if outputs[KubeconfigOutput].Secret {
-		c.Secret[KubeconfigOutput] = true
+	if read[outputs.Kubeconfig].Secret {
+		c.Secret[outputs.Kubeconfig] = true
 	}
-	switch kc := outputs[KubeconfigOutput].Value.(type) {
+	switch kc := read[outputs.Kubeconfig].Value.(type) {
 	case nil:
-		add("exports no %s: a platform stack must export %s", KubeconfigOutput, requiredOutputs)
+		add("exports no %s: a platform stack must export %s", outputs.Kubeconfig, requiredOutputs)
 	case string:
 		if strings.TrimSpace(kc) == "" {
-			add("its output %s is empty", KubeconfigOutput)
+			add("its output %s is empty", outputs.Kubeconfig)
 		}
 		c.Kubeconfig = kc
 	case map[string]any:
@@ -228,32 +213,32 @@ func FromStack(stack string, outputs Outputs, needVpc bool) (Cluster, error) {
 		// provider takes it as JSON text.
 		raw, err := json.Marshal(kc)
 		if err != nil {
-			add("its output %s does not marshal as JSON: %v", KubeconfigOutput, err)
+			add("its output %s does not marshal as JSON: %v", outputs.Kubeconfig, err)
 		}
 		c.Kubeconfig = string(raw)
 	default:
-		add("its output %s is a %T, neither kubeconfig text nor an object", KubeconfigOutput, kc)
+		add("its output %s is a %T, neither kubeconfig text nor an object", outputs.Kubeconfig, kc)
 	}
 	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
-	case mistyped[OidcProviderArnOutput]:
+	case mistyped[outputs.OidcProviderArn]:
 	case c.OidcProviderArn == "":
 		add("exports no %s. IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
 			"ask the platform team to create it (e.g. `eksctl utils associate-iam-oidc-provider --cluster <name> --approve`) and export its ARN as %s",
-			OidcProviderArnOutput, OidcProviderArnOutput)
+			outputs.OidcProviderArn, outputs.OidcProviderArn)
 	case m == nil:
 		add("its output %s %q is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE",
-			OidcProviderArnOutput, show(OidcProviderArnOutput, c.OidcProviderArn))
-	case c.OidcIssuerURL == "" && !mistyped[OidcIssuerOutput]:
+			outputs.OidcProviderArn, show(outputs.OidcProviderArn, c.OidcProviderArn))
+	case c.OidcIssuerURL == "" && !mistyped[outputs.OidcIssuer]:
 		c.OidcIssuerURL = "https://" + m[2]
-		if c.Secret[OidcProviderArnOutput] {
-			c.Secret[OidcIssuerOutput] = true
+		if c.Secret[outputs.OidcProviderArn] {
+			c.Secret[outputs.OidcIssuer] = true
 		}
 	case trust.IssuerHost(c.OidcIssuerURL) != m[2] || !strings.HasPrefix(c.OidcIssuerURL, "https://"):
 		add("its outputs disagree: %s %q is not the issuer of %s %q",
-			OidcIssuerOutput, show(OidcIssuerOutput, c.OidcIssuerURL), OidcProviderArnOutput, show(OidcProviderArnOutput, c.OidcProviderArn))
+			outputs.OidcIssuer, show(outputs.OidcIssuer, c.OidcIssuerURL), outputs.OidcProviderArn, show(outputs.OidcProviderArn, c.OidcProviderArn))
 	}
-	if needVpc && c.VpcID == "" && !mistyped[VpcIDOutput] {
-		add("exports no %s, which the AWS Load Balancer Controller (loadBalancerController: true) needs", VpcIDOutput)
+	if needVpc && c.VpcID == "" && !mistyped[outputs.VpcID] {
+		add("exports no %s, which the AWS Load Balancer Controller (loadBalancerController: true) needs", outputs.VpcID)
 	}
 	if problems != nil {
 		return Cluster{}, problems
@@ -267,7 +252,7 @@ func Unreadable(stack string, err error) config.Problems {
 		"cannot be read (%v): give it as organization/project/stack, and deploy with a Pulumi login that may read it", err)}}
 }
 
-var requiredOutputs = strings.Join([]string{ClusterNameOutput, KubeconfigOutput, OidcProviderArnOutput}, ", ")
+var requiredOutputs = strings.Join(outputs.PlatformRequired, ", ")
 
 // CheckStackProvider checks the OIDC provider a platform stack names: it
 // must be in account, the one this stack deploys to (IAM trusts only a
@@ -278,24 +263,24 @@ func CheckStackProvider(stack, account string, c Cluster, provider OidcProvider,
 		return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)}}
 	}
 	arn := c.OidcProviderArn
-	if c.Secret[OidcProviderArnOutput] {
+	if c.Secret[outputs.OidcProviderArn] {
 		arn = config.SecretMask
 	}
 	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
 	case m != nil && m[1] != account:
 		return problem("its %s %s is in account %s, but this stack deploys to account %s: "+
 			"the Milvus role must be in its OIDC provider's account, so deploy with credentials for account %s",
-			OidcProviderArnOutput, arn, m[1], account, m[1])
+			outputs.OidcProviderArn, arn, m[1], account, m[1])
 	case providerErr != nil && notFound(providerErr):
 		return problem("its %s %s does not exist (the look-up said: %v). "+
 			"IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
 			"ask the platform team to create it again (e.g. `eksctl utils associate-iam-oidc-provider --cluster %s --approve`) and export its ARN",
-			OidcProviderArnOutput, arn, providerErr, c.Name)
+			outputs.OidcProviderArn, arn, providerErr, c.Name)
 	case providerErr != nil:
 		return problem("its %s %s could not be looked up (the look-up said: %v): the deploying identity needs iam:GetOpenIDConnectProvider",
-			OidcProviderArnOutput, arn, providerErr)
+			outputs.OidcProviderArn, arn, providerErr)
 	}
-	hide := c.Secret[OidcProviderArnOutput] || c.Secret[OidcIssuerOutput]
+	hide := c.Secret[outputs.OidcProviderArn] || c.Secret[outputs.OidcIssuer]
 	if problems := checkProvider(byStackKey, stack, c.OidcIssuerURL, provider, hide); problems != nil {
 		return problems
 	}

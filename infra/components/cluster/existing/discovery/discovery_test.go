@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
 )
 
 const (
@@ -34,9 +33,7 @@ var (
 func TestFromEKS(t *testing.T) {
 	got, err := FromEKS(found, provider, nil)
 	require.NoError(t, err)
-	want, err := discovery.ForEKS(discovery.EKSCluster{
-		Name: "platform-prod", Region: "eu-west-1", Endpoint: found.Endpoint, CertificateAuthorityData: caData,
-	})
+	want, err := Kubeconfig(found)
 	require.NoError(t, err)
 	assert.Equal(t, Cluster{
 		Name:            "platform-prod",
@@ -91,7 +88,7 @@ func TestNotFoundAndNoIssuer(t *testing.T) {
 // outputs are what a platform stack of this very project exports, but for
 // the kubeconfig, which pulumi-eks exports as an object; changes replace
 // outputs, and a nil change removes one.
-func outputs(changes map[string]any) Outputs {
+func platformOutputs(changes map[string]any) Outputs {
 	o := Outputs{
 		"clusterName":     {Value: "platform-prod"},
 		"kubeconfig":      {Value: map[string]any{"apiVersion": "v1", "kind": "Config"}, Secret: true},
@@ -114,7 +111,7 @@ func outputs(changes map[string]any) Outputs {
 }
 
 func TestFromStack(t *testing.T) {
-	got, err := FromStack(stack, outputs(nil), true)
+	got, err := FromStack(stack, platformOutputs(nil), true)
 	require.NoError(t, err)
 	assert.Equal(t, Cluster{
 		Name:            "platform-prod",
@@ -127,13 +124,13 @@ func TestFromStack(t *testing.T) {
 
 	// The issuer is optional: the provider's ARN names it. So is the VPC,
 	// without the Load Balancer Controller. A kubeconfig may be text.
-	got, err = FromStack(stack, outputs(map[string]any{"oidcIssuer": nil, "vpcId": nil, "kubeconfig": "apiVersion: v1\n"}), false)
+	got, err = FromStack(stack, platformOutputs(map[string]any{"oidcIssuer": nil, "vpcId": nil, "kubeconfig": "apiVersion: v1\n"}), false)
 	require.NoError(t, err)
 	assert.Equal(t, Cluster{Name: "platform-prod", Kubeconfig: "apiVersion: v1\n", OidcProviderArn: providerArn, OidcIssuerURL: issuer, Secret: map[string]bool{}}, got)
 
 	// What the platform keeps secret stays secret here, the issuer read
 	// from a secret ARN too.
-	got, err = FromStack(stack, outputs(map[string]any{"oidcIssuer": nil, "oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
+	got, err = FromStack(stack, platformOutputs(map[string]any{"oidcIssuer": nil, "oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]bool{"kubeconfig": true, "oidcProviderArn": true, "oidcIssuer": true}, got.Secret)
 }
@@ -198,7 +195,7 @@ func TestFromStackRefusesIncompleteOutputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := FromStack(stack, outputs(tt.changes), tt.needVpc)
+			_, err := FromStack(stack, platformOutputs(tt.changes), tt.needVpc)
 			var want config.Problems
 			for _, rule := range tt.rules {
 				want = append(want, config.Problem{Key: "milvus:existingClusterStack", Value: stack, Rule: rule})
@@ -209,7 +206,7 @@ func TestFromStackRefusesIncompleteOutputs(t *testing.T) {
 }
 
 func TestCheckStackProvider(t *testing.T) {
-	c, err := FromStack(stack, outputs(nil), false)
+	c, err := FromStack(stack, platformOutputs(nil), false)
 	require.NoError(t, err)
 	assert.NoError(t, CheckStackProvider(stack, "111122223333", c, provider, nil))
 
@@ -252,7 +249,7 @@ func TestCheckStackProvider(t *testing.T) {
 
 // A platform stack's secret provider stays out of the problems about it.
 func TestCheckStackProviderHidesSecrets(t *testing.T) {
-	c, err := FromStack(stack, outputs(map[string]any{"oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
+	c, err := FromStack(stack, platformOutputs(map[string]any{"oidcProviderArn": Output{Value: providerArn, Secret: true}}), false)
 	require.NoError(t, err)
 	assert.NoError(t, CheckStackProvider(stack, "111122223333", c, provider, nil), "the secret issuer is still compared")
 	err = CheckStackProvider(stack, "111122223333", c, OidcProvider{Arn: providerArn, URL: issuerHost}, nil)

@@ -1,10 +1,3 @@
-// Package kubeconfig builds the kubeconfig the Kubernetes provider uses for
-// an EKS cluster this stack does not create: the cluster's endpoint and
-// certificate authority, and a token from `aws eks get-token` each time the
-// provider connects, so no credential is stored in the stack.
-//
-// It uses client-go's kubeconfig types, so the field names are Kubernetes'
-// own; the tests load the result with client-go.
 package discovery
 
 import (
@@ -14,18 +7,6 @@ import (
 
 	clientcmdv1 "k8s.io/client-go/tools/clientcmd/api/v1"
 )
-
-// EKSCluster is what a kubeconfig needs of an EKS cluster: what the EKS
-// DescribeCluster API (or the provider's cluster lookup) reports.
-type EKSCluster struct {
-	Name   string
-	Region string
-	// Endpoint is the API server's URL, https:// included.
-	Endpoint string
-	// CertificateAuthorityData is the cluster's CA bundle, base64-encoded
-	// PEM as EKS reports it.
-	CertificateAuthorityData string
-}
 
 // ExecAPIVersion is the client authentication API that `aws eks get-token`
 // answers in; AWS CLI v2 and recent v1 releases speak it.
@@ -37,9 +18,13 @@ func GetTokenArgs(cluster, region string) []string {
 	return []string{"eks", "get-token", "--cluster-name", cluster, "--region", region, "--output", "json"}
 }
 
-// ForEKS is the kubeconfig, as JSON, that reaches the cluster with the
-// credentials of whoever runs Pulumi.
-func ForEKS(c EKSCluster) (string, error) {
+// Kubeconfig is the kubeconfig, as JSON, with which the Kubernetes provider
+// reaches a cluster found by name: the cluster's endpoint and certificate
+// authority, and a token from `aws eks get-token` each time the provider
+// connects, with the credentials of whoever runs Pulumi, so that no
+// credential is stored in the stack. It is written with client-go's
+// kubeconfig types, so the field names are Kubernetes' own.
+func Kubeconfig(c EKSCluster) (string, error) {
 	switch {
 	case c.Name == "" || c.Region == "":
 		return "", fmt.Errorf("kubeconfig: cluster %q in region %q: both are required", c.Name, c.Region)

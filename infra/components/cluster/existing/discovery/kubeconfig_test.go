@@ -5,22 +5,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"k8s.io/client-go/tools/clientcmd"
 )
 
-// "-----BEGIN CERTIFICATE-----\n" is enough of a CA for these tests: nothing
-// here opens a connection.
-const caData = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="
-
-var platform = EKSCluster{
-	Name:                     "platform-prod",
-	Region:                   "eu-west-1",
-	Endpoint:                 "https://EXAMPLE0123.gr7.eu-west-1.eks.amazonaws.com",
-	CertificateAuthorityData: caData,
-}
-
-func TestForEKSIsExactly(t *testing.T) {
-	got, err := ForEKS(platform)
+func TestKubeconfigIsExactly(t *testing.T) {
+	got, err := Kubeconfig(found)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{
 		"kind": "Config",
@@ -40,22 +28,7 @@ func TestForEKSIsExactly(t *testing.T) {
 	}`, got)
 }
 
-// client-go, which the Kubernetes provider uses, reads it as a client
-// configuration for the cluster with exec credentials.
-func TestForEKSLoadsWithClientGo(t *testing.T) {
-	text, err := ForEKS(platform)
-	require.NoError(t, err)
-	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(text))
-	require.NoError(t, err)
-	assert.Equal(t, platform.Endpoint, rest.Host)
-	assert.Equal(t, "-----BEGIN CERTIFICATE-----\n", string(rest.TLSClientConfig.CAData))
-	require.NotNil(t, rest.ExecProvider)
-	assert.Equal(t, "aws", rest.ExecProvider.Command)
-	assert.Equal(t, GetTokenArgs("platform-prod", "eu-west-1"), rest.ExecProvider.Args)
-	assert.Empty(t, rest.BearerToken, "no credential is stored")
-}
-
-func TestForEKSRefusesAnIncompleteCluster(t *testing.T) {
+func TestKubeconfigRefusesAnIncompleteCluster(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(*EKSCluster)
@@ -68,9 +41,9 @@ func TestForEKSRefusesAnIncompleteCluster(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := platform
+			c := found
 			tt.edit(&c)
-			_, err := ForEKS(c)
+			_, err := Kubeconfig(c)
 			assert.EqualError(t, err, tt.want)
 		})
 	}

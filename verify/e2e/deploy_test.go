@@ -1,6 +1,6 @@
 //go:build integration
 
-package tests
+package e2e
 
 import (
 	"context"
@@ -16,15 +16,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
-	"github.com/milvus-eks/milvus-eks/infra/verify"
+	"github.com/milvus-eks/milvus-eks/verify/checks"
 )
+
+// projectDir holds Pulumi.yaml and the stack files.
+const projectDir = "../.."
 
 // TestDeployAndVerify deploys a throw-away copy of the dev stack to the AWS
 // account of the ambient credentials, runs every check of cmd/verify against
 // it, and always destroys it and removes the stack. See the README for what
 // it needs and what it costs.
 //
-//	go test -tags integration -run TestDeployAndVerify -timeout 2h ./tests
+//	go -C verify test -tags integration -run TestDeployAndVerify -timeout 2h ./e2e
 func TestDeployAndVerify(t *testing.T) {
 	ctx := context.Background()
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
@@ -62,13 +65,13 @@ func TestDeployAndVerify(t *testing.T) {
 	_, err = stack.Up(ctx, optup.ProgressStreams(os.Stdout))
 	require.NoError(t, err)
 
-	out, err := verify.StackOutputs(ctx, stack)
+	out, err := checks.StackOutputs(ctx, stack)
 	require.NoError(t, err)
-	clients, closeClients, err := verify.Connect(ctx, out, time.Minute)
+	clients, closeClients, err := checks.Connect(ctx, out, time.Minute)
 	require.NoError(t, err)
 	defer closeClients()
 
-	results := verify.Run(ctx, clients, out, verify.Options{CallTimeout: time.Minute, DataPathTimeout: 15 * time.Minute})
+	results := checks.Run(ctx, clients, out, checks.Options{CallTimeout: time.Minute, DataPathTimeout: 15 * time.Minute})
 	for _, r := range results {
 		t.Log(r)
 		if !r.Passed {

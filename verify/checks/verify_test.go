@@ -1,8 +1,6 @@
-package verify
+package checks
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -23,8 +24,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
-
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 const (

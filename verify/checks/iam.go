@@ -1,13 +1,14 @@
-package verify
+package checks
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"

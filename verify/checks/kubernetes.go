@@ -1,16 +1,15 @@
-package verify
+package checks
 
 import (
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Kubernetes is the cluster's API; client-go's clientset and its fake have it.

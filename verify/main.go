@@ -3,8 +3,12 @@
 // ServiceAccount and the pods' injected identity, and that Milvus really
 // writes to S3 through the role. Run it after `pulumi up` of each stack.
 //
-//	go run ./cmd/verify -stack dev
-//	pulumi stack output --json --show-secrets > outputs.json && go run ./cmd/verify -outputs outputs.json
+//	go -C verify run . -stack dev
+//	pulumi stack output --json --show-secrets > outputs.json && go -C verify run . -outputs ../outputs.json
+//
+// It is a module of its own, so that the program's module (what `pulumi up`
+// builds) carries none of its clients: the AWS SDK, client-go and the
+// Milvus client.
 package main
 
 import (
@@ -17,7 +21,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
-	"github.com/milvus-eks/milvus-eks/infra/verify"
+	"github.com/milvus-eks/milvus-eks/verify/checks"
 )
 
 // Exit codes.
@@ -27,7 +31,7 @@ const (
 	exitUsage  = 2 // bad flags, unreadable outputs, or no credentials
 )
 
-const usageText = `Usage: go run ./cmd/verify (-stack <name> | -outputs FILE) [flags]
+const usageText = `Usage: go -C verify run . (-stack <name> | -outputs FILE) [flags]
 
 Checks a deployed milvus-eks stack against AWS and its cluster, one line per
 check (PASS or FAIL, what was expected, what was found), and exits 1 if any
@@ -51,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	stackName := flags.String("stack", "", "read the outputs of this stack of the local project, through the Pulumi Automation API")
 	outputsFile := flags.String("outputs", "", "read the outputs from this `FILE` (pulumi stack output --json --show-secrets), - for standard input")
-	dir := flags.String("dir", ".", "the directory of Pulumi.yaml, for -stack")
+	dir := flags.String("dir", "..", "the directory of Pulumi.yaml, for -stack (the default is this module's parent, the repository)")
 	rootPath := flags.String("root-path", "", "Milvus' root path in the bucket (the chart's externalS3.rootPath)")
 	callTimeout := flags.Duration("call-timeout", 30*time.Second, "timeout of each call to AWS or Kubernetes")
 	dataTimeout := flags.Duration("data-timeout", 10*time.Minute, "timeout of the whole data-path check")
@@ -73,14 +77,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "verify:", err)
 		return exitUsage
 	}
-	clients, closeAll, err := verify.Connect(ctx, out, *callTimeout)
+	clients, closeAll, err := checks.Connect(ctx, out, *callTimeout)
 	if err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		return exitUsage
 	}
 	defer closeAll()
 
-	results := verify.Run(ctx, clients, out, verify.Options{
+	results := checks.Run(ctx, clients, out, checks.Options{
 		CallTimeout:     *callTimeout,
 		DataPathTimeout: *dataTimeout,
 		RootPath:        *rootPath,
@@ -101,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // readOutputs reads the stack outputs from a file, or from the local
 // project's stack through the Automation API (which runs the Pulumi CLI).
-func readOutputs(ctx context.Context, stackName, dir, file string, timeout time.Duration) (verify.Outputs, error) {
+func readOutputs(ctx context.Context, stackName, dir, file string, timeout time.Duration) (checks.Outputs, error) {
 	if file != "" {
 		var raw []byte
 		var err error
@@ -111,15 +115,15 @@ func readOutputs(ctx context.Context, stackName, dir, file string, timeout time.
 			raw, err = os.ReadFile(file)
 		}
 		if err != nil {
-			return verify.Outputs{}, err
+			return checks.Outputs{}, err
 		}
-		return verify.ParseOutputs(raw)
+		return checks.ParseOutputs(raw)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*timeout)
 	defer cancel()
 	stack, err := auto.SelectStackLocalSource(ctx, stackName, dir)
 	if err != nil {
-		return verify.Outputs{}, fmt.Errorf("selecting stack %q of the project in %s (is the Pulumi CLI installed and logged in?): %w", stackName, dir, err)
+		return checks.Outputs{}, fmt.Errorf("selecting stack %q of the project in %s (is the Pulumi CLI installed and logged in?): %w", stackName, dir, err)
 	}
-	return verify.StackOutputs(ctx, stack)
+	return checks.StackOutputs(ctx, stack)
 }

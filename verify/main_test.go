@@ -22,7 +22,7 @@ func TestUsage(t *testing.T) {
 		code, stdout, stderr := runVerify(t, args...)
 		assert.Equal(t, exitUsage, code, args)
 		assert.Empty(t, stdout)
-		assert.True(t, strings.HasPrefix(stderr, "Usage: go run ./cmd/verify (-stack <name> | -outputs FILE)"), stderr)
+		assert.True(t, strings.HasPrefix(stderr, "Usage: go -C verify run . (-stack <name> | -outputs FILE)"), stderr)
 	}
 }
 

@@ -5,7 +5,7 @@
 //
 // Every check talks to AWS, Kubernetes and Milvus through the small
 // interfaces below, which the SDK clients satisfy and the tests fake.
-package verify
+package checks
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // Result is the outcome of one check.
@@ -40,46 +42,85 @@ func fail(check, expected, found string) Result {
 	return Result{Check: check, Passed: false, Expected: expected, Found: found}
 }
 
-// Outputs are the stack outputs the checks read (the README's contract).
+// Outputs are the stack outputs the checks read, by the contract's names
+// (infra/stack/outputs).
 type Outputs struct {
-	Region               string `json:"region"`
-	ClusterName          string `json:"clusterName"`
-	Kubeconfig           string `json:"kubeconfig"`
-	OidcProviderArn      string `json:"oidcProviderArn"`
-	OidcIssuer           string `json:"oidcIssuer"`
-	BucketName           string `json:"bucketName"`
-	BucketArn            string `json:"bucketArn"`
-	S3PolicyArn          string `json:"s3PolicyArn"`
-	MilvusRoleArn        string `json:"milvusRoleArn"`
-	MilvusNamespace      string `json:"milvusNamespace"`
-	MilvusServiceAccount string `json:"milvusServiceAccount"`
-	MilvusEndpoint       string `json:"milvusEndpoint"`
+	Region               string
+	ClusterName          string
+	Kubeconfig           string
+	OidcProviderArn      string
+	OidcIssuer           string
+	BucketName           string
+	BucketArn            string
+	S3PolicyArn          string
+	MilvusRoleArn        string
+	MilvusNamespace      string
+	MilvusServiceAccount string
+	MilvusEndpoint       string
 	// MilvusRootPassword is absent when authentication is off.
-	MilvusRootPassword string `json:"milvusRootPassword"`
+	MilvusRootPassword string
+}
+
+// fields ties each output the checks read to its field: all are required
+// but the root password.
+func (o *Outputs) fields() []struct {
+	name     string
+	field    *string
+	required bool
+} {
+	return []struct {
+		name     string
+		field    *string
+		required bool
+	}{
+		{outputs.Region, &o.Region, true},
+		{outputs.ClusterName, &o.ClusterName, true},
+		{outputs.Kubeconfig, &o.Kubeconfig, true},
+		{outputs.OidcProviderArn, &o.OidcProviderArn, true},
+		{outputs.OidcIssuer, &o.OidcIssuer, true},
+		{outputs.BucketName, &o.BucketName, true},
+		{outputs.BucketArn, &o.BucketArn, true},
+		{outputs.S3PolicyArn, &o.S3PolicyArn, true},
+		{outputs.MilvusRoleArn, &o.MilvusRoleArn, true},
+		{outputs.MilvusNamespace, &o.MilvusNamespace, true},
+		{outputs.MilvusServiceAccount, &o.MilvusServiceAccount, true},
+		{outputs.MilvusEndpoint, &o.MilvusEndpoint, true},
+		{outputs.MilvusRootPassword, &o.MilvusRootPassword, false},
+	}
 }
 
 // ParseOutputs reads the JSON of `pulumi stack output --json --show-secrets`
 // and says which outputs the checks need but the stack lacks.
 func ParseOutputs(raw []byte) (Outputs, error) {
-	var out Outputs
-	if err := json.Unmarshal(raw, &out); err != nil {
+	var values map[string]any
+	if err := json.Unmarshal(raw, &values); err != nil {
 		return Outputs{}, fmt.Errorf("reading the stack outputs: %w", err)
 	}
-	if out.Kubeconfig == "[secret]" || out.MilvusRootPassword == "[secret]" {
-		return Outputs{}, fmt.Errorf("the stack outputs hide their secrets: export them with `pulumi stack output --json --show-secrets`")
-	}
-	required := map[string]string{
-		"region": out.Region, "clusterName": out.ClusterName, "kubeconfig": out.Kubeconfig,
-		"oidcProviderArn": out.OidcProviderArn, "oidcIssuer": out.OidcIssuer,
-		"bucketName": out.BucketName, "bucketArn": out.BucketArn, "s3PolicyArn": out.S3PolicyArn,
-		"milvusRoleArn": out.MilvusRoleArn, "milvusNamespace": out.MilvusNamespace,
-		"milvusServiceAccount": out.MilvusServiceAccount, "milvusEndpoint": out.MilvusEndpoint,
-	}
-	var missing []string
-	for name, value := range required {
-		if value == "" {
-			missing = append(missing, name)
+	var out Outputs
+	var missing, hidden []string
+	for _, f := range out.fields() {
+		switch v := values[f.name].(type) {
+		case string:
+			*f.field = v
+		case nil:
+		default:
+			// A kubeconfig exported as an object (pulumi-eks') is JSON text
+			// to a client.
+			text, err := json.Marshal(v)
+			if err != nil {
+				return Outputs{}, fmt.Errorf("reading the stack output %s: %w", f.name, err)
+			}
+			*f.field = string(text)
 		}
+		if *f.field == "[secret]" {
+			hidden = append(hidden, f.name)
+		}
+		if f.required && *f.field == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(hidden) > 0 {
+		return Outputs{}, fmt.Errorf("the stack outputs hide their secrets: export them with `pulumi stack output --json --show-secrets`")
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
