@@ -341,7 +341,7 @@ func TestOutputs(t *testing.T) {
 	d := deploy(t, "prod")
 	kubeconfig, ok := d.Outputs["kubeconfig"].(mockcloud.Secret)
 	require.True(t, ok, "kubeconfig is exported as a secret")
-	assert.Contains(t, discovery.Value, `"get-token","--cluster-name","milvus-prod"`)
+	assert.Contains(t, kubeconfig.Value, `"get-token","--cluster-name","milvus-prod"`)
 	assert.Equal(t, mockcloud.Secret{Value: testRootPassword}, d.Outputs["milvusRootPassword"], "the root password is exported as a secret")
 
 	outputs := map[string]any{}

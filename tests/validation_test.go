@@ -173,7 +173,8 @@ func TestBadConfigurationRegistersNothing(t *testing.T) {
 	}
 }
 
-// One run reports every problem, in key order, and no secret in clear.
+// One run reports every problem, in the order of the keys (those this
+// project does not have last), and no secret in clear.
 func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	settings := stackConfig(t, "prod", map[string]string{
 		"milvus:bucketName":               "My_Bucket",
@@ -187,11 +188,11 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	var problems config.Problems
 	require.True(t, errors.As(err, &problems), "error %v lists the problems", err)
 	assert.Equal(t, `invalid configuration (5 problem(s)):
-  - milvus:nodeDiskSize "200": is not a key of this project; did you mean "nodeDiskSizeGiB"?
   - milvus:nodeDesiredSize "10": must lie between nodeMinSize (3) and nodeMaxSize (6)
   - milvus:bucketName "My_Bucket": bucket names may contain only lowercase letters, digits, dots and hyphens
   - milvus:milvusRootPassword "[secret]": must be 12 to 256 characters long
-  - milvus:coordinatorActiveStandby "false": more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)`,
+  - milvus:coordinatorActiveStandby "false": more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)
+  - milvus:nodeDiskSize "200": is not a key of this project; did you mean "nodeDiskSizeGiB"?`,
 		problems.Error())
 	assert.NotContains(t, err.Error(), `"short"`)
 	assert.Empty(t, s.Resources, "nothing is registered")

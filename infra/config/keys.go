@@ -57,7 +57,7 @@ const (
 var Keys = []Key{
 	{Name: "clusterMode", Group: GroupCluster, Default: ClusterCreate,
 		Doc:  `"create": the stack creates its VPC, EKS cluster, OIDC provider, nodes and add-ons; "existing": it deploys onto a cluster someone else runs (set existingClusterName or existingClusterStack).`,
-		bind: text(func(c *Config) *string { return &c.ClusterMode }, oneOf(ClusterCreate, ClusterExisting))},
+		bind: text(func(c *Config) *string { return &c.ClusterMode }, clusterMode)},
 	{Name: "existingClusterName", Group: GroupCluster, Default: "",
 		Doc:  "With clusterMode existing: the EKS cluster in aws:region, looked up by name.",
 		bind: text(func(c *Config) *string { return &c.ExistingCluster.Name })},

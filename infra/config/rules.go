@@ -297,6 +297,13 @@ func oneOf(allowed ...string) func(string) string {
 	}
 }
 
+func clusterMode(s string) string {
+	if s == ClusterCreate || s == ClusterExisting {
+		return ""
+	}
+	return fmt.Sprintf("must be %q (the stack creates its cluster) or %q (it deploys onto one that exists)", ClusterCreate, ClusterExisting)
+}
+
 func matches(pattern *regexp.Regexp, rule string) func(string) string {
 	return func(s string) string {
 		if pattern.MatchString(s) {

@@ -56,7 +56,8 @@ func TestRelease(t *testing.T) {
 	sa := s.Of("kubernetes:core/v1:ServiceAccount")[0]
 	assert.Equal(t, "arn:aws:iam::111122223333:role/milvus", sa.Input("metadata", "annotations", trust.RoleArnAnnotation).StringValue())
 	secret := s.Of("kubernetes:core/v1:Secret")[0]
-	assert.True(t, secret.Input("stringData", values.RootPasswordSecretKey).IsSecret())
+	assert.True(t, secret.Input("stringData").IsSecret(), "the Secret's data is a Pulumi secret")
+	assert.Equal(t, map[string]any{values.RootPasswordSecretKey: "a-root-password-for-tests"}, mockcloud.Plain(secret.Input("stringData")))
 
 	release := s.Of("kubernetes:helm.sh/v3:Release")[0]
 	want := settings

@@ -66,17 +66,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	parent := pulumi.Parent(st)
 
-	args := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(args.ForceDestroy)}
+	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(args.ForceDestroy)}
 	if args.Name != "" {
-		args.Bucket = pulumi.String(args.Name)
+		bucketArgs.Bucket = pulumi.String(args.Name)
 	} else {
-		args.BucketPrefix = pulumi.String(args.NamePrefix)
+		bucketArgs.BucketPrefix = pulumi.String(args.NamePrefix)
 	}
 	// A retained bucket cannot be deleted through Pulumi (protect), and
 	// leaving the stack leaves it in AWS with its data (retainOnDelete). Its
 	// settings are retained with it: a bucket left behind stays closed,
 	// encrypted and versioned.
-	bucket, err := s3.NewBucketV2(ctx, name, args, parent,
+	bucket, err := s3.NewBucketV2(ctx, name, bucketArgs, parent,
 		pulumi.Protect(args.Retain), pulumi.RetainOnDelete(args.Retain))
 	if err != nil {
 		return nil, err
