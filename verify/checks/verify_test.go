@@ -36,7 +36,7 @@ const (
 	subject     = "system:serviceaccount:milvus:milvus-s3-access-sa"
 )
 
-var outputs = Outputs{
+var stackOutputs = Outputs{
 	Region:               "us-east-2",
 	ClusterName:          "milvus-dev",
 	Kubeconfig:           "{}",
@@ -118,7 +118,7 @@ func (w *world) clients() Clients {
 // check, with what they found.
 func (w *world) failures(t *testing.T) map[string]string {
 	t.Helper()
-	results := Run(context.Background(), w.clients(), outputs, Options{CollectionName: "verify_test", CallTimeout: time.Second})
+	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test", CallTimeout: time.Second})
 	failed := map[string]string{}
 	for _, r := range results {
 		if !r.Passed {
@@ -130,7 +130,7 @@ func (w *world) failures(t *testing.T) map[string]string {
 
 func TestAHealthyDeploymentPasses(t *testing.T) {
 	w := healthy()
-	results := Run(context.Background(), w.clients(), outputs, Options{CollectionName: "verify_test"})
+	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test"})
 	var lines []string
 	for _, r := range results {
 		lines = append(lines, r.String())
@@ -144,7 +144,7 @@ func TestAHealthyDeploymentPasses(t *testing.T) {
 		"PASS  the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation: expected " + roleArn + "; found it",
 		"PASS  Milvus pod milvus-mixcoord-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
 		"PASS  Milvus pod milvus-proxy-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
-		"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+		"PASS  create a collection in Milvus at " + stackOutputs.MilvusEndpoint + ": expected collection verify_test; found created",
 		"PASS  the collection's ID: expected an ID; found 4242",
 		"PASS  insert vectors: expected 300 vectors inserted; found inserted",
 		"PASS  flush to object storage: expected the flush completes; found completed",
@@ -245,12 +245,12 @@ func TestTheCollectionIsDroppedWhenAStepFails(t *testing.T) {
 		want   []string
 	}{
 		{"the ID cannot be read", func(w *world) *fakeMilvus { return &fakeMilvus{w: w, failDescribe: errors.New("deadline exceeded")} }, []string{
-			"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+			"PASS  create a collection in Milvus at " + stackOutputs.MilvusEndpoint + ": expected collection verify_test; found created",
 			"FAIL  the collection's ID: expected an ID; found deadline exceeded",
 			"PASS  drop the collection: expected collection verify_test dropped; found dropped",
 		}},
 		{"the insert fails", func(w *world) *fakeMilvus { return &fakeMilvus{w: w, failInsert: errors.New("rate limited")} }, []string{
-			"PASS  create a collection in Milvus at " + outputs.MilvusEndpoint + ": expected collection verify_test; found created",
+			"PASS  create a collection in Milvus at " + stackOutputs.MilvusEndpoint + ": expected collection verify_test; found created",
 			"PASS  the collection's ID: expected an ID; found 4242",
 			"FAIL  insert vectors: expected 300 vectors inserted; found rate limited",
 			"PASS  drop the collection: expected collection verify_test dropped; found dropped",
@@ -259,7 +259,7 @@ func TestTheCollectionIsDroppedWhenAStepFails(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := healthy()
-			results := CheckDataPath(context.Background(), tt.milvus(w), fakeS3{w}, outputs, Options{CollectionName: "verify_test"})
+			results := CheckDataPath(context.Background(), tt.milvus(w), fakeS3{w}, stackOutputs, Options{CollectionName: "verify_test"})
 			var lines []string
 			for _, r := range results {
 				lines = append(lines, r.String())
@@ -272,9 +272,9 @@ func TestTheCollectionIsDroppedWhenAStepFails(t *testing.T) {
 
 func TestUnreachableMilvus(t *testing.T) {
 	w := healthy()
-	results := CheckDataPath(context.Background(), Unreachable{Err: errors.New("connecting to Milvus: context deadline exceeded")}, fakeS3{w}, outputs, Options{CollectionName: "verify_test"})
+	results := CheckDataPath(context.Background(), Unreachable{Err: errors.New("connecting to Milvus: context deadline exceeded")}, fakeS3{w}, stackOutputs, Options{CollectionName: "verify_test"})
 	assert.Equal(t, []Result{{
-		Check: "create a collection in Milvus at " + outputs.MilvusEndpoint, Expected: "collection verify_test",
+		Check: "create a collection in Milvus at " + stackOutputs.MilvusEndpoint, Expected: "collection verify_test",
 		Found: "connecting to Milvus: context deadline exceeded",
 	}}, results)
 }
