@@ -289,6 +289,14 @@ func TestHelmValues(t *testing.T) {
 		values := plain(input(deploy(t, name).one(t, typeRelease, "milvus"), "values"))
 		assert.Equal(t, want[name], values, name)
 	}
+
+	// A root path set in the stack file reaches the chart.
+	withRoot := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:bucketRootPath": "milvus/dev"}))
+	rooted := map[string]any{"rootPath": "milvus/dev"}
+	for k, v := range externalS3 {
+		rooted[k] = v
+	}
+	assert.Equal(t, rooted, plain(input(withRoot.one(t, typeRelease, "milvus"), "values", "externalS3")))
 }
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.

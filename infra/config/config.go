@@ -1,8 +1,11 @@
 // Package config reads the stack's configuration into one typed value and
 // checks it before any resource is declared.
 //
-// It imports no cloud SDK: the program hands it a lookup function over the
-// stack's configuration (ctx.GetConfig at run time, a map in tests).
+// Every key is written once, in Keys (keys.go): its name, field, default,
+// description and the rules of its own value. Rules that relate keys are in
+// rules.go. Pulumi.yaml's config block and the README's table are generated
+// from Keys. The package imports no cloud SDK: the program hands it the
+// configuration the engine passed (Settings), and tests a map.
 package config
 
 import (
@@ -158,24 +161,18 @@ type LoadBalancerController struct {
 	ChartVersion string
 }
 
-// Bucket describes the S3 bucket that holds Milvus' data.
+// Bucket describes the S3 bucket that holds Milvus' data; storage.Args,
+// which the stack fills from it, says what each setting does.
 type Bucket struct {
-	// Name is the exact bucket name; empty means "generate one from NamePrefix".
-	Name string
-	// NamePrefix is the prefix of a generated name (the guide's "milvus-bucket-").
-	NamePrefix string
-	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds objects.
-	ForceDestroy bool
-	// Retain protects the bucket in Pulumi (protect) and leaves it in AWS
-	// when it leaves the stack (retainOnDelete).
-	Retain bool
-	// Versioning keeps overwritten and deleted objects as noncurrent
-	// versions, which expire after NoncurrentVersionDays.
+	Name                  string
+	NamePrefix            string
+	ForceDestroy          bool
+	Retain                bool
 	Versioning            bool
 	NoncurrentVersionDays int
-	// KmsKeyArn, when set, encrypts objects with that KMS key (SSE-KMS)
-	// instead of S3-managed keys (SSE-S3); Milvus' role may then use the key.
-	KmsKeyArn string
+	KmsKeyArn             string
+	// RootPath is the prefix of every object Milvus writes; empty means none.
+	RootPath string
 }
 
 // Milvus describes the Helm release and the identity it runs under.
@@ -244,9 +241,6 @@ type ResourceList struct {
 	CPU    string
 	Memory string
 }
-
-// IsZero reports whether no quantity is set.
-func (r ResourceList) IsZero() bool { return r.CPU == "" && r.Memory == "" }
 
 // Defaults is the configuration of a stack whose file sets no key: each
 // key's Default (Keys), read as the engine would hand it over, and the

@@ -142,6 +142,10 @@ var Keys = []Key{
 		bind: text(func(c *Config) *string { return &c.Bucket.KmsKeyArn },
 			unlessEmpty(matches(kmsKeyArnPattern, "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")))},
 
+	{Name: "bucketRootPath", Group: GroupBucket, Default: "", EmptyMeans: "the bucket's root",
+		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes.",
+		bind: text(func(c *Config) *string { return &c.Bucket.RootPath }, unlessEmpty(rootPath))},
+
 	{Name: "milvusNamespace", Group: GroupMilvus, Default: "milvus",
 		Doc:  "Kubernetes namespace of Milvus.",
 		bind: text(func(c *Config) *string { return &c.Milvus.Namespace }, dnsLabel)},

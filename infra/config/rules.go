@@ -67,6 +67,11 @@ var (
 	kmsKeyArnPattern = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:kms:([a-z0-9-]+):\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 	// EKS add-on versions: the upstream release and EKS' build of it.
 	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
+	// Milvus' root path in the bucket: S3 key segments of letters, digits,
+	// hyphens, underscores and dots, joined by single slashes. Narrower
+	// than S3 allows, since the chart writes the value into milvus.yaml
+	// unquoted, where "true", "*x" or "!x" would not stay a string.
+	rootPathPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)*$`)
 	// Elastic Load Balancing names: up to 32 letters, digits and hyphens, not
 	// starting or ending with a hyphen.
 	loadBalancerNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
@@ -90,6 +95,9 @@ const (
 	// Milvus refuses passwords longer than 256 characters (its
 	// proxy.maxPasswordLength); it accepts 6, but a root password on an
 	// endpoint that may face the internet should be longer.
+	// A prefix of S3 keys, which are at most 1,024 bytes: a quarter of it
+	// leaves Milvus room for its own paths.
+	maxRootPathLength     = 256
 	minRootPasswordLength = 12
 	maxRootPasswordLength = 256
 )
@@ -353,6 +361,13 @@ func exactVersion(example string) func(string) string {
 func dnsLabel(s string) string {
 	if len(s) > 63 || !dnsLabelPattern.MatchString(s) {
 		return "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"
+	}
+	return ""
+}
+
+func rootPath(s string) string {
+	if len(s) > maxRootPathLength || !rootPathPattern.MatchString(s) {
+		return fmt.Sprintf("must be at most %d letters, digits, hyphens, underscores and dots in segments joined by single slashes, starting with a letter and with no slash at either end, such as milvus/prod", maxRootPathLength)
 	}
 	return ""
 }

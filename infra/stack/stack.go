@@ -103,6 +103,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		TimeoutSeconds: m.TimeoutSeconds,
 		Values: values.Settings{
 			Region:         cfg.Region,
+			RootPath:       cfg.Bucket.RootPath,
 			Authentication: m.Authentication.Enabled,
 			LoadBalancer: values.LoadBalancer{
 				Name:         m.LoadBalancer.Name,

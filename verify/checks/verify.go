@@ -61,18 +61,17 @@ type Outputs struct {
 	MilvusRootPassword string
 }
 
-// fields ties each output the checks read to its field: all are required
-// but the root password.
-func (o *Outputs) fields() []struct {
+// outputField ties an output of the contract to the field it fills.
+type outputField struct {
 	name     string
 	field    *string
 	required bool
-} {
-	return []struct {
-		name     string
-		field    *string
-		required bool
-	}{
+}
+
+// fields are the outputs the checks read: all are required but the root
+// password.
+func (o *Outputs) fields() []outputField {
+	return []outputField{
 		{outputs.Region, &o.Region, true},
 		{outputs.ClusterName, &o.ClusterName, true},
 		{outputs.Kubeconfig, &o.Kubeconfig, true},

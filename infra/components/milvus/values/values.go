@@ -80,6 +80,9 @@ type ExternalS3 struct {
 	Port          string `json:"port"`
 	UseSSL        bool   `json:"useSSL"`
 	BucketName    string `json:"bucketName"`
+	// RootPath prefixes every object Milvus writes; the chart's default is
+	// none.
+	RootPath      string `json:"rootPath,omitempty"`
 	UseIAM        bool   `json:"useIAM"`
 	CloudProvider string `json:"cloudProvider"`
 	IAMEndpoint   string `json:"iamEndpoint"`
@@ -151,6 +154,8 @@ type Resources struct {
 type Settings struct {
 	Region     string
 	BucketName string
+	// RootPath is the prefix of Milvus' objects in the bucket; "" for none.
+	RootPath string
 	// ServiceAccount is bound to Milvus' IAM role; the chart only uses it.
 	ServiceAccount string
 	// Authentication turns Milvus' user authentication on; the root
@@ -230,6 +235,7 @@ func Build(s Settings) Values {
 			Port:          "443",
 			UseSSL:        true,
 			BucketName:    s.BucketName,
+			RootPath:      s.RootPath,
 			UseIAM:        true,
 			CloudProvider: "aws",
 			IAMEndpoint:   "",

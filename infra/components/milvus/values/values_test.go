@@ -106,6 +106,15 @@ func TestBuildInternalScheme(t *testing.T) {
 	assert.Equal(t, "milvus-dev", annotations[AnnotationLoadBalancerName])
 }
 
+// A root path prefixes Milvus' objects; without one, the chart's default
+// (none) holds and the key is left out.
+func TestBuildRootPath(t *testing.T) {
+	s := settings("milvus-dev")
+	s.RootPath = "milvus/dev"
+	assert.Equal(t, "milvus/dev", Build(s).Map()["externalS3"].(map[string]any)["rootPath"])
+	assert.NotContains(t, Build(settings("milvus-dev")).Map()["externalS3"], "rootPath")
+}
+
 func TestRootPasswordSecretName(t *testing.T) {
 	assert.Equal(t, "milvus-root-password", RootPasswordSecretName("milvus"))
 }
