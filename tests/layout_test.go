@@ -17,14 +17,14 @@ import (
 
 const module = "github.com/milvus-eks/milvus-eks/"
 
-// imports maps each package directory under infra/ to what its non-test
-// files import.
-func imports(t *testing.T) map[string][]string {
+// imports maps each package directory under dir (infra, cmd) to what its
+// files import: its test files' when tests is set, its others' otherwise.
+func imports(t *testing.T, dir string, tests bool) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	root := filepath.Join(projectDir, "infra")
+	root := filepath.Join(projectDir, dir)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") != tests {
 			return err
 		}
 		file, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
@@ -35,12 +35,16 @@ func imports(t *testing.T) map[string][]string {
 		if err != nil {
 			return err
 		}
+		dir = filepath.ToSlash(dir)
+		if _, seen := out[dir]; !seen {
+			out[dir] = nil
+		}
 		for _, spec := range file.Imports {
 			imported, err := strconv.Unquote(spec.Path.Value)
 			if err != nil {
 				return err
 			}
-			out[filepath.ToSlash(dir)] = append(out[filepath.ToSlash(dir)], imported)
+			out[dir] = append(out[dir], imported)
 		}
 		return nil
 	})
@@ -67,7 +71,7 @@ func TestLayout(t *testing.T) {
 		"infra/components/milvus/values",
 	}
 	var problems []string
-	for dir, imported := range imports(t) {
+	for dir, imported := range imports(t, "infra", false) {
 		for _, path := range imported {
 			switch {
 			case strings.HasPrefix(dir, "infra/components/") && path == module+"infra/config" &&
@@ -84,8 +88,29 @@ func TestLayout(t *testing.T) {
 	}
 	sort.Strings(problems)
 	assert.Empty(t, problems)
-	found := imports(t)
+	found := imports(t, "infra", false)
 	for _, dir := range pure {
-		assert.Contains(t, found, dir, "a pure package that no longer exists")
+		_, ok := found[dir]
+		assert.True(t, ok, "%s is listed as pure but holds no package", dir)
 	}
+}
+
+// Every test that needs the Pulumi SDKs is in this package: each test
+// binary that links them costs 10 to 25 s of linking and up to 5 GB on a
+// cold build (docs/development.md), and one binary instead of ten keeps the
+// program's cold `go test ./...` near the cost of building it. Tests of pure
+// packages stay beside their code.
+func TestSDKTestsShareOneBinary(t *testing.T) {
+	var elsewhere []string
+	for _, dir := range []string{"infra", "cmd"} {
+		for pkg, imported := range imports(t, dir, true) {
+			for _, path := range imported {
+				if strings.HasPrefix(path, "github.com/pulumi/") || strings.HasPrefix(path, module+"infra/offline/mockcloud") {
+					elsewhere = append(elsewhere, pkg+" tests with "+path)
+				}
+			}
+		}
+	}
+	sort.Strings(elsewhere)
+	assert.Empty(t, elsewhere, "move these tests to tests/")
 }

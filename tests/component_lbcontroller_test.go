@@ -1,4 +1,4 @@
-package lbcontroller_test
+package tests
 
 import (
 	"testing"
@@ -16,7 +16,7 @@ import (
 // The controller gets the IAM policy its release publishes, through its own
 // IRSA role, and the chart is pinned, atomic, and told its cluster, region
 // and VPC.
-func TestController(t *testing.T) {
+func TestLoadBalancerControllerComponent(t *testing.T) {
 	s, err := mockcloud.RunPart("eu-west-1", func(ctx *pulumi.Context) error {
 		access, err := mockcloud.ClusterAccess(ctx, nil)
 		if err != nil {

@@ -1,4 +1,4 @@
-package main
+package tests
 
 import (
 	"bytes"
@@ -9,29 +9,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
 
-// projectDir is the repository root, where Pulumi.yaml is.
-const projectDir = "../.."
-
+// synth runs cmd/synth's command in the repository.
 func synth(args ...string) (code int, stdout, stderr string) {
 	var out, errs bytes.Buffer
-	code = run(append([]string{"-dir", projectDir}, args...), &out, &errs)
+	code = plan.Command(append([]string{"-dir", projectDir}, args...), &out, &errs)
 	return code, out.String(), errs.String()
 }
 
-func TestExitCodesAndMessages(t *testing.T) {
+func TestSynthExitCodesAndMessages(t *testing.T) {
 	tests := []struct {
 		name   string
 		args   []string
 		code   int
 		stderr string
 	}{
-		{"no stack", nil, exitUsage, "Usage: go run ./cmd/synth -stack <name>"},
-		{"unknown format", []string{"-stack", "dev", "-format", "yaml"}, exitUsage, "Usage: go run ./cmd/synth -stack <name>"},
-		{"unknown stack", []string{"-stack", "staging"}, exitUsage,
+		{"no stack", nil, plan.ExitUsage, "Usage: go run ./cmd/synth -stack <name>"},
+		{"unknown format", []string{"-stack", "dev", "-format", "yaml"}, plan.ExitUsage, "Usage: go run ./cmd/synth -stack <name>"},
+		{"unknown stack", []string{"-stack", "staging"}, plan.ExitUsage,
 			`unknown stack "staging": this project has dev, prod (one Pulumi.<stack>.yaml each)` + "\n"},
-		{"prod before its deployer set the password", []string{"-stack", "prod"}, exitUsage,
+		{"prod before its deployer set the password", []string{"-stack", "prod"}, plan.ExitUsage,
 			"invalid configuration (1 problem(s)):\n" +
 				"  - milvus:milvusRootPassword: is required while milvusAuthentication is on: set it with `pulumi config set --secret milvusRootPassword <password>`, or set milvusGenerateRootPassword to true\n" +
 				"\nA secret the deployer sets before the first pulumi up can be assumed offline: -assume-secret milvusRootPassword\n"},
@@ -51,7 +51,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 	}
 }
 
-func TestFormats(t *testing.T) {
+func TestSynthFormats(t *testing.T) {
 	tests := []struct {
 		format, begins string
 	}{
@@ -61,34 +61,34 @@ func TestFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := synth("-stack", "prod", "-assume-secret", "milvusRootPassword", "-format", tt.format)
-		assert.Equal(t, exitOK, code, stderr)
+		assert.Equal(t, plan.ExitOK, code, stderr)
 		assert.True(t, strings.HasPrefix(stdout, tt.begins), "%s: %.80s", tt.format, stdout)
 	}
 }
 
-func TestWritesToAFile(t *testing.T) {
+func TestSynthWritesToAFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dev.json")
 	code, stdout, stderr := synth("-stack", "dev", "-format", "json", "-o", path)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, plan.ExitOK, code, stderr)
 	assert.Empty(t, stdout)
 	written, err := os.ReadFile(path)
 	require.NoError(t, err)
-	snapshot, err := os.ReadFile(filepath.Join(projectDir, "tests", "testdata", "dev.json"))
+	snapshot, err := os.ReadFile(filepath.Join("testdata", "dev.json"))
 	require.NoError(t, err)
 	assert.Equal(t, string(snapshot), string(written), "the command writes what the snapshot test checks")
 }
 
 // An example stack file is planned as the stack its name gives, and with
 // the offline look-ups its existing cluster is found.
-func TestStackFile(t *testing.T) {
+func TestSynthStackFile(t *testing.T) {
 	example := filepath.Join(projectDir, "Pulumi.shared.yaml.example")
 	code, stdout, stderr := synth("-stack-file", example, "-assume-secret", "milvusRootPassword")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, plan.ExitOK, code, stderr)
 	assert.True(t, strings.HasPrefix(stdout, "Plan of stack shared, project milvus: 21 resources"), stdout)
 	assert.Contains(t, stdout, "├─ milvus-eks:cluster:Existing cluster\n│  └─ pulumi:providers:kubernetes cluster\n")
 
 	code, stdout, stderr = synth("-stack-file", filepath.Join(projectDir, "Pulumi.missing.yaml"))
-	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, plan.ExitFailure, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "Pulumi.missing.yaml: no such file or directory")
 }

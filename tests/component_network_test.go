@@ -1,4 +1,4 @@
-package network_test
+package tests
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
-func declare(args network.Args) (*mockcloud.Stack, error) {
+func declareNetwork(args network.Args) (*mockcloud.Stack, error) {
 	return mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
 		_, err := network.New(ctx, "network", args)
 		return err
@@ -23,12 +23,12 @@ func declare(args network.Args) (*mockcloud.Stack, error) {
 // A new VPC spans three zones, each with a public and a private subnet cut
 // by the layout, tagged for the cluster and its load balancers; the private
 // subnets route out through one NAT gateway, or one per zone.
-func TestNewVpc(t *testing.T) {
+func TestNetworkComponentNewVpc(t *testing.T) {
 	subnets, err := layout.Plan("10.0.0.0/16", network.Zones)
 	require.NoError(t, err)
 	for _, perZone := range []bool{false, true} {
 		t.Run(fmt.Sprintf("NAT gateway per zone: %v", perZone), func(t *testing.T) {
-			s, err := declare(network.Args{Cidr: "10.0.0.0/16", NatGatewayPerZone: perZone, ClusterName: "milvus-test"})
+			s, err := declareNetwork(network.Args{Cidr: "10.0.0.0/16", NatGatewayPerZone: perZone, ClusterName: "milvus-test"})
 			require.NoError(t, err)
 
 			nats := 1
@@ -73,8 +73,8 @@ func TestNewVpc(t *testing.T) {
 }
 
 // An existing VPC creates nothing.
-func TestExistingVpc(t *testing.T) {
-	s, err := declare(network.Args{Existing: &network.Existing{
+func TestNetworkComponentExistingVpc(t *testing.T) {
+	s, err := declareNetwork(network.Args{Existing: &network.Existing{
 		VpcID:            "vpc-0123456789abcdef0",
 		PrivateSubnetIDs: []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
 	}})

@@ -1,4 +1,4 @@
-package storage_test
+package tests
 
 import (
 	"testing"
@@ -12,15 +12,10 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
-const (
-	typeBucket     = "aws:s3/bucketV2:BucketV2"
-	typeVersioning = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	typeLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	typePolicy     = "aws:iam/policy:Policy"
-	bucketArn      = "arn:aws:s3:::milvus-bucket-" + mockcloud.BucketSuffix
-)
+// generatedBucketArn is the ARN of the bucket a prefix generates.
+const generatedBucketArn = "arn:aws:s3:::" + generatedBucketName
 
-func declare(t *testing.T, args storage.Args) *mockcloud.Stack {
+func declareStorage(t *testing.T, args storage.Args) *mockcloud.Stack {
 	t.Helper()
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
 		_, err := storage.New(ctx, "storage", args)
@@ -32,8 +27,8 @@ func declare(t *testing.T, args storage.Args) *mockcloud.Stack {
 
 // The guide's bucket, hardened, with the policy that grants Milvus its four
 // actions on it and nothing else.
-func TestBucketAndItsPolicy(t *testing.T) {
-	s := declare(t, storage.Args{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30})
+func TestStorageComponent(t *testing.T) {
+	s := declareStorage(t, storage.Args{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30})
 	assert.Equal(t, map[string]int{
 		storage.TypeToken: 1, typeBucket: 1, typePolicy: 1, typeLifecycle: 1,
 		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     1,
@@ -46,16 +41,16 @@ func TestBucketAndItsPolicy(t *testing.T) {
 	bucket := s.Of(typeBucket)[0]
 	assert.Equal(t, "milvus-bucket-", bucket.Input("bucketPrefix").StringValue())
 	assert.False(t, bucket.Protect || bucket.RetainOnDelete)
-	assert.JSONEq(t, s3policy.S3Access(bucketArn, "").JSON(), s.Of(typePolicy)[0].Input("policy").StringValue())
-	assert.JSONEq(t, s3policy.DenyInsecureTransport(bucketArn).JSON(),
+	assert.JSONEq(t, s3policy.S3Access(generatedBucketArn, "").JSON(), s.Of(typePolicy)[0].Input("policy").StringValue())
+	assert.JSONEq(t, s3policy.DenyInsecureTransport(generatedBucketArn).JSON(),
 		s.Of("aws:s3/bucketPolicy:BucketPolicy")[0].Input("policy").StringValue())
 	assert.Equal(t, "ObjectWriter", s.Of("aws:s3/bucketOwnershipControls:BucketOwnershipControls")[0].Input("rule", "objectOwnership").StringValue())
 }
 
 // A retained, versioned bucket is protected and left in AWS with its
 // settings; its noncurrent versions expire once versioning is on.
-func TestRetainedVersionedBucket(t *testing.T) {
-	s := declare(t, storage.Args{Name: "acme-milvus", Retain: true, Versioning: true, NoncurrentVersionDays: 7})
+func TestStorageComponentRetainedVersioned(t *testing.T) {
+	s := declareStorage(t, storage.Args{Name: "acme-milvus", Retain: true, Versioning: true, NoncurrentVersionDays: 7})
 	bucket := s.Of(typeBucket)[0]
 	assert.Equal(t, "acme-milvus", bucket.Input("bucket").StringValue())
 	assert.True(t, bucket.Protect && bucket.RetainOnDelete)

@@ -1,4 +1,4 @@
-package ebscsi_test
+package tests
 
 import (
 	"testing"
@@ -16,7 +16,7 @@ import (
 // The driver runs under its own IRSA role, once the nodes exist; its
 // encrypted gp3 class becomes the default, and gp2 stops being one. Every
 // Kubernetes object goes through the cluster's provider.
-func TestDriver(t *testing.T) {
+func TestEbsCsiComponent(t *testing.T) {
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
 		// Anything stands for the node group: the driver only waits for it.
 		nodes, err := ec2.NewVpc(ctx, "nodes", &ec2.VpcArgs{})

@@ -1,4 +1,4 @@
-package milvus
+package tests
 
 import (
 	"testing"
@@ -9,11 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
-func declare(t *testing.T, args Args) *mockcloud.Stack {
+func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 	t.Helper()
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
 		access, err := mockcloud.ClusterAccess(ctx, nil)
@@ -21,14 +22,14 @@ func declare(t *testing.T, args Args) *mockcloud.Stack {
 			return err
 		}
 		args.Provider = access.Provider
-		_, err = New(ctx, "milvus", args)
+		_, err = milvus.New(ctx, "milvus", args)
 		return err
 	})
 	require.NoError(t, err)
 	return s
 }
 
-var settings = values.Settings{
+var milvusSettings = values.Settings{
 	Region:         "us-east-2",
 	Authentication: true,
 	LoadBalancer:   values.LoadBalancer{Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"}},
@@ -39,15 +40,15 @@ var settings = values.Settings{
 // The release runs under the ServiceAccount bound to the role, reads the
 // root password from its Secret, and takes exactly the values the settings
 // build, with the names of what the component created.
-func TestRelease(t *testing.T) {
-	s := declare(t, Args{
+func TestMilvusComponent(t *testing.T) {
+	s := declareMilvus(t, milvus.Args{
 		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
-		Values: settings, RootPassword: "a-root-password-for-tests",
+		Values: milvusSettings, RootPassword: "a-root-password-for-tests",
 		BucketName: pulumi.String("acme-milvus"), RoleArn: pulumi.String("arn:aws:iam::111122223333:role/milvus"),
 	})
 	provider := s.Of("pulumi:providers:kubernetes")[0]
 	for _, r := range s.Resources {
-		if r.Type != TypeToken && r.Type != "pulumi:providers:kubernetes" {
+		if r.Type != milvus.TypeToken && r.Type != "pulumi:providers:kubernetes" {
 			assert.Equal(t, provider.URN+"::"+provider.ID, r.Provider, "%s uses the cluster's provider", r.Type)
 		}
 	}
@@ -60,7 +61,7 @@ func TestRelease(t *testing.T) {
 	assert.Equal(t, map[string]any{values.RootPasswordSecretKey: "a-root-password-for-tests"}, mockcloud.Plain(secret.Input("stringData")))
 
 	release := s.Of("kubernetes:helm.sh/v3:Release")[0]
-	want := settings
+	want := milvusSettings
 	want.BucketName, want.ServiceAccount, want.RootPasswordSecret = "acme-milvus", "milvus-sa", "milvus-root-password"
 	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(release.Input("values")))
 	assert.Equal(t, "vectors", release.Input("namespace").StringValue())
@@ -69,15 +70,15 @@ func TestRelease(t *testing.T) {
 }
 
 // Without a configured password, one is generated and kept in the state.
-func TestGeneratedRootPassword(t *testing.T) {
-	s := declare(t, Args{
+func TestMilvusComponentGeneratesTheRootPassword(t *testing.T) {
+	s := declareMilvus(t, milvus.Args{
 		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
-		Values: settings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"),
+		Values: milvusSettings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"),
 	})
 	assert.Len(t, s.Of("random:index/randomPassword:RandomPassword"), 1)
 }
 
-func TestEndpoint(t *testing.T) {
+func TestMilvusEndpoint(t *testing.T) {
 	host := "milvus-0123.elb.us-east-2.amazonaws.com"
 	ip := "203.0.113.7"
 	empty := ""
@@ -92,6 +93,6 @@ func TestEndpoint(t *testing.T) {
 		{"empty entry first", []corev1.LoadBalancerIngress{{Hostname: &empty}, {Hostname: &host}}, host + ":19530"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, Endpoint(tt.ingress), tt.name)
+		assert.Equal(t, tt.want, milvus.Endpoint(tt.ingress), tt.name)
 	}
 }
