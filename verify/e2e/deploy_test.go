@@ -23,7 +23,7 @@ import (
 const projectDir = "../.."
 
 // TestDeployAndVerify deploys a throw-away copy of the dev stack to the AWS
-// account of the ambient credentials, runs every check of cmd/verify against
+// account of the ambient credentials, runs every check of the verify command against
 // it, and always destroys it and removes the stack. See the README for what
 // it needs and what it costs.
 //

@@ -1,4 +1,4 @@
-// Package lbcvalues builds the values of the AWS Load Balancer Controller's
+// Package values builds the values of the AWS Load Balancer Controller's
 // Helm chart (eks-charts, chart aws-load-balancer-controller) as a typed Go
 // value. The keys are those of the chart's values.yaml.
 package values

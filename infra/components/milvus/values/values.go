@@ -256,7 +256,7 @@ func yamlText(v any) string {
 	encoder := yaml.NewEncoder(&out)
 	encoder.SetIndent(2)
 	if err := encoder.Encode(v); err != nil {
-		panic(fmt.Sprintf("milvusvalues: rendering %T as YAML: %v", v, err))
+		panic(fmt.Sprintf("values: rendering %T as YAML: %v", v, err))
 	}
 	return out.String()
 }

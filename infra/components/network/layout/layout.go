@@ -1,4 +1,4 @@
-// Package vpclayout carves the VPC's address range into subnets, one public and
+// Package layout carves the VPC's address range into subnets, one public and
 // one private per availability zone.
 //
 // The VPC is cut into eight equal blocks. Private subnets take one whole block

@@ -1,4 +1,4 @@
-// Package verify checks a deployed stack against AWS and its cluster: the
+// Package checks checks a deployed stack against AWS and its cluster: the
 // manual checks of the Milvus guide (the role's trust policy, its policy, the
 // ServiceAccount's annotation), the pods' injected identity, and the data
 // path itself: Milvus writes to S3 through the role.
