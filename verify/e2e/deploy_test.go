@@ -23,9 +23,9 @@ import (
 const projectDir = "../.."
 
 // TestDeployAndVerify deploys a throw-away copy of the dev stack to the AWS
-// account of the ambient credentials, runs every check of the verify command against
-// it, and always destroys it and removes the stack. See the README for what
-// it needs and what it costs.
+// account of the ambient credentials, runs every check of the verify command
+// against it, and always destroys it and removes the stack. See
+// docs/runbook.md for what it needs and what it costs.
 //
 //	go -C verify test -tags integration -run TestDeployAndVerify -timeout 2h ./e2e
 func TestDeployAndVerify(t *testing.T) {
