@@ -4,11 +4,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 

@@ -7,10 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
-
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 

@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
@@ -24,6 +21,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 )
 
 const (

@@ -7,14 +7,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 )
 
 // Kubernetes is the cluster's API; client-go's clientset and its fake have it.

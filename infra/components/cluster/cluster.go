@@ -14,7 +14,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 

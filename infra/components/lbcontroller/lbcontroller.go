@@ -10,10 +10,9 @@ import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
-
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
 )
 

@@ -75,11 +75,11 @@ type ServiceAccount struct {
 // ExternalS3 points Milvus at the S3 bucket. There is deliberately no access
 // key field: credentials come from the pod's web identity token.
 type ExternalS3 struct {
-	Enabled       bool   `json:"enabled"`
-	Host          string `json:"host"`
-	Port          string `json:"port"`
-	UseSSL        bool   `json:"useSSL"`
-	BucketName    string `json:"bucketName"`
+	Enabled    bool   `json:"enabled"`
+	Host       string `json:"host"`
+	Port       string `json:"port"`
+	UseSSL     bool   `json:"useSSL"`
+	BucketName string `json:"bucketName"`
 	// RootPath prefixes every object Milvus writes; the chart's default is
 	// none.
 	RootPath      string `json:"rootPath,omitempty"`

@@ -18,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
