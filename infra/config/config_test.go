@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -286,5 +287,28 @@ func TestBucketNameRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, BucketNameRule(tt.name), tt.name)
+	}
+}
+
+// The registry is well formed: each key once, documented, with a default of
+// its own kind, and each group's keys together (the generated files list
+// them by group).
+func TestKeysAreWellFormed(t *testing.T) {
+	names := map[string]bool{}
+	groupsDone := map[Group]bool{}
+	var group Group
+	for _, k := range Keys {
+		assert.False(t, names[k.Name], "%s is listed twice", k.Name)
+		names[k.Name] = true
+		assert.True(t, strings.HasSuffix(k.Doc, "."), "%s: its doc is a sentence", k.Name)
+		if k.Group != group {
+			assert.False(t, groupsDone[k.Group], "%s: the keys of group %s are not together", k.Name, k.Group)
+			groupsDone[group] = true
+			group = k.Group
+		}
+		kinds := map[string]string{"string": "string", "int": "integer", "bool": "boolean", "[]string": "array"}
+		assert.Equal(t, k.Kind(), kinds[fmt.Sprintf("%T", k.Default)], "%s: a default of its kind", k.Name)
+		var c Config
+		assert.Empty(t, k.decode(k.DefaultText(), &c), "%s: its default decodes", k.Name)
 	}
 }
