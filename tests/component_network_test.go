@@ -28,7 +28,7 @@ func TestNetworkComponentNewVpc(t *testing.T) {
 	require.NoError(t, err)
 	for _, perZone := range []bool{false, true} {
 		t.Run(fmt.Sprintf("NAT gateway per zone: %v", perZone), func(t *testing.T) {
-			s, err := declareNetwork(network.Args{Cidr: "10.0.0.0/16", NatGatewayPerZone: perZone, ClusterName: "milvus-test"})
+			s, err := declareNetwork(network.Args{Region: "us-east-2", Cidr: "10.0.0.0/16", NatGatewayPerZone: perZone, ClusterName: "milvus-test"})
 			require.NoError(t, err)
 
 			nats := 1
@@ -44,6 +44,7 @@ func TestNetworkComponentNewVpc(t *testing.T) {
 				"aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
 				"aws:ec2/eip:Eip":                                     nats,
 				"aws:ec2/natGateway:NatGateway":                       nats,
+				"aws:ec2/vpcEndpoint:VpcEndpoint":                     1,
 			}, s.TypeCounts())
 
 			component := s.Of(network.TypeToken)[0]
@@ -62,6 +63,13 @@ func TestNetworkComponentNewVpc(t *testing.T) {
 				}, mockcloud.Plain(private.Input("tags")))
 				assert.Equal(t, false, private.Input("mapPublicIpOnLaunch").BoolValue())
 			}
+			// S3 is reached through a gateway endpoint on every private route
+			// table, not through the NAT gateways.
+			endpoint := s.Of("aws:ec2/vpcEndpoint:VpcEndpoint")[0]
+			assert.Equal(t, "com.amazonaws.us-east-2.s3", endpoint.Input("serviceName").StringValue())
+			assert.Equal(t, "Gateway", endpoint.Input("vpcEndpointType").StringValue())
+			assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
+				mockcloud.Plain(endpoint.Input("routeTableIds")))
 			// A NAT gateway needs the internet gateway, which nothing in its
 			// arguments names.
 			igw := s.Of("aws:ec2/internetGateway:InternetGateway")[0]
@@ -70,6 +78,11 @@ func TestNetworkComponentNewVpc(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestS3EndpointService(t *testing.T) {
+	assert.Equal(t, "com.amazonaws.eu-west-1.s3", network.S3EndpointService("eu-west-1"))
+	assert.Equal(t, "cn.com.amazonaws.cn-north-1.s3", network.S3EndpointService("cn-north-1"))
 }
 
 // An existing VPC creates nothing.

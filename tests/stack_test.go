@@ -57,7 +57,9 @@ func TestResourceCounts(t *testing.T) {
 	common := map[string]int{
 		typeNetworkComp: 1, typeVpc: 1, "aws:ec2/internetGateway:InternetGateway": 1,
 		typeSubnet: 6, typeRouteTable: 4, "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
-		typeClusterComp: 1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
+		// S3's gateway endpoint, on the private route tables
+		"aws:ec2/vpcEndpoint:VpcEndpoint": 1,
+		typeClusterComp:                   1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
 		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 		typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
 		// the node role and three IRSA roles (Milvus, EBS CSI driver, load

@@ -180,6 +180,7 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 	}
 
 	netArgs := network.Args{
+		Region:            cfg.Region,
 		Cidr:              cfg.Network.VpcCidr,
 		NatGatewayPerZone: cfg.Network.NatGateways == config.NatPerAz,
 		ClusterName:       cfg.ClusterName,

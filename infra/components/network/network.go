@@ -4,6 +4,7 @@ package network
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -25,6 +26,16 @@ const (
 	TagInternalELB = "kubernetes.io/role/internal-elb"
 )
 
+// S3EndpointService is the VPC endpoint service of S3 in a region; the
+// China regions name theirs with a "cn." prefix (as `aws ec2
+// describe-vpc-endpoint-services` lists them there).
+func S3EndpointService(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "cn.com.amazonaws." + region + ".s3"
+	}
+	return "com.amazonaws." + region + ".s3"
+}
+
 // ClusterTag is the tag that marks a subnet as usable by the named cluster.
 func ClusterTag(clusterName string) string { return "kubernetes.io/cluster/" + clusterName }
 
@@ -39,6 +50,8 @@ type Network struct {
 
 // Args describe the network: a VPC to create, or an existing one.
 type Args struct {
+	// Region names the S3 service of a new VPC's gateway endpoint.
+	Region string
 	// Cidr is the address range of a new VPC.
 	Cidr string
 	// NatGatewayPerZone gives each zone its own NAT gateway; otherwise every
@@ -132,7 +145,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 	}
 
 	clusterTag := ClusterTag(args.ClusterName)
-	var public, private pulumi.StringArray
+	var public, private, privateRouteTables pulumi.StringArray
 	var nat *ec2.NatGateway
 	for i, zone := range zones.Names[:Zones] {
 		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, subnets.Public[i],
@@ -180,6 +193,20 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 			return err
 		}
 		private = append(private, privateSubnet.ID())
+		privateRouteTables = append(privateRouteTables, privateRoutes.ID())
+	}
+
+	// Milvus reads and writes S3 all the time; through a gateway endpoint on
+	// the private route tables that traffic stays off the NAT gateways,
+	// which bill per GB, and the endpoint itself costs nothing.
+	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
+		VpcId:           vpc.ID(),
+		ServiceName:     pulumi.String(S3EndpointService(args.Region)),
+		VpcEndpointType: pulumi.String("Gateway"),
+		RouteTableIds:   privateRouteTables,
+		Tags:            tags(nil, "s3"),
+	}, parent); err != nil {
+		return err
 	}
 
 	n.VpcID = vpc.ID().ToStringOutput()
