@@ -4,6 +4,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
 func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
@@ -129,4 +133,33 @@ func TestBucketNameFromConfig(t *testing.T) {
 	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketName": "acme-milvus-prod"}))
 	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, plain(resourceInputs(d.only(t, typeBucket))))
 	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
+}
+
+// An existing VPC gets S3's gateway endpoint on its private subnets' route
+// tables when asked to, once per table; a subnet that only has the VPC's
+// main table is refused before anything is declared.
+func TestExistingVpcS3Endpoint(t *testing.T) {
+	existing := map[string]string{
+		"milvus:existingVpcId":            "vpc-0123456789abcdef0",
+		"milvus:existingPublicSubnetIds":  `["subnet-0000000000000000a","subnet-0000000000000000b"]`,
+		"milvus:existingPrivateSubnetIds": `["subnet-0000000000000000c","subnet-0000000000000000d"]`,
+		"milvus:existingVpcS3Endpoint":    "create",
+	}
+	d := deployWith(t, "dev", stackConfig(t, "dev", existing))
+	endpoint := d.only(t, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	assert.Equal(t, d.only(t, typeNetworkComp).URN, endpoint.Parent)
+	assert.Equal(t, map[string]any{
+		"vpcId":           "vpc-0123456789abcdef0",
+		"serviceName":     "com.amazonaws.us-east-2.s3",
+		"vpcEndpointType": "Gateway",
+		"routeTableIds":   []any{"rtb-0000000000000000c", "rtb-0000000000000000d"},
+		"tags":            map[string]any{"Name": "network-s3"},
+	}, plain(resourceInputs(endpoint)))
+
+	s, err := run("dev", stackConfig(t, "dev", existing), mockcloud.WithUnassociatedSubnets("subnet-0000000000000000d"))
+	var problems config.Problems
+	require.ErrorAs(t, err, &problems)
+	assert.Equal(t, config.Problems{{Key: "milvus:existingPrivateSubnetIds", Value: "subnet-0000000000000000d",
+		Rule: "uses the VPC's main route table, which this stack does not give an S3 endpoint: associate a route table with it, or set existingVpcS3Endpoint to present and route S3 yourself"}}, problems)
+	assert.Empty(t, s.Resources, "nothing is registered")
 }

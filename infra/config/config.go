@@ -32,6 +32,14 @@ const (
 	NatPerAz  = "perAz"  // one NAT gateway per availability zone: what production wants
 )
 
+// What an existing VPC has of S3's gateway endpoint.
+const (
+	// S3EndpointPresent trusts that the VPC routes S3 through one already.
+	S3EndpointPresent = "present"
+	// S3EndpointCreate adds one on the private subnets' route tables.
+	S3EndpointCreate = "create"
+)
+
 // Load balancer schemes accepted by the AWS Load Balancer Controller.
 const (
 	SchemeInternetFacing = "internet-facing"
@@ -97,6 +105,8 @@ type Network struct {
 	ExistingVpcID            string
 	ExistingPublicSubnetIDs  []string
 	ExistingPrivateSubnetIDs []string
+	// ExistingVpcS3Endpoint is S3EndpointPresent or S3EndpointCreate.
+	ExistingVpcS3Endpoint string
 }
 
 // UsesExistingVpc reports whether the stack brings its own VPC.

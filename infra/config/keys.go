@@ -86,6 +86,9 @@ var Keys = []Key{
 	{Name: "existingPrivateSubnetIds", Group: GroupNetwork, Default: []string{}, CreateOnly: true,
 		Doc:  "Private subnets of the existing VPC (at least two zones), for the cluster and its nodes.",
 		bind: list(func(c *Config) *[]string { return &c.Network.ExistingPrivateSubnetIDs })},
+	{Name: "existingVpcS3Endpoint", Group: GroupNetwork, Default: S3EndpointPresent, CreateOnly: true,
+		Doc:  `With existingVpcId: "present" when the VPC already routes S3 through a gateway endpoint on the private subnets' route tables, or "create" to add one there (a second one on the same tables fails). A VPC this stack creates always gets its own.`,
+		bind: text(func(c *Config) *string { return &c.Network.ExistingVpcS3Endpoint }, oneOf(S3EndpointPresent, S3EndpointCreate))},
 
 	{Name: "nodeInstanceTypes", Group: GroupNodes, Default: []string{"m6i.2xlarge"}, CreateOnly: true,
 		Doc: "EC2 instance types of the managed node group (x86_64; the nodes run Amazon Linux 2023).",

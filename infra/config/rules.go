@@ -199,6 +199,9 @@ func (v *validator) network(n Network, scheme string) {
 	if len(n.ExistingPublicSubnetIDs) > 0 || len(n.ExistingPrivateSubnetIDs) > 0 {
 		v.add(FullName("existingVpcId"), "", "existing subnets are named but no existing VPC: set existingVpcId too, or remove the subnet lists")
 	}
+	if n.ExistingVpcS3Endpoint == S3EndpointCreate {
+		v.add(FullName("existingVpcS3Endpoint"), n.ExistingVpcS3Endpoint, "applies only with existingVpcId: a VPC this stack creates always gets its S3 endpoint")
+	}
 	prefix, err := netip.ParsePrefix(n.VpcCidr)
 	switch {
 	case err != nil || !prefix.Addr().Is4():

@@ -5,6 +5,9 @@
 package stack
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
@@ -190,6 +193,18 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 			VpcID:            n.ExistingVpcID,
 			PublicSubnetIDs:  n.ExistingPublicSubnetIDs,
 			PrivateSubnetIDs: n.ExistingPrivateSubnetIDs,
+		}
+		if n.ExistingVpcS3Endpoint == config.S3EndpointCreate {
+			tables, err := network.RouteTablesOf(ctx, n.ExistingVpcID, n.ExistingPrivateSubnetIDs)
+			var unassociated network.UnassociatedSubnetsError
+			if errors.As(err, &unassociated) {
+				return placement{}, config.Problems{{Key: config.FullName("existingPrivateSubnetIds"), Value: strings.Join(unassociated.Subnets, ","),
+					Rule: "uses the VPC's main route table, which this stack does not give an S3 endpoint: associate a route table with it, or set existingVpcS3Endpoint to present and route S3 yourself"}}
+			}
+			if err != nil {
+				return placement{}, err
+			}
+			netArgs.Existing.S3RouteTableIDs = tables
 		}
 	}
 	net, err := network.New(ctx, "network", netArgs)

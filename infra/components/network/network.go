@@ -68,6 +68,10 @@ type Existing struct {
 	VpcID            string
 	PublicSubnetIDs  []string
 	PrivateSubnetIDs []string
+	// S3RouteTableIDs, when set, get an S3 gateway endpoint: the private
+	// subnets' route tables (RouteTablesOf). Empty trusts that the VPC has
+	// one.
+	S3RouteTableIDs []string
 }
 
 // New declares the network: nothing but the component itself for an
@@ -81,6 +85,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		n.VpcID = pulumi.String(e.VpcID).ToStringOutput()
 		n.PublicSubnetIDs = pulumi.ToStringArray(e.PublicSubnetIDs).ToStringArrayOutput()
 		n.PrivateSubnetIDs = pulumi.ToStringArray(e.PrivateSubnetIDs).ToStringArrayOutput()
+		if len(e.S3RouteTableIDs) > 0 {
+			if err := newS3Endpoint(ctx, name, args.Region, n.VpcID, pulumi.ToStringArray(e.S3RouteTableIDs), pulumi.Parent(n)); err != nil {
+				return nil, err
+			}
+		}
 	} else if err := n.create(ctx, name, args); err != nil {
 		return nil, err
 	}
@@ -196,16 +205,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 		privateRouteTables = append(privateRouteTables, privateRoutes.ID())
 	}
 
-	// Milvus reads and writes S3 all the time; through a gateway endpoint on
-	// the private route tables that traffic stays off the NAT gateways,
-	// which bill per GB, and the endpoint itself costs nothing.
-	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
-		VpcId:           vpc.ID(),
-		ServiceName:     pulumi.String(S3EndpointService(args.Region)),
-		VpcEndpointType: pulumi.String("Gateway"),
-		RouteTableIds:   privateRouteTables,
-		Tags:            tags(nil, "s3"),
-	}, parent); err != nil {
+	if err := newS3Endpoint(ctx, name, args.Region, vpc.ID(), privateRouteTables, parent); err != nil {
 		return err
 	}
 
@@ -213,6 +213,60 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 	n.PublicSubnetIDs = public.ToStringArrayOutput()
 	n.PrivateSubnetIDs = private.ToStringArrayOutput()
 	return nil
+}
+
+// newS3Endpoint declares S3's gateway endpoint on the given route tables.
+// Milvus reads and writes S3 all the time; through the endpoint that traffic
+// stays off the NAT gateways, which bill per GB, and the endpoint itself
+// costs nothing.
+func newS3Endpoint(ctx *pulumi.Context, name, region string, vpcID pulumi.StringInput, routeTables pulumi.StringArrayInput, opts ...pulumi.ResourceOption) error {
+	_, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
+		VpcId:           vpcID,
+		ServiceName:     pulumi.String(S3EndpointService(region)),
+		VpcEndpointType: pulumi.String("Gateway"),
+		RouteTableIds:   routeTables,
+		Tags:            pulumi.StringMap{"Name": pulumi.String(name + "-s3")},
+	}, opts...)
+	return err
+}
+
+// UnassociatedSubnetsError names subnets that no route table is explicitly
+// associated with: they use their VPC's main route table, which may route
+// other subnets too, so this program does not pick it for them.
+type UnassociatedSubnetsError struct{ Subnets []string }
+
+func (e UnassociatedSubnetsError) Error() string {
+	return "no route table is associated with " + strings.Join(e.Subnets, ", ")
+}
+
+// RouteTablesOf looks up, before anything is declared, the route table
+// explicitly associated with each subnet of a VPC (EC2's
+// association.subnet-id filter), without repeats, in the subnets' order.
+func RouteTablesOf(ctx *pulumi.Context, vpcID string, subnets []string) ([]string, error) {
+	var tables, unassociated []string
+	seen := map[string]bool{}
+	for _, subnet := range subnets {
+		found, err := ec2.GetRouteTables(ctx, &ec2.GetRouteTablesArgs{
+			VpcId:   &vpcID,
+			Filters: []ec2.GetRouteTablesFilter{{Name: "association.subnet-id", Values: []string{subnet}}},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("looking up the route table of %s: %w", subnet, err)
+		}
+		if len(found.Ids) == 0 {
+			unassociated = append(unassociated, subnet)
+		}
+		for _, id := range found.Ids {
+			if !seen[id] {
+				seen[id] = true
+				tables = append(tables, id)
+			}
+		}
+	}
+	if len(unassociated) > 0 {
+		return nil, UnassociatedSubnetsError{Subnets: unassociated}
+	}
+	return tables, nil
 }
 
 // newSubnet declares a subnet and associates it with its route table, both

@@ -155,7 +155,9 @@ type mocks struct {
 	// with placeholders" (see WithClusters and WithStacks).
 	clusters  map[string]discovery.EKSCluster
 	providers []discovery.OidcProvider
-	stacks    map[string]map[string]any
+	// unassociated subnets have no route table of their own.
+	unassociated map[string]bool
+	stacks       map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -241,6 +243,8 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": AccountID, "accountId": AccountID, "arn": m.arn("iam", "", "user/deployer"), "userId": "AIDA00000000000000000",
 		}), nil
+	case "aws:ec2/getRouteTables:getRouteTables":
+		return m.lookUpRouteTables(args.Args)
 	case "aws:eks/getCluster:getCluster":
 		return m.lookUpCluster(args.Args)
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":

@@ -166,3 +166,35 @@ func (m *mocks) readStackReference(args pulumi.MockResourceArgs) (string, resour
 	state, err := m.stackOutputs(args.ID)
 	return args.ID, state, err
 }
+
+// WithUnassociatedSubnets makes these subnets of an existing VPC use its
+// main route table; every other subnet has a table of its own, "rtb-" and
+// the subnet's ID without its prefix.
+func WithUnassociatedSubnets(subnets ...string) Option {
+	return func(m *mocks) {
+		m.unassociated = map[string]bool{}
+		for _, s := range subnets {
+			m.unassociated[s] = true
+		}
+	}
+}
+
+// lookUpRouteTables answers aws:ec2/getRouteTables for the filter the
+// program uses, association.subnet-id.
+func (m *mocks) lookUpRouteTables(args resource.PropertyMap) (resource.PropertyMap, error) {
+	ids := []any{}
+	if filters, ok := args["filters"]; ok && filters.IsArray() {
+		for _, f := range filters.ArrayValue() {
+			filter := f.ObjectValue()
+			if filter["name"].StringValue() != "association.subnet-id" {
+				return nil, fmt.Errorf("mockcloud: no mock for the route table filter %s", filter["name"].StringValue())
+			}
+			for _, subnet := range filter["values"].ArrayValue() {
+				if !m.unassociated[subnet.StringValue()] {
+					ids = append(ids, "rtb-"+strings.TrimPrefix(subnet.StringValue(), "subnet-"))
+				}
+			}
+		}
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "ids": ids}), nil
+}
