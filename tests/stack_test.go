@@ -372,6 +372,7 @@ func TestOutputs(t *testing.T) {
 		"bucketArn":                     "arn:aws:s3:::" + generatedBucketName,
 		"s3PolicyArn":                   "arn:aws:iam::000000000000:policy/storage-access",
 		"milvusRoleArn":                 milvusRoleArn,
+		"milvusRootPath":                "",
 		"milvusNamespace":               "milvus",
 		"milvusServiceAccount":          "milvus-s3-access-sa",
 		"milvusChartVersion":            "5.0.19",

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -56,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stackName := flags.String("stack", "", "read the outputs of this stack of the local project, through the Pulumi Automation API")
 	outputsFile := flags.String("outputs", "", "read the outputs from this `FILE` (pulumi stack output --json --show-secrets), - for standard input")
 	dir := flags.String("dir", "..", "the directory of Pulumi.yaml, for -stack (the default is this module's parent, the repository)")
-	rootPath := flags.String("root-path", "", "Milvus' root path in the bucket (the chart's externalS3.rootPath)")
+	rootPath := flags.String("root-path", "", "Milvus' root path in the bucket (the chart's externalS3.rootPath); by default the stack's milvusRootPath output")
 	callTimeout := flags.Duration("call-timeout", 30*time.Second, "timeout of each call to AWS or Kubernetes")
 	dataTimeout := flags.Duration("data-timeout", 10*time.Minute, "timeout of the whole data-path check")
 	flags.Usage = func() {
@@ -87,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	results := checks.Run(ctx, clients, out, checks.Options{
 		CallTimeout:     *callTimeout,
 		DataPathTimeout: *dataTimeout,
-		RootPath:        *rootPath,
+		RootPath:        cmp.Or(*rootPath, out.MilvusRootPath),
 	})
 	failed := 0
 	for _, r := range results {

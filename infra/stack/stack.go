@@ -133,6 +133,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	}
 	ctx.Export(outputs.BucketName, data.BucketName)
 	ctx.Export(outputs.BucketArn, data.BucketArn)
+	ctx.Export(outputs.MilvusRootPath, pulumi.String(cfg.Bucket.RootPath))
 	ctx.Export(outputs.S3PolicyArn, data.PolicyArn)
 	ctx.Export(outputs.MilvusRoleArn, role.Arn)
 	ctx.Export(outputs.MilvusNamespace, db.Namespace)

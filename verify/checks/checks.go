@@ -59,6 +59,8 @@ type Outputs struct {
 	MilvusEndpoint       string
 	// MilvusRootPassword is absent when authentication is off.
 	MilvusRootPassword string
+	// MilvusRootPath prefixes Milvus' objects in the bucket; "" for none.
+	MilvusRootPath string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -85,6 +87,7 @@ func (o *Outputs) fields() []outputField {
 		{outputs.MilvusServiceAccount, &o.MilvusServiceAccount, true},
 		{outputs.MilvusEndpoint, &o.MilvusEndpoint, true},
 		{outputs.MilvusRootPassword, &o.MilvusRootPassword, false},
+		{outputs.MilvusRootPath, &o.MilvusRootPath, false},
 	}
 }
 

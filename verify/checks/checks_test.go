@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -284,6 +285,25 @@ func TestParseOutputs(t *testing.T) {
 	assert.EqualError(t, err, "the stack outputs hide their secrets: export them with `pulumi stack output --json --show-secrets`")
 	_, err = ParseOutputs([]byte(`{"region":"us-east-2","clusterName":"x"}`))
 	assert.EqualError(t, err, "the stack outputs lack bucketArn, bucketName, kubeconfig, milvusEndpoint, milvusNamespace, milvusRoleArn, milvusServiceAccount, oidcIssuer, oidcProviderArn, s3PolicyArn: is this a milvus-eks stack after `pulumi up`?")
+}
+
+// Every output the checks read comes by the contract's name; the optional
+// ones may be absent, and an object kubeconfig (pulumi-eks') reads as JSON.
+func TestParseOutputsReadsTheContract(t *testing.T) {
+	out, err := ParseOutputs([]byte(`{
+		"region": "us-east-2", "clusterName": "milvus-dev", "kubeconfig": {"apiVersion": "v1"},
+		"oidcProviderArn": "arn:aws:iam::000000000000:oidc-provider/x", "oidcIssuer": "https://x",
+		"bucketName": "b", "bucketArn": "arn:aws:s3:::b", "s3PolicyArn": "p", "milvusRoleArn": "r",
+		"milvusNamespace": "milvus", "milvusServiceAccount": "sa", "milvusEndpoint": "h:19530",
+		"milvusRootPath": "milvus/dev"}`))
+	require.NoError(t, err)
+	assert.Equal(t, Outputs{
+		Region: "us-east-2", ClusterName: "milvus-dev", Kubeconfig: `{"apiVersion":"v1"}`,
+		OidcProviderArn: "arn:aws:iam::000000000000:oidc-provider/x", OidcIssuer: "https://x",
+		BucketName: "b", BucketArn: "arn:aws:s3:::b", S3PolicyArn: "p", MilvusRoleArn: "r",
+		MilvusNamespace: "milvus", MilvusServiceAccount: "sa", MilvusEndpoint: "h:19530",
+		MilvusRootPath: "milvus/dev",
+	}, out)
 }
 
 // The fakes serve the world the way the AWS APIs do: documents URL-encoded.

@@ -22,6 +22,7 @@ const (
 	PrivateSubnetIDs              = "privateSubnetIds"
 	BucketName                    = "bucketName"
 	BucketArn                     = "bucketArn"
+	MilvusRootPath                = "milvusRootPath"
 	S3PolicyArn                   = "s3PolicyArn"
 	MilvusRoleArn                 = "milvusRoleArn"
 	MilvusNamespace               = "milvusNamespace"
@@ -69,6 +70,7 @@ var Contract = []Output{
 	{Name: PrivateSubnetIDs, When: CreatedCluster, Meaning: "Private subnets (nodes)"},
 	{Name: BucketName, When: Always, Meaning: "The S3 bucket holding Milvus' data"},
 	{Name: BucketArn, When: Always, Meaning: "Its ARN"},
+	{Name: MilvusRootPath, When: Always, Meaning: "Prefix of Milvus' objects in the bucket (`bucketRootPath`); empty for the bucket's root"},
 	{Name: S3PolicyArn, When: Always, Meaning: "The IAM policy granting the guide's four S3 actions on that bucket"},
 	{Name: MilvusRoleArn, When: Always, Meaning: "The IRSA role Milvus runs under"},
 	{Name: MilvusNamespace, When: Always, Meaning: "Namespace of Milvus"},
