@@ -24,24 +24,24 @@ func TestEbsCsiDriverAddon(t *testing.T) {
 			"clusterName":           "milvus-" + name,
 			"addonName":             "aws-ebs-csi-driver",
 			"serviceAccountRoleArn": ebsCsiRoleArn,
-		}, plain(resourceInputs(addon)), name)
+		}, mockcloud.Plain(addon.Input()), name)
 
 		attachment := d.one(t, typeAttachment, "ebs-csi-driver-AmazonEBSCSIDriverPolicy")
-		assert.Equal(t, "ebs-csi-driver", input(attachment, "role").StringValue(), name)
-		assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", input(attachment, "policyArn").StringValue(), name)
+		assert.Equal(t, "ebs-csi-driver", attachment.Input("role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", attachment.Input("policyArn").StringValue(), name)
 		assert.Equal(t, ebsCsiRoleArn, d.Outputs["ebsCsiDriverRoleArn"], name)
 	}
 }
 
 func TestEbsCsiDriverVersionFromConfig(t *testing.T) {
 	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:ebsCsiDriverVersion": "v1.48.0-eksbuild.1"}))
-	assert.Equal(t, "v1.48.0-eksbuild.1", input(d.one(t, typeAddon, "ebs-csi-driver"), "addonVersion").StringValue())
+	assert.Equal(t, "v1.48.0-eksbuild.1", d.one(t, typeAddon, "ebs-csi-driver").Input("addonVersion").StringValue())
 }
 
 func TestGp3IsTheOnlyDefaultStorageClass(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
-		inputs := plain(resourceInputs(d.only(t, typeStorageClass)))
+		inputs := mockcloud.Plain(d.only(t, typeStorageClass).Input())
 		assert.Equal(t, map[string]any{
 			"apiVersion": "storage.k8s.io/v1",
 			"kind":       "StorageClass",
@@ -56,7 +56,7 @@ func TestGp3IsTheOnlyDefaultStorageClass(t *testing.T) {
 		}, inputs, name)
 
 		// EKS' own gp2 class is patched to stop being a default.
-		patch := plain(resourceInputs(d.only(t, typeStorageClassPatch)))
+		patch := mockcloud.Plain(d.only(t, typeStorageClassPatch).Input())
 		assert.Equal(t, map[string]any{
 			"apiVersion": "storage.k8s.io/v1",
 			"kind":       "StorageClass",
@@ -94,7 +94,7 @@ func TestLoadBalancerControllerRelease(t *testing.T) {
 					"annotations": map[string]any{"eks.amazonaws.com/role-arn": lbcRoleArn},
 				},
 			},
-		}, plain(resourceInputs(release)), name)
+		}, mockcloud.Plain(release.Input()), name)
 		assert.Equal(t, lbcRoleArn, d.Outputs["loadBalancerControllerRoleArn"], name)
 	}
 }
@@ -105,11 +105,11 @@ func TestLoadBalancerControllerPolicyIsThePublishedOne(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		policy := d.one(t, typePolicy, "load-balancer-controller")
-		assert.JSONEq(t, published, input(policy, "policy").StringValue(), name)
+		assert.JSONEq(t, published, policy.Input("policy").StringValue(), name)
 
 		attachment := d.one(t, typeAttachment, "load-balancer-controller-policy")
-		assert.Equal(t, "load-balancer-controller", input(attachment, "role").StringValue(), name)
-		assert.Equal(t, "arn:aws:iam::000000000000:policy/load-balancer-controller", input(attachment, "policyArn").StringValue(), name)
+		assert.Equal(t, "load-balancer-controller", attachment.Input("role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::000000000000:policy/load-balancer-controller", attachment.Input("policyArn").StringValue(), name)
 	}
 }
 
@@ -130,12 +130,12 @@ func TestAddonOrder(t *testing.T) {
 			d.one(t, typeRelease, "load-balancer-controller"),
 		}
 		for _, addon := range addons {
-			assert.True(t, dependsOn(milvus, addon), "%s: Milvus waits for %s %s", name, addon.Type, addon.Name)
-			assert.True(t, dependsOn(addon, nodes), "%s: %s %s waits for the nodes", name, addon.Type, addon.Name)
-			assert.True(t, dependsOn(namespace, addon), "%s: the namespace waits for %s %s", name, addon.Type, addon.Name)
+			assert.True(t, milvus.DependsOn(addon), "%s: Milvus waits for %s %s", name, addon.Type, addon.Name)
+			assert.True(t, addon.DependsOn(nodes), "%s: %s %s waits for the nodes", name, addon.Type, addon.Name)
+			assert.True(t, namespace.DependsOn(addon), "%s: the namespace waits for %s %s", name, addon.Type, addon.Name)
 			for _, r := range d.Resources {
 				if r != milvus && r != namespace {
-					assert.False(t, dependsOn(r, addon), "%s: %s %s waits for %s %s", name, r.Type, r.Name, addon.Type, addon.Name)
+					assert.False(t, r.DependsOn(addon), "%s: %s %s waits for %s %s", name, r.Type, r.Name, addon.Type, addon.Name)
 				}
 			}
 		}
@@ -177,8 +177,8 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 			for _, w := range tt.want {
 				want = append(want, w...)
 			}
-			assert.ElementsMatch(t, want, d.dependencyNames(d.one(t, typeRelease, "milvus")))
-			counts := d.typeCounts()
+			assert.ElementsMatch(t, want, d.DependencyNames(d.one(t, typeRelease, "milvus")))
+			counts := d.TypeCounts()
 			for _, typ := range tt.absent {
 				assert.Zero(t, counts[typ], typ)
 			}
@@ -195,10 +195,10 @@ func TestAddonRolesAndReleasesGoneWhenSwitchedOff(t *testing.T) {
 		"milvus:ebsCsiDriver":           "false",
 		"milvus:loadBalancerController": "false",
 	}))
-	assert.Equal(t, []string{"milvus-s3"}, names(d.all(typeIRSAComp)))
-	assert.Equal(t, []string{"milvus"}, names(d.all(typeRelease)))
-	assert.Equal(t, []string{"cluster-vpc-cni"}, names(d.all(typeAddon)))
-	assert.Equal(t, []string{"storage-access"}, names(d.all(typePolicy)))
+	assert.Equal(t, []string{"milvus-s3"}, names(d.Of(typeIRSAComp)))
+	assert.Equal(t, []string{"milvus"}, names(d.Of(typeRelease)))
+	assert.Equal(t, []string{"cluster-vpc-cni"}, names(d.Of(typeAddon)))
+	assert.Equal(t, []string{"storage-access"}, names(d.Of(typePolicy)))
 }
 
 func names(rs []*mockcloud.Resource) []string {

@@ -148,7 +148,7 @@ func milvusSide(d *deployment) map[string]any {
 		// The URN's type is the chain of its parents' types, joined by "$".
 		top := strings.SplitN(strings.Split(r.URN, "::")[2], "$", 2)[0]
 		if top == typeStorageComp || top == typeIRSAComp || top == typeMilvusComp {
-			side[r.URN] = plain(resourceInputs(r))
+			side[r.URN] = mockcloud.Plain(r.Input())
 		}
 	}
 	return side
@@ -171,7 +171,7 @@ func TestExistingClusterDeclaresNothingOfTheCluster(t *testing.T) {
 			if mode.changes["milvus:existingClusterStack"] != "" {
 				want[typeStackReference] = 1
 			}
-			assert.Equal(t, want, d.typeCounts())
+			assert.Equal(t, want, d.TypeCounts())
 			assert.Empty(t, d.StandIns, "no remote component, so nothing plays its children")
 
 			existing := d.only(t, typeExistingComp)
@@ -197,7 +197,7 @@ func TestExistingClusterTrustPolicyUsesTheLookedUpProvider(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			d := deployExisting(t, mode.changes)
 			role := d.one(t, typeRole, "milvus-s3")
-			assert.JSONEq(t, want, input(role, "assumeRolePolicy").StringValue())
+			assert.JSONEq(t, want, role.Input("assumeRolePolicy").StringValue())
 		})
 	}
 }
@@ -215,8 +215,8 @@ func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			d := deployExisting(t, mode.changes)
 			provider := d.only(t, typeK8sProvider)
-			require.True(t, input(provider, "kubeconfig").IsSecret(), "the kubeconfig is a secret")
-			assert.Equal(t, wants[mode.name], plain(input(provider, "kubeconfig")))
+			require.True(t, provider.Input("kubeconfig").IsSecret(), "the kubeconfig is a secret")
+			assert.Equal(t, wants[mode.name], mockcloud.Plain(provider.Input("kubeconfig")))
 			assert.Equal(t, mockcloud.Secret{Value: wants[mode.name]}, d.Outputs["kubeconfig"])
 		})
 	}
@@ -290,11 +290,11 @@ func TestExistingClusterAddonsOnRequest(t *testing.T) {
 			d.only(t, typeEbsCsiComp)
 			d.only(t, typeLbcComp)
 			controller := d.one(t, typeRelease, "load-balancer-controller")
-			assert.Equal(t, platformVpc, plain(input(controller, "values", "vpcId")))
-			assert.Equal(t, platformCluster, plain(input(controller, "values", "clusterName")))
+			assert.Equal(t, platformVpc, mockcloud.Plain(controller.Input("values", "vpcId")))
+			assert.Equal(t, platformCluster, mockcloud.Plain(controller.Input("values", "clusterName")))
 			addon := d.only(t, typeAddon)
-			assert.Equal(t, platformCluster, plain(input(addon, "clusterName")))
-			assert.Empty(t, d.all(typeNodeGroup))
+			assert.Equal(t, platformCluster, mockcloud.Plain(addon.Input("clusterName")))
+			assert.Empty(t, d.Of(typeNodeGroup))
 			assert.ElementsMatch(t, []string{
 				typeServiceAccount + "::milvus",
 				typeNamespace + "::milvus",
@@ -304,7 +304,7 @@ func TestExistingClusterAddonsOnRequest(t *testing.T) {
 				typeStorageClassPatch + "::ebs-csi-driver-gp2",
 				typeRelease + "::load-balancer-controller",
 				typeBucket + "::storage",
-			}, d.dependencyNames(d.one(t, typeRelease, "milvus")))
+			}, d.DependencyNames(d.one(t, typeRelease, "milvus")))
 		})
 	}
 }
@@ -396,8 +396,8 @@ func TestExistingClusterUnknownPlatformStack(t *testing.T) {
 func TestExistingClusterFromAPulumiEksPlatform(t *testing.T) {
 	d := deployExisting(t, map[string]string{"milvus:existingClusterName": "", "milvus:existingClusterStack": "acme/platform/eks"})
 	provider := d.only(t, typeK8sProvider)
-	require.True(t, input(provider, "kubeconfig").IsSecret())
-	assert.Equal(t, `{"apiVersion":"v1","kind":"Config"}`, plain(input(provider, "kubeconfig")))
+	require.True(t, provider.Input("kubeconfig").IsSecret())
+	assert.Equal(t, `{"apiVersion":"v1","kind":"Config"}`, mockcloud.Plain(provider.Input("kubeconfig")))
 	assert.Equal(t, mockcloud.Secret{Value: platformProviderArn}, d.Outputs["oidcProviderArn"])
 	assert.Equal(t, mockcloud.Secret{Value: "https://" + platformIssuerHost}, d.Outputs["oidcIssuer"], "read from the secret ARN")
 	assert.Equal(t, platformCluster, d.Outputs["clusterName"])

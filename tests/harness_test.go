@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
@@ -94,9 +93,6 @@ func run(stackName string, settings config.Settings, options ...mockcloud.Option
 	return mockcloud.Run(project.Name, stackName, settings, stack.Program(settings), options...)
 }
 
-// all returns the resources of a type, in registration order.
-func (d *deployment) all(typ string) []*mockcloud.Resource { return d.Of(typ) }
-
 // one returns the only resource of a type with a name, failing the test otherwise.
 func (d *deployment) one(t *testing.T, typ, name string) *mockcloud.Resource {
 	t.Helper()
@@ -123,25 +119,4 @@ func (d *deployment) standIn(t *testing.T, typ string) *mockcloud.Resource {
 	}
 	t.Fatalf("%s: no stand-in of type %s", d.name, typ)
 	return nil
-}
-
-// dependsOn reports whether r lists dep's URN among its dependencies.
-func dependsOn(r, dep *mockcloud.Resource) bool { return r.DependsOn(dep) }
-
-// dependencyNames names r's dependencies as "type::name".
-func (d *deployment) dependencyNames(r *mockcloud.Resource) []string { return d.DependencyNames(r) }
-
-// typeCounts counts the resources of each type.
-func (d *deployment) typeCounts() map[string]int { return d.TypeCounts() }
-
-// input reads a nested input by path ("metadata.annotations.eks.amazonaws.com/role-arn"
-// is written as path elements).
-func input(r *mockcloud.Resource, path ...string) resource.PropertyValue { return r.Input(path...) }
-
-// plain turns a property value into plain Go values for comparison.
-func plain(v resource.PropertyValue) any { return mockcloud.Plain(v) }
-
-// resourceInputs is all of r's inputs as one property value.
-func resourceInputs(r *mockcloud.Resource) resource.PropertyValue {
-	return resource.NewObjectProperty(r.Inputs)
 }

@@ -23,9 +23,9 @@ func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
 		d := deploy(t, name)
 		for subnet, w := range want {
 			r := d.one(t, typeSubnet, subnet)
-			assert.Equal(t, w["cidrBlock"], input(r, "cidrBlock").StringValue(), "%s %s", name, subnet)
-			assert.Equal(t, w["availabilityZone"], input(r, "availabilityZone").StringValue(), "%s %s", name, subnet)
-			tags := plain(input(r, "tags")).(map[string]any)
+			assert.Equal(t, w["cidrBlock"], r.Input("cidrBlock").StringValue(), "%s %s", name, subnet)
+			assert.Equal(t, w["availabilityZone"], r.Input("availabilityZone").StringValue(), "%s %s", name, subnet)
+			tags := mockcloud.Plain(r.Input("tags")).(map[string]any)
 			assert.Equal(t, "1", tags[w["role"].(string)], "%s %s", name, subnet)
 			assert.Equal(t, "shared", tags["kubernetes.io/cluster/milvus-"+name], "%s %s", name, subnet)
 		}
@@ -41,10 +41,10 @@ func TestPrivateSubnetsRouteThroughNAT(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		for i, gateway := range wantGateway[name] {
-			routes := plain(input(d.one(t, typeRouteTable, "network-private-"+string(rune('0'+i))), "routes"))
+			routes := mockcloud.Plain(d.one(t, typeRouteTable, "network-private-"+string(rune('0'+i))).Input("routes"))
 			assert.Equal(t, []any{map[string]any{"cidrBlock": "0.0.0.0/0", "natGatewayId": gateway}}, routes, "%s zone %d", name, i)
 		}
-		public := plain(input(d.one(t, typeRouteTable, "network-public"), "routes"))
+		public := mockcloud.Plain(d.one(t, typeRouteTable, "network-public").Input("routes"))
 		assert.Equal(t, []any{map[string]any{"cidrBlock": "0.0.0.0/0", "gatewayId": "network-id"}}, public, name)
 	}
 }
@@ -60,9 +60,9 @@ func TestExistingVpcCreatesNoNetwork(t *testing.T) {
 		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created in existing-VPC mode", r.Type, r.Name)
 	}
 	cluster := d.only(t, typeEKSCluster)
-	assert.Equal(t, "vpc-0123456789abcdef0", input(cluster, "vpcId").StringValue())
-	assert.Equal(t, []any{"subnet-0000000000000000c", "subnet-0000000000000000d"}, plain(input(cluster, "privateSubnetIds")))
-	assert.Equal(t, []any{"subnet-0000000000000000a", "subnet-0000000000000000b"}, plain(input(cluster, "publicSubnetIds")))
+	assert.Equal(t, "vpc-0123456789abcdef0", cluster.Input("vpcId").StringValue())
+	assert.Equal(t, []any{"subnet-0000000000000000c", "subnet-0000000000000000d"}, mockcloud.Plain(cluster.Input("privateSubnetIds")))
+	assert.Equal(t, []any{"subnet-0000000000000000a", "subnet-0000000000000000b"}, mockcloud.Plain(cluster.Input("publicSubnetIds")))
 	assert.Equal(t, "vpc-0123456789abcdef0", d.Outputs["vpcId"])
 }
 
@@ -78,29 +78,29 @@ func TestClusterArguments(t *testing.T) {
 		d := deploy(t, name)
 		cluster := d.only(t, typeEKSCluster)
 		assert.True(t, cluster.Remote, "%s: pulumi-eks Cluster is a remote component", name)
-		assert.Equal(t, "milvus-"+name, input(cluster, "name").StringValue())
-		assert.Equal(t, "1.34", input(cluster, "version").StringValue())
+		assert.Equal(t, "milvus-"+name, cluster.Input("name").StringValue())
+		assert.Equal(t, "1.34", cluster.Input("version").StringValue())
 		for key, value := range map[string]bool{
 			"createOidcProvider":   true,
 			"skipDefaultNodeGroup": true,
 			"useDefaultVpcCni":     true,
 		} {
-			assert.Equal(t, value, input(cluster, key).BoolValue(), "%s: %s", name, key)
+			assert.Equal(t, value, cluster.Input(key).BoolValue(), "%s: %s", name, key)
 		}
-		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, plain(input(cluster, "privateSubnetIds")), name)
+		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, mockcloud.Plain(cluster.Input("privateSubnetIds")), name)
 
 		nodes := d.only(t, typeNodeGroup)
 		w := want[name]
-		assert.Equal(t, w.instanceTypes, plain(input(nodes, "instanceTypes")), name)
-		assert.Equal(t, map[string]any{"minSize": w.min, "desiredSize": w.desired, "maxSize": w.max}, plain(input(nodes, "scalingConfig")), name)
-		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, plain(input(nodes, "subnetIds")), name)
-		assert.Equal(t, float64(100), input(nodes, "diskSize").NumberValue(), name)
-		assert.Equal(t, "AL2023_x86_64_STANDARD", input(nodes, "amiType").StringValue(), name)
+		assert.Equal(t, w.instanceTypes, mockcloud.Plain(nodes.Input("instanceTypes")), name)
+		assert.Equal(t, map[string]any{"minSize": w.min, "desiredSize": w.desired, "maxSize": w.max}, mockcloud.Plain(nodes.Input("scalingConfig")), name)
+		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, mockcloud.Plain(nodes.Input("subnetIds")), name)
+		assert.Equal(t, float64(100), nodes.Input("diskSize").NumberValue(), name)
+		assert.Equal(t, "AL2023_x86_64_STANDARD", nodes.Input("amiType").StringValue(), name)
 
 		addon := d.one(t, typeAddon, "cluster-vpc-cni")
-		assert.Equal(t, "vpc-cni", input(addon, "addonName").StringValue(), name)
-		assert.Equal(t, "milvus-"+name, input(addon, "clusterName").StringValue(), name)
-		assert.Equal(t, "OVERWRITE", input(addon, "resolveConflictsOnCreate").StringValue(), name)
+		assert.Equal(t, "vpc-cni", addon.Input("addonName").StringValue(), name)
+		assert.Equal(t, "milvus-"+name, addon.Input("clusterName").StringValue(), name)
+		assert.Equal(t, "OVERWRITE", addon.Input("resolveConflictsOnCreate").StringValue(), name)
 	}
 }
 
@@ -108,11 +108,11 @@ func TestNodeRole(t *testing.T) {
 	d := deploy(t, "prod")
 	role := d.one(t, typeRole, "cluster-node")
 	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`,
-		input(role, "assumeRolePolicy").StringValue())
+		role.Input("assumeRolePolicy").StringValue())
 	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
 		attachment := d.one(t, typeAttachment, "cluster-node-"+policy)
-		assert.Equal(t, "arn:aws:iam::aws:policy/"+policy, input(attachment, "policyArn").StringValue())
-		assert.Equal(t, "cluster-node", input(attachment, "role").StringValue())
+		assert.Equal(t, "arn:aws:iam::aws:policy/"+policy, attachment.Input("policyArn").StringValue())
+		assert.Equal(t, "cluster-node", attachment.Input("role").StringValue())
 	}
 }
 
@@ -123,15 +123,15 @@ func TestBucketAsTheGuideMakesIt(t *testing.T) {
 		assert.Equal(t, map[string]any{
 			"bucketPrefix": "milvus-bucket-",
 			"forceDestroy": name == "dev",
-		}, plain(resourceInputs(bucket)), name)
-		assert.Equal(t, map[string]any{"objectOwnership": "ObjectWriter"}, plain(input(d.only(t, typeOwnership), "rule")), name)
-		assert.Equal(t, "private", input(d.only(t, typeACL), "acl").StringValue(), name)
+		}, mockcloud.Plain(bucket.Input()), name)
+		assert.Equal(t, map[string]any{"objectOwnership": "ObjectWriter"}, mockcloud.Plain(d.only(t, typeOwnership).Input("rule")), name)
+		assert.Equal(t, "private", d.only(t, typeACL).Input("acl").StringValue(), name)
 	}
 }
 
 func TestBucketNameFromConfig(t *testing.T) {
 	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketName": "acme-milvus-prod"}))
-	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, plain(resourceInputs(d.only(t, typeBucket))))
+	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, mockcloud.Plain(d.only(t, typeBucket).Input()))
 	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
 }
 
@@ -154,7 +154,7 @@ func TestExistingVpcS3Endpoint(t *testing.T) {
 		"vpcEndpointType": "Gateway",
 		"routeTableIds":   []any{"rtb-0000000000000000c", "rtb-0000000000000000d"},
 		"tags":            map[string]any{"Name": "network-s3"},
-	}, plain(resourceInputs(endpoint)))
+	}, mockcloud.Plain(endpoint.Input()))
 
 	s, err := run("dev", stackConfig(t, "dev", existing), mockcloud.WithUnassociatedSubnets("subnet-0000000000000000d"))
 	var problems config.Problems

@@ -20,19 +20,19 @@ func TestBucketIsClosedToThePublic(t *testing.T) {
 			"ignorePublicAcls":      true,
 			"blockPublicPolicy":     true,
 			"restrictPublicBuckets": true,
-		}, plain(resourceInputs(block)), name)
+		}, mockcloud.Plain(block.Input()), name)
 	}
 }
 
 func TestBucketRefusesRequestsWithoutTLS(t *testing.T) {
 	for _, name := range stacks {
 		policy := deploy(t, name).only(t, typeBucketPolicy)
-		assert.Equal(t, generatedBucketName, input(policy, "bucket").StringValue(), name)
+		assert.Equal(t, generatedBucketName, policy.Input("bucket").StringValue(), name)
 		assert.JSONEq(t, `{"Version": "2012-10-17", "Statement": [{
 		  "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:*"],
 		  "Resource": ["`+bucketArn+`", "`+bucketArn+`/*"],
 		  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`,
-			input(policy, "policy").StringValue(), name)
+			policy.Input("policy").StringValue(), name)
 	}
 }
 
@@ -57,10 +57,10 @@ func TestBucketEncryption(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := tt.deployment(t)
 			encryption := d.only(t, typeEncryption)
-			assert.Equal(t, []any{tt.rule}, plain(input(encryption, "rules")))
+			assert.Equal(t, []any{tt.rule}, mockcloud.Plain(encryption.Input("rules")))
 
 			// With KMS, Milvus' role may use the key, and only that key.
-			policy := input(d.one(t, typePolicy, "storage-access"), "policy").StringValue()
+			policy := d.one(t, typePolicy, "storage-access").Input("policy").StringValue()
 			if tt.policyOnKeys {
 				assert.Contains(t, policy, `{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":["`+key+`"]}`)
 			} else {
@@ -87,16 +87,16 @@ func TestBucketLifecycleAndVersioning(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		lifecycle := d.only(t, typeLifecycle)
-		assert.Equal(t, want[name], plain(input(lifecycle, "rules")), name)
+		assert.Equal(t, want[name], mockcloud.Plain(lifecycle.Input("rules")), name)
 
-		versioning := d.all(typeVersioning)
+		versioning := d.Of(typeVersioning)
 		if name == "dev" {
 			assert.Empty(t, versioning, "dev keeps no old versions")
 			continue
 		}
 		require.Len(t, versioning, 1)
-		assert.Equal(t, map[string]any{"status": "Enabled"}, plain(input(versioning[0], "versioningConfiguration")))
-		assert.True(t, dependsOn(lifecycle, versioning[0]), "the lifecycle waits for versioning")
+		assert.Equal(t, map[string]any{"status": "Enabled"}, mockcloud.Plain(versioning[0].Input("versioningConfiguration")))
+		assert.True(t, lifecycle.DependsOn(versioning[0]), "the lifecycle waits for versioning")
 	}
 }
 
@@ -113,11 +113,11 @@ func TestBucketProtection(t *testing.T) {
 		w := want[name]
 		assert.Equal(t, w.protect, bucket.Protect, "%s: protect", name)
 		assert.Equal(t, w.retain, bucket.RetainOnDelete, "%s: retainOnDelete", name)
-		assert.Equal(t, w.forceDestroy, input(bucket, "forceDestroy").BoolValue(), "%s: forceDestroy", name)
+		assert.Equal(t, w.forceDestroy, bucket.Input("forceDestroy").BoolValue(), "%s: forceDestroy", name)
 
 		// A bucket left behind keeps its settings.
 		for _, typ := range []string{typePublicAccessBlock, typeEncryption, typeBucketPolicy, typeLifecycle, typeVersioning, typeOwnership, typeACL} {
-			for _, r := range d.all(typ) {
+			for _, r := range d.Of(typ) {
 				assert.Equal(t, w.retain, r.RetainOnDelete, "%s: %s retainOnDelete", name, typ)
 				assert.False(t, r.Protect, "%s: %s is not protected itself", name, typ)
 			}
@@ -131,7 +131,7 @@ func TestBucketProtection(t *testing.T) {
 func TestBucketPolicyWaitsForThePublicAccessBlock(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
-		assert.True(t, dependsOn(d.only(t, typeBucketPolicy), d.only(t, typePublicAccessBlock)), name)
+		assert.True(t, d.only(t, typeBucketPolicy).DependsOn(d.only(t, typePublicAccessBlock)), name)
 	}
 }
 
@@ -144,15 +144,15 @@ func TestRootPassword(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		secret := d.only(t, typeSecret)
-		assert.Equal(t, map[string]any{"name": "milvus-root-password", "namespace": "milvus"}, plain(input(secret, "metadata")), name)
-		assert.True(t, input(secret, "stringData").IsSecret() || input(secret, "stringData", "password").IsSecret(), "%s: the Secret's data is a Pulumi secret", name)
-		assert.Equal(t, map[string]any{"password": want[name]}, plain(input(secret, "stringData")), name)
+		assert.Equal(t, map[string]any{"name": "milvus-root-password", "namespace": "milvus"}, mockcloud.Plain(secret.Input("metadata")), name)
+		assert.True(t, secret.Input("stringData").IsSecret() || secret.Input("stringData", "password").IsSecret(), "%s: the Secret's data is a Pulumi secret", name)
+		assert.Equal(t, map[string]any{"password": want[name]}, mockcloud.Plain(secret.Input("stringData")), name)
 		assert.Equal(t, mockcloud.Secret{Value: want[name]}, d.Outputs["milvusRootPassword"], name)
 
-		generators := d.all(typeRandomPassword)
+		generators := d.Of(typeRandomPassword)
 		if name == "dev" {
 			require.Len(t, generators, 1)
-			assert.Equal(t, map[string]any{"length": float64(32), "special": false}, plain(resourceInputs(generators[0])))
+			assert.Equal(t, map[string]any{"length": float64(32), "special": false}, mockcloud.Plain(generators[0].Input()))
 		} else {
 			assert.Empty(t, generators, "prod's password is the deployer's")
 		}
@@ -175,7 +175,7 @@ func TestLoadBalancerSourceRangesAndScheme(t *testing.T) {
 		"milvus:loadBalancerScheme":       "internal",
 		"milvus:loadBalancerSourceRanges": `["10.0.0.0/16","192.168.0.0/24"]`,
 	}))
-	service := plain(input(d.one(t, typeRelease, "milvus"), "values", "service")).(map[string]any)
+	service := mockcloud.Plain(d.one(t, typeRelease, "milvus").Input("values", "service")).(map[string]any)
 	assert.Equal(t, []any{"10.0.0.0/16", "192.168.0.0/24"}, service["loadBalancerSourceRanges"])
 	assert.Equal(t, "internal", service["annotations"].(map[string]any)["service.beta.kubernetes.io/aws-load-balancer-scheme"])
 }
@@ -187,10 +187,10 @@ func TestAuthenticationOff(t *testing.T) {
 		"milvus:loadBalancerScheme":   "internal",
 		"milvus:milvusAuthentication": "false",
 	}))
-	values := plain(input(d.one(t, typeRelease, "milvus"), "values")).(map[string]any)
+	values := mockcloud.Plain(d.one(t, typeRelease, "milvus").Input("values")).(map[string]any)
 	assert.Equal(t, map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: false\n"}, values["extraConfigFiles"])
 	assert.NotContains(t, values["mixCoordinator"], "extraEnv")
-	assert.Empty(t, d.all(typeSecret))
-	assert.Empty(t, d.all(typeRandomPassword))
+	assert.Empty(t, d.Of(typeSecret))
+	assert.Empty(t, d.Of(typeRandomPassword))
 	assert.NotContains(t, d.Outputs, "milvusRootPassword")
 }

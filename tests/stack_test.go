@@ -94,7 +94,7 @@ func TestResourceCounts(t *testing.T) {
 			for k, v := range perStack[name] {
 				want[k] = v
 			}
-			assert.Equal(t, want, deploy(t, name).typeCounts())
+			assert.Equal(t, want, deploy(t, name).TypeCounts())
 		})
 	}
 }
@@ -135,7 +135,7 @@ func TestS3PolicyIsExactlyTheGuides(t *testing.T) {
 		    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::`+generatedBucketName+`"]},
 		    {"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::`+generatedBucketName+`/*"]}
 		  ]
-		}`, input(policy, "policy").StringValue(), name)
+		}`, policy.Input("policy").StringValue(), name)
 	}
 }
 
@@ -155,7 +155,7 @@ func TestIRSARolesTrustOnlyTheirServiceAccount(t *testing.T) {
 				`"Principal":{"Federated":"arn:aws:iam::000000000000:oidc-provider/`+issuer+`"},`+
 				`"Action":["sts:AssumeRoleWithWebIdentity"],`+
 				`"Condition":{"StringEquals":{"`+issuer+`:aud":"sts.amazonaws.com","`+issuer+`:sub":"`+subject+`"}}}]}`,
-				input(d.one(t, typeRole, role), "assumeRolePolicy").StringValue(), "%s: %s", name, role)
+				d.one(t, typeRole, role).Input("assumeRolePolicy").StringValue(), "%s: %s", name, role)
 		}
 	}
 }
@@ -163,8 +163,8 @@ func TestIRSARolesTrustOnlyTheirServiceAccount(t *testing.T) {
 func TestMilvusRoleHasTheS3PolicyAttached(t *testing.T) {
 	for _, name := range stacks {
 		attachment := deploy(t, name).one(t, typeAttachment, "milvus-s3-s3")
-		assert.Equal(t, "milvus-s3", input(attachment, "role").StringValue(), name)
-		assert.Equal(t, "arn:aws:iam::000000000000:policy/storage-access", input(attachment, "policyArn").StringValue(), name)
+		assert.Equal(t, "milvus-s3", attachment.Input("role").StringValue(), name)
+		assert.Equal(t, "arn:aws:iam::000000000000:policy/storage-access", attachment.Input("policyArn").StringValue(), name)
 	}
 }
 
@@ -175,7 +175,7 @@ func TestServiceAccountCarriesTheRole(t *testing.T) {
 			"name":        "milvus-s3-access-sa",
 			"namespace":   "milvus",
 			"annotations": map[string]any{"eks.amazonaws.com/role-arn": milvusRoleArn},
-		}, plain(input(sa, "metadata")), name)
+		}, mockcloud.Plain(sa.Input("metadata")), name)
 	}
 }
 
@@ -183,8 +183,8 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		provider := d.only(t, typeK8sProvider)
-		assert.True(t, input(provider, "kubeconfig").IsSecret(), "%s: the provider's kubeconfig is a secret", name)
-		assert.Equal(t, d.Outputs["kubeconfig"], mockcloud.Secret{Value: plain(input(provider, "kubeconfig"))},
+		assert.True(t, provider.Input("kubeconfig").IsSecret(), "%s: the provider's kubeconfig is a secret", name)
+		assert.Equal(t, d.Outputs["kubeconfig"], mockcloud.Secret{Value: mockcloud.Plain(provider.Input("kubeconfig"))},
 			"%s: the provider's kubeconfig is the cluster's", name)
 		count := 0
 		for _, r := range d.Resources {
@@ -201,7 +201,7 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 func TestReleaseInstallsThePinnedChart(t *testing.T) {
 	for _, name := range stacks {
 		release := deploy(t, name).one(t, typeRelease, "milvus")
-		inputs := plain(resourceInputs(release)).(map[string]any)
+		inputs := mockcloud.Plain(release.Input()).(map[string]any)
 		delete(inputs, "values") // TestHelmValues checks them key by key
 		assert.Equal(t, map[string]any{
 			"name":           "milvus",
@@ -288,7 +288,7 @@ func TestHelmValues(t *testing.T) {
 		},
 	}
 	for _, name := range stacks {
-		values := plain(input(deploy(t, name).one(t, typeRelease, "milvus"), "values"))
+		values := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
 		assert.Equal(t, want[name], values, name)
 	}
 
@@ -298,7 +298,7 @@ func TestHelmValues(t *testing.T) {
 	for k, v := range externalS3 {
 		rooted[k] = v
 	}
-	assert.Equal(t, rooted, plain(input(withRoot.one(t, typeRelease, "milvus"), "values", "externalS3")))
+	assert.Equal(t, rooted, mockcloud.Plain(withRoot.one(t, typeRelease, "milvus").Input("values", "externalS3")))
 }
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.
@@ -307,7 +307,7 @@ func TestNoStaticCredentials(t *testing.T) {
 	credentialKey := regexp.MustCompile(`(?i)"(access_?key(_?id)?|secret_?key|secret_?access_?key|aws_access_key_id|aws_secret_access_key)"\s*:`)
 	for _, name := range stacks {
 		for _, r := range deploy(t, name).Resources {
-			raw, err := json.Marshal(plain(resourceInputs(r)))
+			raw, err := json.Marshal(mockcloud.Plain(r.Input()))
 			require.NoError(t, err)
 			assert.NotRegexp(t, credentialKey, string(raw), "%s: %s %s", name, r.Type, r.Name)
 		}
@@ -319,25 +319,25 @@ func TestDependencies(t *testing.T) {
 		d := deploy(t, name)
 		release := d.one(t, typeRelease, "milvus")
 		for _, dep := range []*mockcloud.Resource{d.only(t, typeServiceAccount), d.only(t, typeNamespace), d.only(t, typeNodeGroup), d.only(t, typeBucket)} {
-			assert.True(t, dependsOn(release, dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
+			assert.True(t, release.DependsOn(dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
 		}
 		// The ServiceAccount's annotation waits for the role and its policy.
 		sa := d.only(t, typeServiceAccount)
-		assert.True(t, dependsOn(sa, d.one(t, typeRole, "milvus-s3")), name)
-		assert.True(t, dependsOn(sa, d.one(t, typeAttachment, "milvus-s3-s3")), name)
+		assert.True(t, sa.DependsOn(d.one(t, typeRole, "milvus-s3")), name)
+		assert.True(t, sa.DependsOn(d.one(t, typeAttachment, "milvus-s3-s3")), name)
 
 		role := d.one(t, typeRole, "milvus-s3")
-		assert.True(t, dependsOn(role, d.standIn(t, typeOIDCProvider)), "%s: the role waits for the OIDC provider", name)
+		assert.True(t, role.DependsOn(d.standIn(t, typeOIDCProvider)), "%s: the role waits for the OIDC provider", name)
 
 		acl := d.only(t, typeACL)
-		assert.True(t, dependsOn(acl, d.only(t, typeOwnership)), "%s: the ACL waits for the ownership controls", name)
+		assert.True(t, acl.DependsOn(d.only(t, typeOwnership)), "%s: the ACL waits for the ownership controls", name)
 
 		// Storage and network do not wait on the cluster: they are built in
 		// parallel with it.
 		cluster := d.only(t, typeEKSCluster)
 		for _, typ := range []string{typeBucket, typeOwnership, typeACL, typePolicy, typeVpc, typeSubnet, typeNatGateway, typeRouteTable} {
-			for _, r := range d.all(typ) {
-				assert.False(t, dependsOn(r, cluster), "%s: %s %s waits for the cluster", name, r.Type, r.Name)
+			for _, r := range d.Of(typ) {
+				assert.False(t, r.DependsOn(cluster), "%s: %s %s waits for the cluster", name, r.Type, r.Name)
 				for _, dep := range r.Dependencies {
 					assert.NotContains(t, dep, "eks:index", "%s: %s %s depends on %s", name, r.Type, r.Name, dep)
 				}
