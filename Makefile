@@ -33,7 +33,7 @@ synth:
 # graph in docs/graph.md (the mock engine). One package at a time: two of
 # them write README.md.
 generate:
-	$(GO) test -p 1 ./infra/config ./infra/stack/outputs -run Generated -update
+	$(GO) test -p 1 ./infra/config ./infra/stack/outputs ./infra/offline/inventory -run Generated -update
 	$(GO) test ./tests -run TestGraphIsGenerated -update
 
 # Rewrites tests/testdata/*.json after an intended change; review the diff.

@@ -12,6 +12,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
@@ -29,12 +30,21 @@ func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 	return s
 }
 
+// milvusSettings spread two proxies across zones, so that the values name
+// the release the component installs.
 var milvusSettings = values.Settings{
-	Region:         "us-east-2",
-	Authentication: true,
-	LoadBalancer:   values.LoadBalancer{Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"}},
-	Coordinator:    values.Size{Replicas: 1},
-	Proxy:          values.Size{Replicas: 2, Limits: values.Quantities{CPU: "1"}},
+	Region:            "us-east-2",
+	Authentication:    true,
+	LoadBalancer:      values.LoadBalancer{Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"}},
+	SpreadAcrossZones: true,
+	Workloads: sizing.Workloads{
+		MixCoordinator: sizing.Coordinator{Workload: sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "1Gi"}},
+		Proxy:          sizing.Workload{Replicas: 2, CPURequest: "1", MemoryRequest: "1Gi"},
+		QueryNode:      sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "1Gi"},
+		DataNode:       sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "1Gi"},
+		StreamingNode:  sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "1Gi"},
+		Etcd:           sizing.Etcd{Workload: sizing.Workload{Replicas: 3, CPURequest: "1", MemoryRequest: "1Gi"}, VolumeGiB: 10},
+	},
 }
 
 // The release runs under the ServiceAccount bound to the role, reads the
@@ -63,6 +73,7 @@ func TestMilvusComponent(t *testing.T) {
 	release := s.Of("kubernetes:helm.sh/v3:Release")[0]
 	want := milvusSettings
 	want.BucketName, want.ServiceAccount, want.RootPasswordSecret = "acme-milvus", "milvus-sa", "milvus-root-password"
+	want.ReleaseName = "milvus"
 	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(release.Input("values")))
 	assert.Equal(t, "vectors", release.Input("namespace").StringValue())
 	assert.Equal(t, float64(900), release.Input("timeout").NumberValue())

@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Resource types, spelled once.
@@ -216,89 +218,59 @@ func TestReleaseInstallsThePinnedChart(t *testing.T) {
 	}
 }
 
+// Each stack file reaches the chart's values whole: the settings below are
+// what Pulumi.dev.yaml and Pulumi.prod.yaml say (and the defaults they
+// leave), and values.Build's own tests pin the values they give.
 func TestHelmValues(t *testing.T) {
-	annotations := func(lbName string) map[string]any {
-		return map[string]any{
-			"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
-			"service.beta.kubernetes.io/aws-load-balancer-name":            lbName,
-			"service.beta.kubernetes.io/aws-load-balancer-scheme":          "internet-facing",
-			"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+	w := func(replicas int, cpu, memory, cpuLimit, memoryLimit string) sizing.Workload {
+		return sizing.Workload{Replicas: replicas, CPURequest: cpu, MemoryRequest: memory, CPULimit: cpuLimit, MemoryLimit: memoryLimit}
+	}
+	pulsar := sizing.Pulsar{
+		Zookeeper: sizing.Zookeeper{Workload: w(3, "200m", "512Mi", "", "512Mi"), VolumeGiB: 10},
+		Bookie:    sizing.Bookie{Workload: w(3, "500m", "2Gi", "", "2Gi"), JournalGiB: 20, LedgersGiB: 50},
+		Broker:    w(2, "500m", "2Gi", "", "2Gi"),
+		Proxy:     w(2, "500m", "1Gi", "", "1Gi"),
+		Recovery:  w(1, "100m", "256Mi", "", "256Mi"),
+	}
+	settings := func(stackName, rootPath, loadBalancer string) values.Settings {
+		return values.Settings{
+			Region: "us-east-2", BucketName: generatedBucketName, RootPath: rootPath,
+			ServiceAccount: "milvus-s3-access-sa", Authentication: true, RootPasswordSecret: "milvus-root-password",
+			LoadBalancer: values.LoadBalancer{Name: loadBalancer, Scheme: "internet-facing", SourceRanges: []string{"0.0.0.0/0"}},
+			ReleaseName:  "milvus",
 		}
 	}
-	externalS3 := map[string]any{
-		"enabled":       true,
-		"host":          "s3.us-east-2.amazonaws.com",
-		"port":          "443",
-		"useSSL":        true,
-		"bucketName":    generatedBucketName,
-		"useIAM":        true,
-		"cloudProvider": "aws",
-		"iamEndpoint":   "",
-		"region":        "us-east-2",
+	dev := settings("dev", "milvus/dev", "milvus-dev")
+	dev.Workloads = sizing.Workloads{
+		MixCoordinator: sizing.Coordinator{Workload: w(1, "500m", "1Gi", "1", "2Gi")},
+		Proxy:          w(1, "500m", "1Gi", "1", "2Gi"),
+		QueryNode:      w(1, "1", "4Gi", "2", "8Gi"),
+		DataNode:       w(1, "500m", "2Gi", "2", "4Gi"),
+		StreamingNode:  w(1, "500m", "2Gi", "1", "4Gi"),
+		Etcd:           sizing.Etcd{Workload: w(1, "250m", "1Gi", "1", "2Gi"), VolumeGiB: 10},
+		Pulsar:         pulsar,
 	}
-	service := func(lbName string) map[string]any {
-		return map[string]any{
-			"type":                     "LoadBalancer",
-			"port":                     float64(19530),
-			"annotations":              annotations(lbName),
-			"loadBalancerSourceRanges": []any{"0.0.0.0/0"},
-		}
+	prod := settings("prod", "milvus/prod", "milvus-service")
+	prod.SpreadAcrossZones = true
+	prod.Workloads = sizing.Workloads{
+		MixCoordinator: sizing.Coordinator{Workload: w(2, "1", "2Gi", "2.5", "3.5Gi"), ActiveStandby: true},
+		Proxy:          w(3, "500m", "1Gi", "1", "2Gi"),
+		QueryNode:      w(3, "2", "8Gi", "4", "16Gi"),
+		DataNode:       w(2, "1", "4Gi", "2", "8Gi"),
+		StreamingNode:  w(3, "1", "4Gi", "2", "8Gi"),
+		Etcd:           sizing.Etcd{Workload: w(3, "500m", "2Gi", "1", "4Gi"), VolumeGiB: 20},
+		Pulsar:         pulsar,
 	}
-	authentication := map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"}
-	rootPasswordEnv := []any{map[string]any{
-		"name":      "COMMON_SECURITY_DEFAULTROOTPASSWORD",
-		"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "milvus-root-password", "key": "password"}},
-	}}
-	want := map[string]map[string]any{
-		"dev": {
-			"cluster":          map[string]any{"enabled": true},
-			"extraConfigFiles": authentication,
-			"service":          service("milvus-dev"),
-			"serviceAccount":   map[string]any{"create": false, "name": "milvus-s3-access-sa"},
-			"minio":            map[string]any{"enabled": false},
-			"externalS3":       externalS3,
-			"mixCoordinator": map[string]any{
-				"replicas":      float64(1),
-				"activeStandby": map[string]any{"enabled": false},
-				"resources":     map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
-				"extraEnv":      rootPasswordEnv,
-			},
-			"proxy": map[string]any{
-				"replicas":  float64(1),
-				"resources": map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
-			},
-		},
-		"prod": {
-			"cluster":          map[string]any{"enabled": true},
-			"extraConfigFiles": authentication,
-			"service":          service("milvus-service"),
-			"serviceAccount":   map[string]any{"create": false, "name": "milvus-s3-access-sa"},
-			"minio":            map[string]any{"enabled": false},
-			"externalS3":       externalS3,
-			"mixCoordinator": map[string]any{
-				"replicas":      float64(2),
-				"activeStandby": map[string]any{"enabled": true},
-				"resources":     map[string]any{"limits": map[string]any{"cpu": "2.5", "memory": "3.5Gi"}},
-				"extraEnv":      rootPasswordEnv,
-			},
-			"proxy": map[string]any{
-				"replicas":  float64(2),
-				"resources": map[string]any{"limits": map[string]any{"cpu": "1", "memory": "2Gi"}},
-			},
-		},
-	}
-	for _, name := range stacks {
-		values := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
-		assert.Equal(t, want[name], values, name)
+	for name, want := range map[string]values.Settings{"dev": dev, "prod": prod} {
+		got := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
+		assert.Equal(t, values.Build(want).Map(), got, name)
 	}
 
-	// A root path set in the stack file reaches the chart.
-	withRoot := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:bucketRootPath": "milvus/dev"}))
-	rooted := map[string]any{"rootPath": "milvus/dev"}
-	for k, v := range externalS3 {
-		rooted[k] = v
-	}
-	assert.Equal(t, rooted, mockcloud.Plain(withRoot.one(t, typeRelease, "milvus").Input("values", "externalS3")))
+	// Pulsar chosen in the stack file reaches the chart.
+	withPulsar := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:messageQueue": "pulsar"}))
+	want := dev
+	want.Pulsar = true
+	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(withPulsar.one(t, typeRelease, "milvus").Input("values")))
 }
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.
@@ -372,7 +344,8 @@ func TestOutputs(t *testing.T) {
 		"bucketArn":                     "arn:aws:s3:::" + generatedBucketName,
 		"s3PolicyArn":                   "arn:aws:iam::000000000000:policy/storage-access",
 		"milvusRoleArn":                 milvusRoleArn,
-		"milvusRootPath":                "",
+		"milvusRootPath":                "milvus/prod",
+		"milvusMessageQueue":            "woodpecker",
 		"milvusNamespace":               "milvus",
 		"milvusServiceAccount":          "milvus-s3-access-sa",
 		"milvusChartVersion":            "5.0.19",

@@ -35,8 +35,8 @@ func TestBadConfigurationRegistersNothing(t *testing.T) {
 			want: config.Problem{Key: "milvus:nodeInstanceTypes", Value: "m6i.large", Rule: "must be a list of strings"}},
 		{name: "misspelt key", changes: map[string]string{"milvus:bucketname": "acme-milvus"},
 			want: config.Problem{Key: "milvus:bucketname", Value: "acme-milvus", Rule: `is not a key of this project; did you mean "bucketName"?`}},
-		{name: "misspelt key, a letter off", changes: map[string]string{"milvus:proxyReplica": "2"},
-			want: config.Problem{Key: "milvus:proxyReplica", Value: "2", Rule: `is not a key of this project; did you mean "proxyReplicas"?`}},
+		{name: "misspelt key, a letter off", changes: map[string]string{"milvus:queryNodes": `{"replicas": 2}`},
+			want: config.Problem{Key: "milvus:queryNodes", Value: `{"replicas": 2}`, Rule: `is not a key of this project; did you mean "queryNode"?`}},
 		{name: "misspelt key, two letters swapped", changes: map[string]string{"milvus:bucketNmae": "acme-milvus"},
 			want: config.Problem{Key: "milvus:bucketNmae", Value: "acme-milvus", Rule: `is not a key of this project; did you mean "bucketName"?`}},
 		{name: "unknown key", changes: map[string]string{"milvus:colour": "blue"},
@@ -149,16 +149,34 @@ func TestBadConfigurationRegistersNothing(t *testing.T) {
 			want: config.Problem{Key: "milvus:loadBalancerSourceRanges", Value: "203.0.113.7/24", Rule: "has host bits set; the block is 203.0.113.0/24"}},
 		{name: "no source range", changes: map[string]string{"milvus:loadBalancerSourceRanges": `[]`},
 			want: config.Problem{Key: "milvus:loadBalancerSourceRanges", Rule: `at least one CIDR block is required ("0.0.0.0/0" admits every address)`}},
-		{name: "coordinators without standby", changes: map[string]string{"milvus:coordinatorReplicas": "2"},
-			want: config.Problem{Key: "milvus:coordinatorActiveStandby", Value: "false", Rule: "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)"}},
-		{name: "no coordinator", changes: map[string]string{"milvus:coordinatorReplicas": "0"},
-			want: config.Problem{Key: "milvus:coordinatorReplicas", Value: "0", Rule: "must be at least 1"}},
-		{name: "no proxy", changes: map[string]string{"milvus:proxyReplicas": "0"},
-			want: config.Problem{Key: "milvus:proxyReplicas", Value: "0", Rule: "must be at least 1"}},
-		{name: "memory quantity", changes: map[string]string{"milvus:proxyMemoryLimit": "2 GiB"},
-			want: config.Problem{Key: "milvus:proxyMemoryLimit", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
-		{name: "cpu quantity", changes: map[string]string{"milvus:coordinatorCpuRequest": "half"},
-			want: config.Problem{Key: "milvus:coordinatorCpuRequest", Value: "half", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{name: "coordinators without standby", changes: map[string]string{"milvus:mixCoordinator": `{"replicas": 2}`},
+			want: config.Problem{Key: "milvus:mixCoordinator.activeStandby", Value: "false", Rule: "must be true with 2 replicas: the chart runs extra coordinators only as standbys"}},
+		{name: "no coordinator", changes: map[string]string{"milvus:mixCoordinator": `{"replicas": 0}`},
+			want: config.Problem{Key: "milvus:mixCoordinator.replicas", Value: "0", Rule: "must be at least 1"}},
+		{name: "no proxy", changes: map[string]string{"milvus:proxy": `{"replicas": 0}`},
+			want: config.Problem{Key: "milvus:proxy.replicas", Value: "0", Rule: "must be at least 1"}},
+		{name: "memory quantity", changes: map[string]string{"milvus:proxy": `{"memoryLimit": "2 GiB"}`},
+			want: config.Problem{Key: "milvus:proxy.memoryLimit", Value: "2 GiB", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{name: "cpu quantity", changes: map[string]string{"milvus:mixCoordinator": `{"cpuRequest": "half"}`},
+			want: config.Problem{Key: "milvus:mixCoordinator.cpuRequest", Value: "half", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`}},
+		{name: "best-effort pod", changes: map[string]string{"milvus:queryNode": `{"cpuRequest": ""}`},
+			want: config.Problem{Key: "milvus:queryNode.cpuRequest", Rule: "is required: a pod without requests runs best-effort, the first the kubelet evicts"}},
+		{name: "limit under request", changes: map[string]string{"milvus:dataNode": `{"memoryRequest": "8Gi", "memoryLimit": "4Gi"}`},
+			want: config.Problem{Key: "milvus:dataNode.memoryLimit", Value: "4Gi", Rule: "must be at least memoryRequest (8Gi)"}},
+		{name: "unknown field", changes: map[string]string{"milvus:queryNode": `{"cpu": "2"}`},
+			want: config.Problem{Key: "milvus:queryNode", Value: `{"cpu": "2"}`, Rule: `has no field "cpu"; its fields are replicas, cpuRequest, memoryRequest, cpuLimit, memoryLimit`}},
+		{name: "field of the wrong type", changes: map[string]string{"milvus:etcd": `{"replicas": "three"}`},
+			want: config.Problem{Key: "milvus:etcd", Value: `{"replicas": "three"}`, Rule: "field replicas must be a whole number"}},
+		{name: "even etcd", changes: map[string]string{"milvus:etcd": `{"replicas": 2}`},
+			want: config.Problem{Key: "milvus:etcd.replicas", Value: "2", Rule: "must be odd (1, 3, 5): an even number of etcd members tolerates no more failures than one fewer"}},
+		{name: "etcd storage class", changes: map[string]string{"milvus:etcd": `{"storageClass": "GP3"}`},
+			want: config.Problem{Key: "milvus:etcd.storageClass", Value: "GP3", Rule: "must be a Kubernetes object name: at most 253 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit"}},
+		{name: "message queue", changes: map[string]string{"milvus:messageQueue": "kafka"},
+			want: config.Problem{Key: "milvus:messageQueue", Value: "kafka", Rule: `must be "woodpecker" or "pulsar"`}},
+		{name: "woodpecker at the bucket's root", changes: map[string]string{"milvus:bucketRootPath": ""},
+			want: config.Problem{Key: "milvus:bucketRootPath", Rule: "must not be empty with messageQueue woodpecker: Woodpecker writes its log under <bucketRootPath>/wp, which at the bucket's root would be keys starting with a slash"}},
+		{name: "spread with one etcd", changes: map[string]string{"milvus:spreadAcrossZones": "true"},
+			want: config.Problem{Key: "milvus:etcd.replicas", Value: "1", Rule: "must be at least 3 with spreadAcrossZones: fewer replicas cannot keep a quorum when a zone is lost"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,11 +203,11 @@ func TestBadConfigurationRegistersNothing(t *testing.T) {
 // project does not have last), and no secret in clear.
 func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	settings := stackConfig(t, "prod", map[string]string{
-		"milvus:bucketName":               "My_Bucket",
-		"milvus:coordinatorActiveStandby": "false",
-		"milvus:nodeDesiredSize":          "10",
-		"milvus:nodeDiskSize":             "200",
-		rootPasswordKey:                   "short",
+		"milvus:bucketName":      "My_Bucket",
+		"milvus:mixCoordinator":  `{"replicas": 2, "activeStandby": false}`,
+		"milvus:nodeDesiredSize": "10",
+		"milvus:nodeDiskSize":    "200",
+		rootPasswordKey:          "short",
 	})
 	s, err := run("prod", settings)
 
@@ -199,7 +217,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
   - milvus:nodeDesiredSize "10": must lie between nodeMinSize (3) and nodeMaxSize (6)
   - milvus:bucketName "My_Bucket": bucket names may contain only lowercase letters, digits, dots and hyphens
   - milvus:milvusRootPassword "[secret]": must be 12 to 256 characters long
-  - milvus:coordinatorActiveStandby "false": more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)
+  - milvus:mixCoordinator.activeStandby "false": must be true with 2 replicas: the chart runs extra coordinators only as standbys
   - milvus:nodeDiskSize "200": is not a key of this project; did you mean "nodeDiskSizeGiB"?`,
 		problems.Error())
 	assert.NotContains(t, err.Error(), `"short"`)

@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Namespace is the configuration namespace of this project's own keys. It is
@@ -44,6 +46,15 @@ const (
 const (
 	SchemeInternetFacing = "internet-facing"
 	SchemeInternal       = "internal"
+)
+
+// Milvus' message queues: where its write-ahead log lives.
+const (
+	// QueueWoodpecker writes the log to the bucket, from the streaming
+	// node: no pods or volumes of its own.
+	QueueWoodpecker = "woodpecker"
+	// QueuePulsar runs Apache Pulsar (v3) in the cluster.
+	QueuePulsar = "pulsar"
 )
 
 // Cluster modes: where Milvus runs.
@@ -196,8 +207,13 @@ type Milvus struct {
 	TimeoutSeconds int
 	Authentication Authentication
 	LoadBalancer   LoadBalancer
-	MixCoordinator Coordinator
-	Proxy          Workload
+	// MessageQueue is QueueWoodpecker or QueuePulsar: Milvus' write-ahead log.
+	MessageQueue string
+	// SpreadAcrossZones spreads every workload with more than one replica
+	// across availability zones and makes etcd's (and Pulsar's)
+	// anti-affinity hard, with PodDisruptionBudgets.
+	SpreadAcrossZones bool
+	Workloads         sizing.Workloads
 }
 
 // Authentication is Milvus' user authentication, and its root user's password.
@@ -226,30 +242,6 @@ type LoadBalancer struct {
 	Scheme string
 	// SourceRanges are the CIDR blocks allowed to reach the load balancer.
 	SourceRanges []string
-}
-
-// Workload is a replicated Milvus component.
-type Workload struct {
-	Replicas  int
-	Resources Resources
-}
-
-// Coordinator is a Workload whose extra replicas run as hot standbys.
-type Coordinator struct {
-	Workload
-	ActiveStandby bool
-}
-
-// Resources are Kubernetes requests and limits, as quantities ("1", "500m", "4Gi").
-type Resources struct {
-	Requests ResourceList
-	Limits   ResourceList
-}
-
-// ResourceList is the cpu and memory of a Kubernetes resource list.
-type ResourceList struct {
-	CPU    string
-	Memory string
 }
 
 // Defaults is the configuration of a stack whose file sets no key: each
@@ -379,7 +371,11 @@ func Load(settings Settings, stack string) (Config, error) {
 			problems = append(problems, createOnlyKeySet(settings, k, cfg, defaults)...)
 		default:
 			for _, broken := range k.bind.broken(cfg) {
-				problems = append(problems, Problem{Key: k.FullName(), Value: settings.display(k.FullName(), broken.value), Rule: broken.rule})
+				key := k.FullName()
+				if broken.field != "" {
+					key += "." + broken.field
+				}
+				problems = append(problems, Problem{Key: key, Value: settings.display(k.FullName(), broken.value), Rule: broken.rule})
 			}
 		}
 	}
@@ -411,7 +407,8 @@ func createOnlyKeySet(settings Settings, k Key, cfg, defaults Config) Problems {
 }
 
 // sortByKey orders problems as the keys are ordered: aws:region first, then
-// this project's keys as Keys lists them, then keys it does not have. The
+// this project's keys as Keys lists them (the fields of an object key,
+// "milvus:etcd.replicas", with the key), then keys it does not have. The
 // problems of one key keep their order.
 func sortByKey(problems Problems) {
 	rank := func(key string) int {
@@ -419,7 +416,7 @@ func sortByKey(problems Problems) {
 			return -1
 		}
 		for i, k := range Keys {
-			if k.FullName() == key {
+			if k.FullName() == key || strings.HasPrefix(key, k.FullName()+".") {
 				return i
 			}
 		}
@@ -475,7 +472,8 @@ func nearestKey(name string) string {
 			return k.Name
 		}
 	}
-	best, bestDistance := "", 4
+	// Fewer edits than the name has letters: "vpc" is not "etcd".
+	best, bestDistance := "", min(4, len(name))
 	for _, k := range Keys {
 		if d := levenshtein.Distance(strings.ToLower(k.Name), lower, nil); d < bestDistance {
 			best, bestDistance = k.Name, d

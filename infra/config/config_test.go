@@ -3,11 +3,14 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // valid is the smallest configuration that passes (a region, and a root
@@ -33,21 +36,22 @@ func TestLoadAppliesDefaults(t *testing.T) {
 
 func TestLoadOverridesDefaults(t *testing.T) {
 	cfg, err := Load(valid(map[string]string{
-		"aws:region":                      "us-east-2",
-		"milvus:nodeInstanceTypes":        `["m6i.4xlarge"]`,
-		"milvus:nodeMinSize":              "3",
-		"milvus:nodeDesiredSize":          "3",
-		"milvus:nodeMaxSize":              "6",
-		"milvus:coordinatorReplicas":      "2",
-		"milvus:coordinatorActiveStandby": "true",
-		"milvus:coordinatorCpuLimit":      "1",
-		"milvus:coordinatorMemoryLimit":   "2Gi",
-		"milvus:clusterName":              "milvus-prod",
+		"aws:region":               "us-east-2",
+		"milvus:nodeInstanceTypes": `["m6i.4xlarge"]`,
+		"milvus:nodeMinSize":       "3",
+		"milvus:nodeDesiredSize":   "3",
+		"milvus:nodeMaxSize":       "6",
+		"milvus:mixCoordinator":    `{"replicas": 2, "activeStandby": true, "cpuLimit": "1.5"}`,
+		"milvus:clusterName":       "milvus-prod",
 	}), "prod")
 	require.NoError(t, err)
 
 	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 6, DiskSizeGiB: 100}, cfg.NodeGroup)
-	assert.Equal(t, Coordinator{Workload: Workload{Replicas: 2, Resources: Resources{Limits: ResourceList{CPU: "1", Memory: "2Gi"}}}, ActiveStandby: true}, cfg.Milvus.MixCoordinator)
+	// An object's fields left out keep the key's defaults.
+	assert.Equal(t, sizing.Coordinator{
+		Workload:      sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1.5", MemoryLimit: "2Gi"},
+		ActiveStandby: true,
+	}, cfg.Milvus.Workloads.MixCoordinator)
 	// Keys left out keep their defaults.
 	assert.Equal(t, "milvus-s3-access-sa", cfg.Milvus.ServiceAccount)
 	assert.Equal(t, "milvus-prod", cfg.ClusterName)
@@ -85,7 +89,7 @@ func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
 		"milvus:nodeMinSize":                "three",
 		"milvus:nodeDesiredSize":            "0",
 		"milvus:milvusNamespace":            "Milvus",
-		"milvus:proxyMemoryLimit":           "lots",
+		"milvus:proxy":                      `{"memoryLimit": "lots"}`,
 	}}, "dev")
 	var problems Problems
 	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
@@ -95,7 +99,7 @@ func TestLoadReportsParseAndRuleProblemsTogether(t *testing.T) {
 		// nodeDesiredSize "0" would be compared with nodeMinSize's default:
 		// that rule waits until nodeMinSize parses.
 		{Key: "milvus:milvusNamespace", Value: "Milvus", Rule: "must be an RFC 1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"},
-		{Key: "milvus:proxyMemoryLimit", Value: "lots", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`},
+		{Key: "milvus:proxy.memoryLimit", Value: "lots", Rule: `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`},
 	}, problems)
 }
 
@@ -159,7 +163,7 @@ func TestNearestKey(t *testing.T) {
 		"BucketName":    "bucketName",
 		"nodeDiskSize":  "nodeDiskSizeGiB",
 		"bucketNmae":    "bucketName",
-		"proxyReplica":  "proxyReplicas",
+		"queryNodes":    "queryNode",
 		"somethingElse": "",
 		"vpc":           "",
 	} {
@@ -255,10 +259,10 @@ func merge(maps ...map[string]string) map[string]string {
 }
 
 func TestQuantitiesThatParse(t *testing.T) {
-	for _, q := range []string{"0.5", "500m", "1", "0.5Gi", "2Gi", "512Mi"} {
-		cfg, err := Load(valid(map[string]string{"milvus:proxyCpuLimit": q, "milvus:proxyMemoryLimit": q}), "dev")
+	for _, q := range []struct{ cpu, memory string }{{"0.5", "512Mi"}, {"500m", "0.5Gi"}, {"1", "2Gi"}, {"2", "2147483648"}} {
+		cfg, err := Load(valid(map[string]string{"milvus:proxy": fmt.Sprintf(`{"cpuRequest": %q, "memoryRequest": %q, "cpuLimit": %q, "memoryLimit": %q}`, q.cpu, q.memory, q.cpu, q.memory)}), "dev")
 		require.NoError(t, err, q)
-		assert.Equal(t, ResourceList{CPU: q, Memory: q}, cfg.Milvus.Proxy.Resources.Limits, q)
+		assert.Equal(t, sizing.Workload{Replicas: 1, CPURequest: q.cpu, MemoryRequest: q.memory, CPULimit: q.cpu, MemoryLimit: q.memory}, cfg.Milvus.Workloads.Proxy, q)
 	}
 }
 
@@ -307,7 +311,11 @@ func TestKeysAreWellFormed(t *testing.T) {
 			group = k.Group
 		}
 		kinds := map[string]string{"string": "string", "int": "integer", "bool": "boolean", "[]string": "array"}
-		assert.Equal(t, k.Kind(), kinds[fmt.Sprintf("%T", k.Default)], "%s: a default of its kind", k.Name)
+		kind := kinds[fmt.Sprintf("%T", k.Default)]
+		if reflect.TypeOf(k.Default).Kind() == reflect.Struct {
+			kind = "object"
+		}
+		assert.Equal(t, k.Kind(), kind, "%s: a default of its kind", k.Name)
 		var c Config
 		assert.Empty(t, k.decode(k.DefaultText(), &c), "%s: its default decodes", k.Name)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -93,6 +94,8 @@ func readmeType(k Key) string {
 		return "`true`, `false` or empty"
 	case k.Kind() == "array":
 		return "list of strings"
+	case k.Kind() == "object":
+		return "object"
 	}
 	return k.Kind()
 }
@@ -114,7 +117,23 @@ func yamlValue(v any) string {
 	if err := node.Encode(v); err != nil {
 		panic(err)
 	}
-	if node.Kind == yaml.SequenceNode {
+	if node.Kind == yaml.MappingNode {
+		// An object key's default: its JSON, whose field order is the
+		// struct's, read back as YAML.
+		text, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(text, &doc); err != nil {
+			panic(err)
+		}
+		node = *doc.Content[0]
+		for _, scalar := range node.Content {
+			scalar.Style = 0
+		}
+	}
+	if node.Kind == yaml.SequenceNode || node.Kind == yaml.MappingNode {
 		node.Style = yaml.FlowStyle
 	}
 	out, err := yaml.Marshal(&node)

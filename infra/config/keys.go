@@ -2,9 +2,13 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Key is one configuration key of this project. Everything about it is
@@ -145,8 +149,8 @@ var Keys = []Key{
 		bind: text(func(c *Config) *string { return &c.Bucket.KmsKeyArn },
 			unlessEmpty(matches(kmsKeyArnPattern, "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")))},
 
-	{Name: "bucketRootPath", Group: GroupBucket, Default: "", EmptyMeans: "the bucket's root",
-		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes.",
+	{Name: "bucketRootPath", Group: GroupBucket, Default: "milvus", EmptyMeans: "the bucket's root (only with messageQueue pulsar: Woodpecker's log needs a prefix)",
+		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes; Woodpecker writes its log under <prefix>/wp.",
 		bind: text(func(c *Config) *string { return &c.Bucket.RootPath }, unlessEmpty(rootPath))},
 
 	{Name: "milvusNamespace", Group: GroupMilvus, Default: "milvus",
@@ -174,6 +178,10 @@ var Keys = []Key{
 		Doc:  "Generate the root password when milvusRootPassword is not set, and keep it in the stack's state.",
 		bind: boolean(func(c *Config) *bool { return &c.Milvus.Authentication.GenerateRootPassword })},
 
+	{Name: "messageQueue", Group: GroupMilvus, Default: QueueWoodpecker,
+		Doc:  `Milvus' write-ahead log: "woodpecker" (in the bucket under bucketRootPath, written by the streaming nodes; no pods or volumes of its own) or "pulsar" (Pulsar v3 in the cluster, sized by the pulsar* keys). Milvus cannot switch a running cluster's queue in place: changing it on a deployed stack needs Milvus' own migration, not an update.`,
+		bind: text(func(c *Config) *string { return &c.Milvus.MessageQueue }, oneOf(QueueWoodpecker, QueuePulsar))},
+
 	{Name: "loadBalancerName", Group: GroupEndpoint, Default: "", EmptyMeans: "`milvus-<stack>`",
 		Doc: "Name of the Network Load Balancer in front of Milvus (unique in the account and region).",
 		bind: text(func(c *Config) *string { return &c.Milvus.LoadBalancer.Name },
@@ -186,39 +194,46 @@ var Keys = []Key{
 		bind: list(func(c *Config) *[]string { return &c.Milvus.LoadBalancer.SourceRanges },
 			notEmpty(`at least one CIDR block is required ("0.0.0.0/0" admits every address)`), each(cidrBlock))},
 
-	{Name: "coordinatorReplicas", Group: GroupSizes, Default: 1,
-		Doc:  "Replicas of the mixCoordinator; more than one needs coordinatorActiveStandby.",
-		bind: number(func(c *Config) *int { return &c.Milvus.MixCoordinator.Replicas }, atLeast(1, ""))},
-	{Name: "coordinatorActiveStandby", Group: GroupSizes, Default: false,
-		Doc:  "Run the extra coordinator replicas as hot standbys.",
-		bind: boolean(func(c *Config) *bool { return &c.Milvus.MixCoordinator.ActiveStandby })},
-	{Name: "coordinatorCpuRequest", Group: GroupSizes, Default: "",
-		Doc:  "CPU request of the mixCoordinator (a Kubernetes quantity).",
-		bind: text(func(c *Config) *string { return &c.Milvus.MixCoordinator.Resources.Requests.CPU }, unlessEmpty(quantity))},
-	{Name: "coordinatorMemoryRequest", Group: GroupSizes, Default: "",
-		Doc:  "Memory request of the mixCoordinator.",
-		bind: text(func(c *Config) *string { return &c.Milvus.MixCoordinator.Resources.Requests.Memory }, unlessEmpty(quantity))},
-	{Name: "coordinatorCpuLimit", Group: GroupSizes, Default: "",
-		Doc:  "CPU limit of the mixCoordinator.",
-		bind: text(func(c *Config) *string { return &c.Milvus.MixCoordinator.Resources.Limits.CPU }, unlessEmpty(quantity))},
-	{Name: "coordinatorMemoryLimit", Group: GroupSizes, Default: "",
-		Doc:  "Memory limit of the mixCoordinator.",
-		bind: text(func(c *Config) *string { return &c.Milvus.MixCoordinator.Resources.Limits.Memory }, unlessEmpty(quantity))},
-	{Name: "proxyReplicas", Group: GroupSizes, Default: 1,
-		Doc:  "Replicas of the proxy that serves clients.",
-		bind: number(func(c *Config) *int { return &c.Milvus.Proxy.Replicas }, atLeast(1, ""))},
-	{Name: "proxyCpuRequest", Group: GroupSizes, Default: "",
-		Doc:  "CPU request of each proxy.",
-		bind: text(func(c *Config) *string { return &c.Milvus.Proxy.Resources.Requests.CPU }, unlessEmpty(quantity))},
-	{Name: "proxyMemoryRequest", Group: GroupSizes, Default: "",
-		Doc:  "Memory request of each proxy.",
-		bind: text(func(c *Config) *string { return &c.Milvus.Proxy.Resources.Requests.Memory }, unlessEmpty(quantity))},
-	{Name: "proxyCpuLimit", Group: GroupSizes, Default: "",
-		Doc:  "CPU limit of each proxy.",
-		bind: text(func(c *Config) *string { return &c.Milvus.Proxy.Resources.Limits.CPU }, unlessEmpty(quantity))},
-	{Name: "proxyMemoryLimit", Group: GroupSizes, Default: "",
-		Doc:  "Memory limit of each proxy.",
-		bind: text(func(c *Config) *string { return &c.Milvus.Proxy.Resources.Limits.Memory }, unlessEmpty(quantity))},
+	{Name: "spreadAcrossZones", Group: GroupSizes, Default: false,
+		Doc:  "Spread every workload with more than one replica across availability zones, make etcd's and Pulsar's anti-affinity hard (one replica per node) and give them PodDisruptionBudgets. Needs etcd with at least 3 replicas and, in create mode, at least as many nodes as the largest such workload has replicas.",
+		bind: boolean(func(c *Config) *bool { return &c.Milvus.SpreadAcrossZones })},
+	{Name: "mixCoordinator", Group: GroupSizes, Default: sizing.Coordinator{Workload: sizing.Workload{Replicas: 1, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "2Gi"}},
+		Doc:  "Milvus' coordinator (root, query, data and index coordination in one Deployment). " + workloadFields + " activeStandby runs the extra replicas as hot standbys; more than one replica needs it.",
+		bind: object(func(c *Config) *sizing.Coordinator { return &c.Milvus.Workloads.MixCoordinator }, func(w sizing.Coordinator) []violation { return workload(w.Workload) })},
+	{Name: "proxy", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "2Gi"},
+		Doc:  "Milvus' proxies, which serve clients behind the load balancer. " + workloadFields,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.Proxy }, workload)},
+	{Name: "queryNode", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "4Gi", CPULimit: "2", MemoryLimit: "8Gi"},
+		Doc:  "Milvus' query nodes, which hold the loaded collections in memory and search them. " + workloadFields,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.QueryNode }, workload)},
+	{Name: "dataNode", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "500m", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"},
+		Doc:  "Milvus' data nodes, which build indexes and compact segments. " + workloadFields,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.DataNode }, workload)},
+	{Name: "streamingNode", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "500m", MemoryRequest: "2Gi", CPULimit: "1", MemoryLimit: "4Gi"},
+		Doc:  "Milvus' streaming nodes, which write the log (Woodpecker runs inside them). " + workloadFields,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.StreamingNode }, workload)},
+	{Name: "etcd", Group: GroupSizes, Default: sizing.Etcd{Workload: sizing.Workload{Replicas: 1, CPURequest: "250m", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "2Gi"}, VolumeGiB: 10},
+		Doc:  "Milvus' metadata store. " + workloadFields + " An odd number of replicas (1, 3, 5); volumeGiB sizes each replica's volume, storageClass names its StorageClass (empty for the cluster's default).",
+		bind: object(func(c *Config) *sizing.Etcd { return &c.Milvus.Workloads.Etcd }, etcdRules)},
+	{Name: "pulsarZookeeper", Group: GroupSizes, Default: sizing.Zookeeper{Workload: sizing.Workload{Replicas: 3, CPURequest: "200m", MemoryRequest: "512Mi", MemoryLimit: "512Mi"}, VolumeGiB: 10},
+		Doc: "With messageQueue pulsar: Pulsar's ZooKeeper. " + workloadFields + pulsarHeapOnly + " volumeGiB sizes each replica's data volume.",
+		bind: object(func(c *Config) *sizing.Zookeeper { return &c.Milvus.Workloads.Pulsar.Zookeeper }, func(z sizing.Zookeeper) []violation {
+			return append(workload(z.Workload), atLeastGiB("volumeGiB", z.VolumeGiB)...)
+		})},
+	{Name: "pulsarBookie", Group: GroupSizes, Default: sizing.Bookie{Workload: sizing.Workload{Replicas: 3, CPURequest: "500m", MemoryRequest: "2Gi", MemoryLimit: "2Gi"}, JournalGiB: 20, LedgersGiB: 50},
+		Doc: "With messageQueue pulsar: Pulsar's BookKeeper storage nodes. " + workloadFields + pulsarHeapAndDirect + " journalGiB and ledgersGiB size each replica's two volumes.",
+		bind: object(func(c *Config) *sizing.Bookie { return &c.Milvus.Workloads.Pulsar.Bookie }, func(b sizing.Bookie) []violation {
+			return append(append(workload(b.Workload), atLeastGiB("journalGiB", b.JournalGiB)...), atLeastGiB("ledgersGiB", b.LedgersGiB)...)
+		})},
+	{Name: "pulsarBroker", Group: GroupSizes, Default: sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "2Gi", MemoryLimit: "2Gi"},
+		Doc:  "With messageQueue pulsar: Pulsar's brokers. " + workloadFields + pulsarHeapAndDirect,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.Pulsar.Broker }, workload)},
+	{Name: "pulsarProxy", Group: GroupSizes, Default: sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", MemoryLimit: "1Gi"},
+		Doc:  "With messageQueue pulsar: Pulsar's proxies, which Milvus connects to. " + workloadFields + pulsarHeapAndDirect,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.Pulsar.Proxy }, workload)},
+	{Name: "pulsarRecovery", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "100m", MemoryRequest: "256Mi", MemoryLimit: "256Mi"},
+		Doc:  "With messageQueue pulsar: Pulsar's bookie auto-recovery. " + workloadFields + pulsarHeapOnly,
+		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.Pulsar.Recovery }, workload)},
 }
 
 // FullName is the key as the engine names it, with the project's namespace
@@ -253,6 +268,13 @@ func (k Key) DefaultText() string {
 		text, _ := json.Marshal(v) // a list of strings always marshals
 		return string(text)
 	}
+	if k.Kind() == "object" {
+		text, err := json.Marshal(k.Default)
+		if err != nil {
+			panic(fmt.Sprintf("config: key %s: its default does not marshal: %v", k.Name, err))
+		}
+		return string(text)
+	}
 	panic(fmt.Sprintf("config: key %s: a default of type %T", k.Name, k.Default))
 }
 
@@ -277,10 +299,13 @@ type binding struct {
 	// broken lists the rules the key's value in c breaks, with the value
 	// each speaks of (an element, for a list).
 	broken func(c Config) []violation
+	// decodeObject decodes an object key's JSON over its default.
+	decodeObject func(defaultText, raw string, c *Config) string
 }
 
-// violation is one broken rule of one key: the value as shown, and the rule.
-type violation struct{ value, rule string }
+// violation is one broken rule of one key: the value as shown, and the
+// rule. For an object key, field names the field the rule speaks of.
+type violation struct{ field, value, rule string }
 
 func text(field func(*Config) *string, rules ...func(string) string) binding {
 	return binding{
@@ -330,6 +355,85 @@ func list(field func(*Config) *[]string, rules ...func([]string) []violation) bi
 	}
 }
 
+// object binds a key whose value is a mapping of fields, as a stack file
+// writes it (`pulumi config set --path milvus:queryNode.replicas 3`). The
+// fields a stack sets are decoded over the key's default, so that a stack
+// may set only some; a field the key does not have is an error.
+func object[T any](field func(*Config) *T, rules ...func(T) []violation) binding {
+	return binding{
+		kind:  "object",
+		field: func(c *Config) any { return field(c) },
+		broken: func(c Config) []violation {
+			var out []violation
+			for _, rule := range rules {
+				out = append(out, rule(*field(&c))...)
+			}
+			return out
+		},
+		decodeObject: func(defaultText, raw string, c *Config) string {
+			var v T
+			if err := json.Unmarshal([]byte(defaultText), &v); err != nil {
+				panic(fmt.Sprintf("config: a default of %T: %v", v, err))
+			}
+			decoder := json.NewDecoder(strings.NewReader(raw))
+			decoder.DisallowUnknownFields()
+			if err := decoder.Decode(&v); err != nil {
+				return objectRule(err, v)
+			}
+			*field(c) = v
+			return ""
+		},
+	}
+}
+
+// objectRule says in the stack file's terms why an object did not decode.
+func objectRule(err error, v any) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		// The field's path runs through embedded structs ("Workload.replicas").
+		path := strings.Split(typeErr.Field, ".")
+		return fmt.Sprintf("field %s must be a %s", path[len(path)-1], jsonKind(typeErr.Type))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("has no field %s; its fields are %s", name, strings.Join(fieldNames(reflect.TypeOf(v)), ", "))
+	}
+	return "must be a mapping of fields: " + strings.Join(fieldNames(reflect.TypeOf(v)), ", ")
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int:
+		return "whole number"
+	case reflect.Bool:
+		return "boolean (true or false)"
+	case reflect.String:
+		return "string"
+	}
+	return t.String()
+}
+
+// fieldNames are the JSON names of a struct's fields, embedded ones first.
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			names = append(names, fieldNames(f.Type)...)
+			continue
+		}
+		names = append(names, strings.Split(f.Tag.Get("json"), ",")[0])
+	}
+	return names
+}
+
+// ObjectFields are the fields of an object key, in order; nil for other keys.
+func (k Key) ObjectFields() []string {
+	if k.Kind() != "object" {
+		return nil
+	}
+	return fieldNames(reflect.TypeOf(k.Default))
+}
+
 func noRules(Config) []violation { return nil }
 
 // check applies rules to a value; show is how the value appears in a problem.
@@ -337,7 +441,7 @@ func check[T any](value T, rules []func(T) string, show func(T) string) []violat
 	var out []violation
 	for _, rule := range rules {
 		if broken := rule(value); broken != "" {
-			out = append(out, violation{show(value), broken})
+			out = append(out, violation{value: show(value), rule: broken})
 		}
 	}
 	return out
@@ -347,6 +451,9 @@ func check[T any](value T, rules []func(T) string, show func(T) string) []violat
 // returns the rule the text breaks, or "". The engine hands lists to the
 // program as JSON text.
 func (k Key) decode(raw string, c *Config) string {
+	if k.bind.decodeObject != nil {
+		return k.bind.decodeObject(k.DefaultText(), raw, c)
+	}
 	switch dst := k.bind.field(c).(type) {
 	case *string:
 		*dst = raw

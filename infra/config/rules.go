@@ -11,6 +11,7 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Problem is one broken rule: which key, what it held, and what the rule is.
@@ -55,7 +56,8 @@ var (
 	// Kubernetes RFC 1123 labels. Namespaces and Helm releases must be labels;
 	// ServiceAccounts may be DNS subdomains, but a label is always one, and
 	// the IRSA subject string is simpler without dots.
-	dnsLabelPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	dnsLabelPattern     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	dnsSubdomainPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 	// Semantic versions as Helm accepts them for a pinned chart.
 	semverPattern = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 	// EC2 instance types: family, generation and attributes, a dot, a size.
@@ -120,7 +122,10 @@ func (c Config) validate(secret map[string]bool) Problems {
 	}
 	v.addons(c.Addons, c.Region)
 	v.bucket(c.Bucket, c.Region)
-	v.milvus(c.Milvus, secret)
+	v.milvus(c.Milvus, c.Bucket.RootPath, secret)
+	if c.CreatesCluster() {
+		v.capacity(c)
+	}
 	return v.problems
 }
 
@@ -264,11 +269,101 @@ func (v *validator) bucket(b Bucket, region string) {
 	}
 }
 
-func (v *validator) milvus(m Milvus, secret map[string]bool) {
+func (v *validator) milvus(m Milvus, rootPath string, secret map[string]bool) {
 	v.authentication(m.Authentication, m.LoadBalancer.Scheme, secret)
-	if m.MixCoordinator.Replicas > 1 && !m.MixCoordinator.ActiveStandby {
-		v.add(FullName("coordinatorActiveStandby"), "false", "more than one coordinator replica requires coordinatorActiveStandby: true (the chart runs extra coordinators only as standbys)")
+	w := m.Workloads
+	if w.MixCoordinator.Replicas > 1 && !w.MixCoordinator.ActiveStandby {
+		v.add(FullName("mixCoordinator")+".activeStandby", "false", fmt.Sprintf("must be true with %d replicas: the chart runs extra coordinators only as standbys", w.MixCoordinator.Replicas))
 	}
+	if m.MessageQueue == QueueWoodpecker && rootPath == "" {
+		v.add(FullName("bucketRootPath"), "", "must not be empty with messageQueue woodpecker: Woodpecker writes its log under <bucketRootPath>/wp, which at the bucket's root would be keys starting with a slash")
+	}
+	if m.SpreadAcrossZones && w.Etcd.Replicas < quorumReplicas {
+		v.add(FullName("etcd")+".replicas", fmt.Sprint(w.Etcd.Replicas), fmt.Sprintf("must be at least %d with spreadAcrossZones: fewer replicas cannot keep a quorum when a zone is lost", quorumReplicas))
+	}
+}
+
+// quorumReplicas is the fewest replicas of a quorum (etcd, ZooKeeper) that
+// survive the loss of one zone when spread over three.
+const quorumReplicas = 3
+
+// The fields of a workload key, for its description.
+const (
+	workloadFields = "Fields: replicas, and each replica's cpuRequest and memoryRequest (required: no pod runs best-effort) and cpuLimit and memoryLimit (empty for none), as Kubernetes quantities; fields left out keep their defaults."
+	// Pulsar's JVMs are sized from their memory request (milvus/values).
+	pulsarHeapAndDirect = " Its JVM gets a quarter of memoryRequest as heap and half as direct memory, so that it stays within the request."
+	pulsarHeapOnly      = " Its JVM gets half of memoryRequest as heap, so that it stays within the request."
+)
+
+// workload is the rule of a workload's own fields.
+func workload(w sizing.Workload) []violation {
+	var out []violation
+	if w.Replicas < 1 {
+		out = append(out, violation{field: "replicas", value: fmt.Sprint(w.Replicas), rule: "must be at least 1"})
+	}
+	for _, q := range []struct {
+		field, value string
+		required     bool
+	}{
+		{"cpuRequest", w.CPURequest, true},
+		{"memoryRequest", w.MemoryRequest, true},
+		{"cpuLimit", w.CPULimit, false},
+		{"memoryLimit", w.MemoryLimit, false},
+	} {
+		switch {
+		case q.value == "" && q.required:
+			out = append(out, violation{field: q.field, rule: "is required: a pod without requests runs best-effort, the first the kubelet evicts"})
+		case q.value == "":
+		case quantity(q.value) != "":
+			out = append(out, violation{field: q.field, value: q.value, rule: quantity(q.value)})
+		case isZeroOrLess(q.value):
+			out = append(out, violation{field: q.field, value: q.value, rule: "must be more than zero"})
+		}
+	}
+	for _, pair := range []struct{ limit, request, limitField, requestField string }{
+		{w.CPULimit, w.CPURequest, "cpuLimit", "cpuRequest"},
+		{w.MemoryLimit, w.MemoryRequest, "memoryLimit", "memoryRequest"},
+	} {
+		if pair.limit == "" || quantity(pair.limit) != "" || quantity(pair.request) != "" || pair.request == "" {
+			continue
+		}
+		if limit, request := resource.MustParse(pair.limit), resource.MustParse(pair.request); limit.Cmp(request) < 0 {
+			out = append(out, violation{field: pair.limitField, value: pair.limit, rule: fmt.Sprintf("must be at least %s (%s)", pair.requestField, pair.request)})
+		}
+	}
+	return out
+}
+
+func isZeroOrLess(q string) bool {
+	v := resource.MustParse(q)
+	return v.Sign() <= 0
+}
+
+func etcdRules(e sizing.Etcd) []violation {
+	out := workload(e.Workload)
+	if e.Replicas >= 1 && e.Replicas%2 == 0 {
+		out = append(out, violation{field: "replicas", value: fmt.Sprint(e.Replicas), rule: "must be odd (1, 3, 5): an even number of etcd members tolerates no more failures than one fewer"})
+	}
+	out = append(out, atLeastGiB("volumeGiB", e.VolumeGiB)...)
+	if e.StorageClass != "" && dnsSubdomain(e.StorageClass) != "" {
+		out = append(out, violation{field: "storageClass", value: e.StorageClass, rule: dnsSubdomain(e.StorageClass)})
+	}
+	return out
+}
+
+func atLeastGiB(field string, n int) []violation {
+	if n < 1 {
+		return []violation{{field: field, value: fmt.Sprint(n), rule: "must be at least 1 (GiB)"}}
+	}
+	return nil
+}
+
+// dnsSubdomain is the rule of Kubernetes object names such as StorageClasses.
+func dnsSubdomain(s string) string {
+	if len(s) > 253 || !dnsSubdomainPattern.MatchString(s) {
+		return "must be a Kubernetes object name: at most 253 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit"
+	}
+	return ""
 }
 
 // authentication checks that Milvus' endpoint has a root password worth the
@@ -405,7 +500,7 @@ func loadBalancerName(s string) string {
 func notEmpty(rule string) func([]string) []violation {
 	return func(l []string) []violation {
 		if len(l) == 0 {
-			return []violation{{"", rule}}
+			return []violation{{rule: rule}}
 		}
 		return nil
 	}
@@ -417,7 +512,7 @@ func each(rule func(string) string) func([]string) []violation {
 		var out []violation
 		for _, s := range l {
 			if broken := rule(s); broken != "" {
-				out = append(out, violation{s, broken})
+				out = append(out, violation{value: s, rule: broken})
 			}
 		}
 		return out

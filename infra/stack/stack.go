@@ -113,9 +113,9 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 				Scheme:       m.LoadBalancer.Scheme,
 				SourceRanges: m.LoadBalancer.SourceRanges,
 			},
-			Coordinator:              size(m.MixCoordinator.Workload),
-			CoordinatorActiveStandby: m.MixCoordinator.ActiveStandby,
-			Proxy:                    size(m.Proxy),
+			Pulsar:            m.MessageQueue == config.QueuePulsar,
+			SpreadAcrossZones: m.SpreadAcrossZones,
+			Workloads:         m.Workloads,
 		},
 		RootPassword: m.Authentication.RootPassword.Reveal(),
 		BucketName:   data.BucketName,
@@ -134,6 +134,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	ctx.Export(outputs.BucketName, data.BucketName)
 	ctx.Export(outputs.BucketArn, data.BucketArn)
 	ctx.Export(outputs.MilvusRootPath, pulumi.String(cfg.Bucket.RootPath))
+	ctx.Export(outputs.MilvusMessageQueue, pulumi.String(m.MessageQueue))
 	ctx.Export(outputs.S3PolicyArn, data.PolicyArn)
 	ctx.Export(outputs.MilvusRoleArn, role.Arn)
 	ctx.Export(outputs.MilvusNamespace, db.Namespace)
@@ -144,12 +145,6 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		ctx.Export(outputs.MilvusRootPassword, db.RootPassword)
 	}
 	return nil
-}
-
-// size is a workload's size as the chart's values take it.
-func size(w config.Workload) values.Size {
-	q := func(l config.ResourceList) values.Quantities { return values.Quantities{CPU: l.CPU, Memory: l.Memory} }
-	return values.Size{Replicas: w.Replicas, Requests: q(w.Resources.Requests), Limits: q(w.Resources.Limits)}
 }
 
 // placement is the cluster Milvus runs on, and the stack outputs that

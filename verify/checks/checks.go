@@ -61,6 +61,9 @@ type Outputs struct {
 	MilvusRootPassword string
 	// MilvusRootPath prefixes Milvus' objects in the bucket; "" for none.
 	MilvusRootPath string
+	// MilvusMessageQueue is "woodpecker" or "pulsar"; absent from stacks
+	// deployed before the output existed.
+	MilvusMessageQueue string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -88,6 +91,7 @@ func (o *Outputs) fields() []outputField {
 		{outputs.MilvusEndpoint, &o.MilvusEndpoint, true},
 		{outputs.MilvusRootPassword, &o.MilvusRootPassword, false},
 		{outputs.MilvusRootPath, &o.MilvusRootPath, false},
+		{outputs.MilvusMessageQueue, &o.MilvusMessageQueue, false},
 	}
 }
 

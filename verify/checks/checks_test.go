@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,10 @@ type world struct {
 	serviceAcct   *corev1.ServiceAccount
 	pods          []corev1.Pod
 	flushWrites   bool // whether a flush puts the segment into the bucket
-	dropped       []string
+	// walWrites makes an insert write Woodpecker's log under root/wp.
+	walWrites bool
+	root      string
+	dropped   []string
 }
 
 func healthy() *world {
@@ -405,11 +409,16 @@ func (m *fakeMilvus) CollectionID(context.Context, string) (int64, error) {
 	return 4242, m.failDescribe
 }
 
-func (m *fakeMilvus) Insert(context.Context, string, [][]float32) error { return m.failInsert }
+func (m *fakeMilvus) Insert(context.Context, string, [][]float32) error {
+	if m.w.walWrites {
+		m.w.objects = append(m.w.objects, s3types.Object{Key: aws.String(m.w.root + "/wp/1/7/0.blk"), LastModified: aws.Time(time.Now())})
+	}
+	return m.failInsert
+}
 
 func (m *fakeMilvus) Flush(context.Context, string) error {
 	if m.w.flushWrites {
-		m.w.objects = append(m.w.objects, s3types.Object{Key: aws.String("insert_log/4242/1/2/100/1"), LastModified: aws.Time(time.Now())})
+		m.w.objects = append(m.w.objects, s3types.Object{Key: aws.String(path.Join(m.w.root, "insert_log/4242/1/2/100/1")), LastModified: aws.Time(time.Now())})
 	}
 	return nil
 }
@@ -419,4 +428,39 @@ func (m *fakeMilvus) Search(context.Context, string, []float32, int) (int, error
 func (m *fakeMilvus) DropCollection(_ context.Context, name string) error {
 	m.w.dropped = append(m.w.dropped, name)
 	return nil
+}
+
+// Under Woodpecker, the check also finds the insert's log under the root
+// path's wp/ prefix, and fails when the streaming node wrote none.
+func TestDataPathFindsWoodpeckersLog(t *testing.T) {
+	out := stackOutputs
+	out.MilvusRootPath, out.MilvusMessageQueue = "milvus/dev", "woodpecker"
+	for _, tt := range []struct {
+		walWrites bool
+		want      string
+	}{
+		{true, "PASS  Woodpecker's log in S3: expected objects under s3://" + bucket + "/milvus/dev/wp/ written since the insert; found 1, e.g. milvus/dev/wp/1/7/0.blk"},
+		{false, "FAIL  Woodpecker's log in S3: expected objects under s3://" + bucket + "/milvus/dev/wp/ written since the insert; found no objects: the streaming node did not write the insert's log to the bucket"},
+	} {
+		w := healthy()
+		w.root, w.walWrites = "milvus/dev", tt.walWrites
+		var lines []string
+		for _, r := range CheckDataPath(context.Background(), &fakeMilvus{w: w}, fakeS3{w}, out, Options{CollectionName: "verify_test", RootPath: "milvus/dev"}) {
+			lines = append(lines, r.String())
+		}
+		assert.Contains(t, lines, tt.want)
+		assert.Contains(t, lines, "PASS  new objects in S3: expected objects under s3://"+bucket+"/milvus/dev/insert_log/4242/ written since the check began; found 1, e.g. milvus/dev/insert_log/4242/1/2/100/1")
+	}
+}
+
+// Under Pulsar, or on a stack without the output, there is no log in the
+// bucket to look for.
+func TestDataPathLooksForNoLogUnderPulsar(t *testing.T) {
+	for _, queue := range []string{"pulsar", ""} {
+		out := stackOutputs
+		out.MilvusMessageQueue = queue
+		for _, r := range CheckDataPath(context.Background(), &fakeMilvus{w: healthy()}, fakeS3{healthy()}, out, Options{CollectionName: "verify_test"}) {
+			assert.NotEqual(t, "Woodpecker's log in S3", r.Check, queue)
+		}
+	}
 }

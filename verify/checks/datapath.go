@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
 // Milvus is what the data-path check asks of Milvus; milvusClient adapts the
@@ -91,6 +93,7 @@ func CheckDataPath(ctx context.Context, m Milvus, s3c S3, out Outputs, o Options
 	}
 
 	vectors := testVectors(dataPathVectors, dataPathDimension)
+	walFrom := time.Now()
 	if !step("insert vectors", fmt.Sprintf("%d vectors inserted", len(vectors)), func() (string, error) {
 		return "inserted", m.Insert(ctx, name, vectors)
 	}) {
@@ -113,6 +116,23 @@ func CheckDataPath(ctx context.Context, m Milvus, s3c S3, out Outputs, o Options
 		}
 		return fmt.Sprintf("%d, e.g. %s", count, example), nil
 	})
+
+	if out.MilvusMessageQueue == config.QueueWoodpecker {
+		// Milvus points Woodpecker at its own object storage settings with
+		// the root path "<minio.rootPath>/wp" (the streaming node's wp
+		// builder), so the log's segments are under that prefix.
+		walPrefix := o.RootPath + "/wp/"
+		step("Woodpecker's log in S3", fmt.Sprintf("objects under s3://%s/%s written since the insert", out.BucketName, walPrefix), func() (string, error) {
+			count, example, err := newObjects(ctx, s3c, out.BucketName, walPrefix, walFrom.Add(-clockSkew), o)
+			switch {
+			case err != nil:
+				return "", fmt.Errorf("ListObjectsV2 failed: %w", err)
+			case count == 0:
+				return "", fmt.Errorf("no objects: the streaming node did not write the insert's log to the bucket")
+			}
+			return fmt.Sprintf("%d, e.g. %s", count, example), nil
+		})
+	}
 
 	step("search", "at least 1 hit", func() (string, error) {
 		hits, err := m.Search(ctx, name, vectors[0], 5)

@@ -109,6 +109,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	chartValues := pulumi.All(args.BucketName, serviceAccount, rootPasswordSecret).ApplyT(func(v []any) map[string]any {
 		settings := args.Values
 		settings.BucketName, settings.ServiceAccount, settings.RootPasswordSecret = v[0].(string), v[1].(string), v[2].(string)
+		settings.ReleaseName = args.ReleaseName
 		return values.Build(settings).Map()
 	}).(pulumi.MapOutput)
 

@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
@@ -36,6 +37,9 @@ type Plan struct {
 	Stack     string         `json:"stack"`
 	Resources []Resource     `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
+	// Runs is what the stack runs in the cluster, in numbers: the pods the
+	// program's configuration sizes, their volumes, and the node group.
+	Runs *inventory.Inventory `json:"runs,omitempty"`
 }
 
 // Resource is one resource the program declares.
@@ -132,7 +136,15 @@ func Synthesize(o Options) (Plan, error) {
 		}
 		return Plan{}, err
 	}
-	return FromStack(project.Name, o.Stack, s), nil
+	p := FromStack(project.Name, o.Stack, s)
+	// The program has just loaded the same settings without a problem.
+	cfg, err := config.Load(settings, o.Stack)
+	if err != nil {
+		return Plan{}, err
+	}
+	runs := inventory.Of(cfg)
+	p.Runs = &runs
+	return p, nil
 }
 
 // readSettings reads the stack file the options name, and settles the

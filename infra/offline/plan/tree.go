@@ -38,6 +38,17 @@ func (p Plan) Text() []byte {
 
 	b.WriteString("\nOutputs:\n")
 	b.WriteString(indent(yamlText(p.Outputs), "  "))
+	if p.Runs != nil {
+		fmt.Fprintf(&b, "\nWhat runs (message queue %s):\n", p.Runs.MessageQueue)
+		for _, pod := range p.Runs.Pods {
+			volumes := ""
+			if len(pod.Volumes) > 0 {
+				volumes = ", volumes " + strings.Join(pod.Volumes, ", ")
+			}
+			fmt.Fprintf(&b, "  %d × %s: %s CPU, %s memory%s\n", pod.Replicas, pod.Name, pod.CPU, pod.Memory, volumes)
+		}
+		fmt.Fprintf(&b, "  %s\n", p.Runs.Summary())
+	}
 	return []byte(b.String())
 }
 

@@ -23,6 +23,7 @@ const (
 	BucketName                    = "bucketName"
 	BucketArn                     = "bucketArn"
 	MilvusRootPath                = "milvusRootPath"
+	MilvusMessageQueue            = "milvusMessageQueue"
 	S3PolicyArn                   = "s3PolicyArn"
 	MilvusRoleArn                 = "milvusRoleArn"
 	MilvusNamespace               = "milvusNamespace"
@@ -71,6 +72,7 @@ var Contract = []Output{
 	{Name: BucketName, When: Always, Meaning: "The S3 bucket holding Milvus' data"},
 	{Name: BucketArn, When: Always, Meaning: "Its ARN"},
 	{Name: MilvusRootPath, When: Always, Meaning: "Prefix of Milvus' objects in the bucket (`bucketRootPath`); empty for the bucket's root"},
+	{Name: MilvusMessageQueue, When: Always, Meaning: "Milvus' write-ahead log (`messageQueue`): `woodpecker`, under `<milvusRootPath>/wp` in the bucket, or `pulsar`"},
 	{Name: S3PolicyArn, When: Always, Meaning: "The IAM policy granting the guide's four S3 actions on that bucket"},
 	{Name: MilvusRoleArn, When: Always, Meaning: "The IRSA role Milvus runs under"},
 	{Name: MilvusNamespace, When: Always, Meaning: "Namespace of Milvus"},

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Repository and Chart locate the chart.
@@ -49,6 +50,37 @@ type Values struct {
 	ExternalS3       ExternalS3        `json:"externalS3"`
 	MixCoordinator   MixCoordinator    `json:"mixCoordinator"`
 	Proxy            Workload          `json:"proxy"`
+	QueryNode        Workload          `json:"queryNode"`
+	DataNode         Workload          `json:"dataNode"`
+	StreamingNode    Workload          `json:"streamingNode"`
+	Etcd             Etcd              `json:"etcd"`
+	// Woodpecker and Streaming choose Woodpecker as the log, embedded in
+	// the streaming nodes and writing to the bucket; Pulsar runs Pulsar v3
+	// instead. The chart's config.tpl picks the log from woodpecker.enabled
+	// before pulsarv3.enabled, so both are always written.
+	Woodpecker Toggle     `json:"woodpecker"`
+	Streaming  *Streaming `json:"streaming,omitempty"`
+	Pulsar     Pulsar     `json:"pulsarv3"`
+}
+
+// Streaming is the chart's streaming section (templates/config.tpl), not
+// the streamingNode keys its README names for it.
+type Streaming struct {
+	Woodpecker StreamingWoodpecker `json:"woodpecker"`
+}
+
+// StreamingWoodpecker runs Woodpecker inside the streaming node, storing
+// the log through Milvus' object storage settings (storage type "minio",
+// which is S3 here): externalS3's bucket under its root path, with the
+// pod's IAM role.
+type StreamingWoodpecker struct {
+	Embedded bool              `json:"embedded"`
+	Storage  WoodpeckerStorage `json:"storage"`
+}
+
+// WoodpeckerStorage is where Woodpecker keeps the log.
+type WoodpeckerStorage struct {
+	Type string `json:"type"`
 }
 
 // Toggle is a chart section that is only switched on or off.
@@ -93,6 +125,95 @@ type ExternalS3 struct {
 type Workload struct {
 	Replicas  int       `json:"replicas"`
 	Resources Resources `json:"resources"`
+	// TopologySpreadConstraints spread the replicas across zones.
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+}
+
+// TopologySpreadConstraint is a pod's Kubernetes topology spread constraint.
+type TopologySpreadConstraint struct {
+	MaxSkew           int           `json:"maxSkew"`
+	TopologyKey       string        `json:"topologyKey"`
+	WhenUnsatisfiable string        `json:"whenUnsatisfiable"`
+	LabelSelector     LabelSelector `json:"labelSelector"`
+}
+
+// LabelSelector selects the pods a constraint counts.
+type LabelSelector struct {
+	MatchLabels map[string]string `json:"matchLabels"`
+}
+
+// ZoneLabel is the well-known node label of an availability zone.
+const ZoneLabel = "topology.kubernetes.io/zone"
+
+// Etcd is the chart's etcd dependency (Bitnami's etcd chart 8.12): Milvus'
+// metadata store.
+type Etcd struct {
+	ReplicaCount int             `json:"replicaCount"`
+	Resources    Resources       `json:"resources"`
+	Persistence  EtcdPersistence `json:"persistence"`
+	// PodAntiAffinityPreset is "soft" (the chart's default) or "hard": one
+	// member per node.
+	PodAntiAffinityPreset     string                     `json:"podAntiAffinityPreset"`
+	PDB                       EtcdPDB                    `json:"pdb"`
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+}
+
+// EtcdPersistence sizes each member's volume.
+type EtcdPersistence struct {
+	Size         string `json:"size"`
+	StorageClass string `json:"storageClass,omitempty"`
+}
+
+// EtcdPDB makes the chart create a PodDisruptionBudget (a majority of the
+// members stays up: the chart's minAvailable of 51%).
+type EtcdPDB struct {
+	Create bool `json:"create"`
+}
+
+// Pulsar is the chart's pulsarv3 dependency (Apache Pulsar's chart 3.3).
+// Only enabled is written when Woodpecker is the log.
+type Pulsar struct {
+	Enabled      bool             `json:"enabled"`
+	Zookeeper    *PulsarComponent `json:"zookeeper,omitempty"`
+	Bookkeeper   *PulsarComponent `json:"bookkeeper,omitempty"`
+	Broker       *PulsarComponent `json:"broker,omitempty"`
+	Proxy        *PulsarComponent `json:"proxy,omitempty"`
+	Autorecovery *PulsarComponent `json:"autorecovery,omitempty"`
+}
+
+// PulsarComponent is one of Pulsar's JVM components.
+type PulsarComponent struct {
+	ReplicaCount int       `json:"replicaCount"`
+	Resources    Resources `json:"resources"`
+	// ConfigData overrides the JVM's memory flags; the chart keeps its
+	// other entries (Helm merges maps).
+	ConfigData map[string]string       `json:"configData"`
+	Affinity   PulsarAffinity          `json:"affinity"`
+	PDB        *PulsarPDB              `json:"pdb,omitempty"`
+	Volumes    map[string]PulsarVolume `json:"volumes,omitempty"`
+}
+
+// PulsarAffinity is the Pulsar chart's anti-affinity switch and its type,
+// required (hard) or preferred (soft), over nodes.
+type PulsarAffinity struct {
+	AntiAffinity bool   `json:"anti_affinity"`
+	Type         string `json:"type"`
+}
+
+// The Pulsar chart's anti-affinity types.
+const (
+	AntiAffinityHard = "requiredDuringSchedulingIgnoredDuringExecution"
+	AntiAffinitySoft = "preferredDuringSchedulingIgnoredDuringExecution"
+)
+
+// PulsarPDB makes the chart create a PodDisruptionBudget for a component.
+type PulsarPDB struct {
+	UsePolicy bool `json:"usePolicy"`
+}
+
+// PulsarVolume sizes one of a component's volumes.
+type PulsarVolume struct {
+	Size string `json:"size"`
 }
 
 // MixCoordinator is chart 5.x's single deployment of the root, query, data and
@@ -163,11 +284,15 @@ type Settings struct {
 	Authentication     bool
 	RootPasswordSecret string
 	LoadBalancer       LoadBalancer
-	// Coordinator sizes the mixCoordinator; with CoordinatorActiveStandby,
-	// its extra replicas are hot standbys.
-	Coordinator              Size
-	CoordinatorActiveStandby bool
-	Proxy                    Size
+	// ReleaseName is the Helm release's: the chart labels every pod with
+	// it, and the spread constraints select the pods by it.
+	ReleaseName string
+	// Pulsar runs Pulsar v3 as Milvus' log instead of Woodpecker.
+	Pulsar bool
+	// SpreadAcrossZones spreads every workload with more than one replica
+	// across zones, and makes etcd's and Pulsar's anti-affinity hard.
+	SpreadAcrossZones bool
+	Workloads         sizing.Workloads
 }
 
 // LoadBalancer is the NLB the AWS Load Balancer Controller makes for the
@@ -178,16 +303,6 @@ type LoadBalancer struct {
 	// SourceRanges are the CIDR blocks allowed to reach it.
 	SourceRanges []string
 }
-
-// Size is a workload's replicas and each replica's requests and limits.
-type Size struct {
-	Replicas         int
-	Requests, Limits Quantities
-}
-
-// Quantities are Kubernetes quantities of CPU and memory ("500m", "4Gi");
-// empty ones are left out.
-type Quantities struct{ CPU, Memory string }
 
 // Build returns the chart values for one stack. Its mapping of the guide:
 //
@@ -203,6 +318,8 @@ type Quantities struct{ CPU, Memory string }
 //     turns it off: common.security.authorizationEnabled in user.yaml, and
 //     the root password from the Secret named rootPasswordSecret (empty when
 //     authentication is off).
+//   - The guide keeps the chart's Pulsar; Woodpecker, in the bucket, is the
+//     default here, and every workload has requests (workloads.go).
 func Build(s Settings) Values {
 	var user userConfig
 	user.Common.Security.AuthorizationEnabled = s.Authentication
@@ -242,11 +359,18 @@ func Build(s Settings) Values {
 			Region:        s.Region,
 		},
 		MixCoordinator: MixCoordinator{
-			Workload:      s.Coordinator.workload(),
-			ActiveStandby: Toggle{Enabled: s.CoordinatorActiveStandby},
+			Workload:      s.workload("mixcoord", s.Workloads.MixCoordinator.Workload),
+			ActiveStandby: Toggle{Enabled: s.Workloads.MixCoordinator.ActiveStandby},
 			ExtraEnv:      coordinatorEnv,
 		},
-		Proxy: s.Proxy.workload(),
+		Proxy:         s.workload("proxy", s.Workloads.Proxy),
+		QueryNode:     s.workload("querynode", s.Workloads.QueryNode),
+		DataNode:      s.workload("datanode", s.Workloads.DataNode),
+		StreamingNode: s.workload("streamingnode", s.Workloads.StreamingNode),
+		Etcd:          s.etcd(),
+		Woodpecker:    Toggle{Enabled: !s.Pulsar},
+		Streaming:     s.streaming(),
+		Pulsar:        s.pulsar(),
 	}
 }
 
@@ -267,27 +391,6 @@ func S3Host(region string) string {
 		return "s3." + region + ".amazonaws.com.cn"
 	}
 	return "s3." + region + ".amazonaws.com"
-}
-
-func (z Size) workload() Workload {
-	return Workload{
-		Replicas:  z.Replicas,
-		Resources: Resources{Requests: z.Requests.list(), Limits: z.Limits.list()},
-	}
-}
-
-func (q Quantities) list() map[string]string {
-	if q.CPU == "" && q.Memory == "" {
-		return nil
-	}
-	out := map[string]string{}
-	if q.CPU != "" {
-		out["cpu"] = q.CPU
-	}
-	if q.Memory != "" {
-		out["memory"] = q.Memory
-	}
-	return out
 }
 
 // Map renders the values as the generic map a Helm release takes.

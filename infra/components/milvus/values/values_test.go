@@ -4,10 +4,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
-// settings are those of a stack with the program's defaults: one replica
-// of each workload, authentication on, an NLB open to every address.
+// settings are those of a small stack: one replica of each workload,
+// Woodpecker, authentication on, an NLB open to every address.
 func settings(loadBalancer string) Settings {
 	return Settings{
 		Region:             "us-east-2",
@@ -16,16 +18,43 @@ func settings(loadBalancer string) Settings {
 		Authentication:     true,
 		RootPasswordSecret: "milvus-root-password",
 		LoadBalancer:       LoadBalancer{Name: loadBalancer, Scheme: "internet-facing", SourceRanges: []string{"0.0.0.0/0"}},
-		Coordinator:        Size{Replicas: 1},
-		Proxy:              Size{Replicas: 1},
+		ReleaseName:        "milvus",
+		Workloads:          small(),
+	}
+}
+
+func one(cpu, memory string) sizing.Workload {
+	return sizing.Workload{Replicas: 1, CPURequest: cpu, MemoryRequest: memory}
+}
+
+func small() sizing.Workloads {
+	return sizing.Workloads{
+		MixCoordinator: sizing.Coordinator{Workload: one("500m", "1Gi")},
+		Proxy:          one("500m", "1Gi"),
+		QueryNode:      one("1", "4Gi"),
+		DataNode:       one("500m", "2Gi"),
+		StreamingNode:  one("500m", "2Gi"),
+		Etcd:           sizing.Etcd{Workload: one("250m", "1Gi"), VolumeGiB: 10},
+		Pulsar: sizing.Pulsar{
+			Zookeeper: sizing.Zookeeper{Workload: sizing.Workload{Replicas: 3, CPURequest: "200m", MemoryRequest: "512Mi", MemoryLimit: "512Mi"}, VolumeGiB: 10},
+			Bookie:    sizing.Bookie{Workload: sizing.Workload{Replicas: 3, CPURequest: "500m", MemoryRequest: "2Gi", MemoryLimit: "2Gi"}, JournalGiB: 20, LedgersGiB: 50},
+			Broker:    sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "2Gi", MemoryLimit: "2Gi"},
+			Proxy:     sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", MemoryLimit: "1Gi"},
+			Recovery:  one("100m", "256Mi"),
+		},
 	}
 }
 
 func TestBuildProd(t *testing.T) {
 	s := settings("milvus-prod")
-	s.Coordinator = Size{Replicas: 2, Limits: Quantities{CPU: "2", Memory: "4Gi"}}
-	s.CoordinatorActiveStandby = true
-	s.Proxy = Size{Replicas: 2, Requests: Quantities{CPU: "500m"}, Limits: Quantities{CPU: "1", Memory: "2Gi"}}
+	s.SpreadAcrossZones = true
+	s.Workloads.MixCoordinator = sizing.Coordinator{
+		Workload:      sizing.Workload{Replicas: 2, CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"},
+		ActiveStandby: true,
+	}
+	s.Workloads.Proxy = sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "2Gi"}
+	s.Workloads.QueryNode.Replicas = 3
+	s.Workloads.Etcd = sizing.Etcd{Workload: sizing.Workload{Replicas: 3, CPURequest: "500m", MemoryRequest: "2Gi"}, VolumeGiB: 20, StorageClass: "gp3"}
 
 	got := Build(s).Map()
 
@@ -59,7 +88,11 @@ func TestBuildProd(t *testing.T) {
 		"mixCoordinator": map[string]any{
 			"replicas":      float64(2),
 			"activeStandby": map[string]any{"enabled": true},
-			"resources":     map[string]any{"limits": map[string]any{"cpu": "2", "memory": "4Gi"}},
+			"resources": map[string]any{
+				"requests": map[string]any{"cpu": "1", "memory": "2Gi"},
+				"limits":   map[string]any{"cpu": "2", "memory": "4Gi"},
+			},
+			"topologySpreadConstraints": spread("mixcoord"),
 			"extraEnv": []any{map[string]any{
 				"name":      "COMMON_SECURITY_DEFAULTROOTPASSWORD",
 				"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "milvus-root-password", "key": "password"}},
@@ -68,22 +101,60 @@ func TestBuildProd(t *testing.T) {
 		"proxy": map[string]any{
 			"replicas": float64(2),
 			"resources": map[string]any{
-				"requests": map[string]any{"cpu": "500m"},
+				"requests": map[string]any{"cpu": "500m", "memory": "1Gi"},
 				"limits":   map[string]any{"cpu": "1", "memory": "2Gi"},
 			},
+			"topologySpreadConstraints": spread("proxy"),
 		},
+		"queryNode": map[string]any{
+			"replicas":                  float64(3),
+			"resources":                 map[string]any{"requests": map[string]any{"cpu": "1", "memory": "4Gi"}},
+			"topologySpreadConstraints": spread("querynode"),
+		},
+		// One replica: nothing to spread.
+		"dataNode":      map[string]any{"replicas": float64(1), "resources": map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}}},
+		"streamingNode": map[string]any{"replicas": float64(1), "resources": map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}}},
+		"etcd": map[string]any{
+			"replicaCount":          float64(3),
+			"resources":             map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}},
+			"persistence":           map[string]any{"size": "20Gi", "storageClass": "gp3"},
+			"podAntiAffinityPreset": "hard",
+			"pdb":                   map[string]any{"create": true},
+			"topologySpreadConstraints": []any{map[string]any{
+				"maxSkew": float64(1), "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+				"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "etcd", "app.kubernetes.io/instance": "milvus"}},
+			}},
+		},
+		"woodpecker": map[string]any{"enabled": true},
+		"streaming":  map[string]any{"woodpecker": map[string]any{"embedded": true, "storage": map[string]any{"type": "minio"}}},
+		"pulsarv3":   map[string]any{"enabled": false},
 	}, got)
 }
 
-func TestBuildWithoutResourcesLeavesThemEmpty(t *testing.T) {
-	s := settings("milvus-dev")
-	s.Authentication, s.RootPasswordSecret = false, ""
-	got := Build(s).Map()
+// spread is the zone spread of a Milvus component of the release "milvus".
+func spread(component string) []any {
+	return []any{map[string]any{
+		"maxSkew": float64(1), "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+		"labelSelector": map[string]any{"matchLabels": map[string]any{
+			"app.kubernetes.io/name": "milvus", "app.kubernetes.io/instance": "milvus", "component": component,
+		}},
+	}}
+}
+
+// A small stack spreads nothing, keeps etcd's anti-affinity soft and
+// creates no disruption budget; its volume takes the default StorageClass.
+func TestBuildWithoutSpread(t *testing.T) {
+	got := Build(settings("milvus-dev")).Map()
+	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
+		assert.NotContains(t, got[workload], "topologySpreadConstraints", workload)
+	}
 	assert.Equal(t, map[string]any{
-		"replicas":      float64(1),
-		"activeStandby": map[string]any{"enabled": false},
-		"resources":     map[string]any{},
-	}, got["mixCoordinator"])
+		"replicaCount":          float64(1),
+		"resources":             map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "1Gi"}},
+		"persistence":           map[string]any{"size": "10Gi"},
+		"podAntiAffinityPreset": "soft",
+		"pdb":                   map[string]any{"create": false},
+	}, got["etcd"])
 }
 
 // Without authentication, user.yaml says so, and no password is passed.

@@ -1,0 +1,134 @@
+package values
+
+import (
+	"fmt"
+
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
+)
+
+// workload sizes one Milvus component; component is the chart's
+// `component` label of its pods ("querynode").
+func (s Settings) workload(component string, w sizing.Workload) Workload {
+	out := Workload{Replicas: w.Replicas, Resources: resources(w)}
+	if s.SpreadAcrossZones && w.Replicas > 1 {
+		out.TopologySpreadConstraints = zoneSpread(map[string]string{
+			"app.kubernetes.io/name":     Chart,
+			"app.kubernetes.io/instance": s.ReleaseName,
+			"component":                  component,
+		})
+	}
+	return out
+}
+
+// zoneSpread keeps the replicas of the pods matching labels within one of
+// each other across zones, and refuses to schedule a replica that would
+// break that: with three zones and three replicas, a zone's loss takes one.
+func zoneSpread(labels map[string]string) []TopologySpreadConstraint {
+	return []TopologySpreadConstraint{{
+		MaxSkew:           1,
+		TopologyKey:       ZoneLabel,
+		WhenUnsatisfiable: "DoNotSchedule",
+		LabelSelector:     LabelSelector{MatchLabels: labels},
+	}}
+}
+
+// resources are a workload's requests and its limits where set.
+func resources(w sizing.Workload) Resources {
+	r := Resources{Requests: map[string]string{"cpu": w.CPURequest, "memory": w.MemoryRequest}}
+	limits := map[string]string{}
+	if w.CPULimit != "" {
+		limits["cpu"] = w.CPULimit
+	}
+	if w.MemoryLimit != "" {
+		limits["memory"] = w.MemoryLimit
+	}
+	if len(limits) > 0 {
+		r.Limits = limits
+	}
+	return r
+}
+
+// etcd sizes Milvus' etcd. Spread across zones, each member gets a node of
+// its own in a zone of its own, and a PodDisruptionBudget keeps a majority
+// up through node drains.
+func (s Settings) etcd() Etcd {
+	e := s.Workloads.Etcd
+	out := Etcd{
+		ReplicaCount:          e.Replicas,
+		Resources:             resources(e.Workload),
+		Persistence:           EtcdPersistence{Size: fmt.Sprintf("%dGi", e.VolumeGiB), StorageClass: e.StorageClass},
+		PodAntiAffinityPreset: "soft",
+	}
+	if s.SpreadAcrossZones {
+		out.PodAntiAffinityPreset = "hard"
+		out.PDB.Create = true
+		// Bitnami's labels: app.kubernetes.io/name is the chart's name.
+		out.TopologySpreadConstraints = zoneSpread(map[string]string{
+			"app.kubernetes.io/name":     "etcd",
+			"app.kubernetes.io/instance": s.ReleaseName,
+		})
+	}
+	return out
+}
+
+// streaming embeds Woodpecker in the streaming nodes, on object storage.
+func (s Settings) streaming() *Streaming {
+	if s.Pulsar {
+		return nil
+	}
+	return &Streaming{Woodpecker: StreamingWoodpecker{Embedded: true, Storage: WoodpeckerStorage{Type: "minio"}}}
+}
+
+// pulsar sizes Pulsar v3 when it is the log, and switches it off otherwise.
+//
+// The chart's defaults start the bookies and brokers with 4 GiB of heap and
+// 8 GiB of direct memory on a 2 GiB request; here each JVM's memory comes
+// from its request: a quarter as heap and half as direct memory for the
+// bookies, brokers and proxies (Netty's buffers live off the heap), half
+// as heap for ZooKeeper and auto-recovery, which need little direct
+// memory. The rest is the JVM's own (metaspace, threads, code cache).
+func (s Settings) pulsar() Pulsar {
+	if !s.Pulsar {
+		return Pulsar{Enabled: false}
+	}
+	p := s.Workloads.Pulsar
+	return Pulsar{
+		Enabled: true,
+		Zookeeper: s.pulsarComponent(p.Zookeeper.Workload, "PULSAR_MEM", heapOnly, true,
+			map[string]PulsarVolume{"data": {Size: fmt.Sprintf("%dGi", p.Zookeeper.VolumeGiB)}}),
+		Bookkeeper: s.pulsarComponent(p.Bookie.Workload, "PULSAR_MEM", heapAndDirect, true, map[string]PulsarVolume{
+			"journal": {Size: fmt.Sprintf("%dGi", p.Bookie.JournalGiB)},
+			"ledgers": {Size: fmt.Sprintf("%dGi", p.Bookie.LedgersGiB)},
+		}),
+		Broker: s.pulsarComponent(p.Broker, "PULSAR_MEM", heapAndDirect, true, nil),
+		Proxy:  s.pulsarComponent(p.Proxy, "PULSAR_MEM", heapAndDirect, true, nil),
+		// Auto-recovery reads BOOKIE_MEM and has no disruption budget in
+		// the chart.
+		Autorecovery: s.pulsarComponent(p.Recovery, "BOOKIE_MEM", heapOnly, false, nil),
+	}
+}
+
+// heapAndDirect and heapOnly are a JVM's memory flags for a request of
+// MiB.
+func heapAndDirect(mib int64) string {
+	return fmt.Sprintf("-Xms%[1]dm -Xmx%[1]dm -XX:MaxDirectMemorySize=%[2]dm", mib/4, mib/2)
+}
+
+func heapOnly(mib int64) string { return fmt.Sprintf("-Xms%[1]dm -Xmx%[1]dm", mib/2) }
+
+func (s Settings) pulsarComponent(w sizing.Workload, memoryVariable string, jvm func(int64) string, budget bool, volumes map[string]PulsarVolume) *PulsarComponent {
+	c := &PulsarComponent{
+		ReplicaCount: w.Replicas,
+		Resources:    resources(w),
+		ConfigData:   map[string]string{memoryVariable: jvm(w.MemoryMiB())},
+		Affinity:     PulsarAffinity{AntiAffinity: true, Type: AntiAffinitySoft},
+		Volumes:      volumes,
+	}
+	if s.SpreadAcrossZones {
+		c.Affinity.Type = AntiAffinityHard
+		if budget {
+			c.PDB = &PulsarPDB{UsePolicy: true}
+		}
+	}
+	return c
+}

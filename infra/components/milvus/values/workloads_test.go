@@ -1,0 +1,76 @@
+package values
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// Under Woodpecker, the log is embedded in the streaming nodes on object
+// storage, and no Pulsar component is enabled or sized.
+func TestWoodpeckerEnablesNoPulsarKey(t *testing.T) {
+	got := Build(settings("milvus-dev")).Map()
+	assert.Equal(t, map[string]any{"enabled": true}, got["woodpecker"])
+	assert.Equal(t, map[string]any{"woodpecker": map[string]any{"embedded": true, "storage": map[string]any{"type": "minio"}}}, got["streaming"])
+	assert.Equal(t, map[string]any{"enabled": false}, got["pulsarv3"])
+}
+
+// Under Pulsar, Woodpecker is off, and each JVM's heap and direct memory
+// fit in its memory request; anti-affinity is on, soft without the spread.
+func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
+	s := settings("milvus-dev")
+	s.Pulsar = true
+	got := Build(s).Map()
+	assert.Equal(t, map[string]any{"enabled": false}, got["woodpecker"])
+	assert.NotContains(t, got, "streaming")
+	soft := map[string]any{"anti_affinity": true, "type": "preferredDuringSchedulingIgnoredDuringExecution"}
+	assert.Equal(t, map[string]any{
+		"enabled": true,
+		"zookeeper": map[string]any{
+			"replicaCount": float64(3),
+			"resources":    map[string]any{"requests": map[string]any{"cpu": "200m", "memory": "512Mi"}, "limits": map[string]any{"memory": "512Mi"}},
+			"configData":   map[string]any{"PULSAR_MEM": "-Xms256m -Xmx256m"},
+			"affinity":     soft,
+			"volumes":      map[string]any{"data": map[string]any{"size": "10Gi"}},
+		},
+		"bookkeeper": map[string]any{
+			"replicaCount": float64(3),
+			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}, "limits": map[string]any{"memory": "2Gi"}},
+			"configData":   map[string]any{"PULSAR_MEM": "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=1024m"},
+			"affinity":     soft,
+			"volumes":      map[string]any{"journal": map[string]any{"size": "20Gi"}, "ledgers": map[string]any{"size": "50Gi"}},
+		},
+		"broker": map[string]any{
+			"replicaCount": float64(2),
+			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}, "limits": map[string]any{"memory": "2Gi"}},
+			"configData":   map[string]any{"PULSAR_MEM": "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=1024m"},
+			"affinity":     soft,
+		},
+		"proxy": map[string]any{
+			"replicaCount": float64(2),
+			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "1Gi"}, "limits": map[string]any{"memory": "1Gi"}},
+			"configData":   map[string]any{"PULSAR_MEM": "-Xms256m -Xmx256m -XX:MaxDirectMemorySize=512m"},
+			"affinity":     soft,
+		},
+		"autorecovery": map[string]any{
+			"replicaCount": float64(1),
+			"resources":    map[string]any{"requests": map[string]any{"cpu": "100m", "memory": "256Mi"}},
+			"configData":   map[string]any{"BOOKIE_MEM": "-Xms128m -Xmx128m"},
+			"affinity":     soft,
+		},
+	}, got["pulsarv3"])
+}
+
+// Spread across zones, Pulsar's anti-affinity is hard and its replicated
+// components have disruption budgets (auto-recovery has none in the chart).
+func TestPulsarSpread(t *testing.T) {
+	s := settings("milvus-prod")
+	s.Pulsar, s.SpreadAcrossZones = true, true
+	p := Build(s).Pulsar
+	for name, c := range map[string]*PulsarComponent{"zookeeper": p.Zookeeper, "bookkeeper": p.Bookkeeper, "broker": p.Broker, "proxy": p.Proxy} {
+		assert.Equal(t, PulsarAffinity{AntiAffinity: true, Type: AntiAffinityHard}, c.Affinity, name)
+		assert.Equal(t, &PulsarPDB{UsePolicy: true}, c.PDB, name)
+	}
+	assert.Equal(t, AntiAffinityHard, p.Autorecovery.Affinity.Type)
+	assert.Nil(t, p.Autorecovery.PDB)
+}

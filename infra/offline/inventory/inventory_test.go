@@ -1,0 +1,61 @@
+package inventory_test
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
+	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
+)
+
+var update = flag.Bool("update", false, "rewrite the README's What runs tables")
+
+const projectDir = "../../.."
+
+func load(t *testing.T, stack string, changes map[string]string) config.Config {
+	t.Helper()
+	settings, err := stackfile.StackConfig(projectDir, stack)
+	require.NoError(t, err)
+	for k, v := range changes {
+		settings.Values[k] = v
+	}
+	// prod's password is set by its deployer, as a secret.
+	settings.Values[config.FullName("milvusRootPassword")] = stackfile.SecretPlaceholder
+	settings.Secret[config.FullName("milvusRootPassword")] = true
+	cfg, err := config.Load(settings, stack)
+	require.NoError(t, err)
+	return cfg
+}
+
+// The README's tables are what the shipped stacks run, and prod with Pulsar
+// beside it for comparison.
+func TestReadmeWhatRunsIsGenerated(t *testing.T) {
+	var b strings.Builder
+	for _, s := range []struct {
+		title, stack string
+		changes      map[string]string
+	}{
+		{"dev", "dev", nil},
+		{"prod", "prod", nil},
+		{"prod with `messageQueue: pulsar`", "prod", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}},
+	} {
+		fmt.Fprintf(&b, "**%s**\n\n%s\n", s.title, inventory.Of(load(t, s.stack, s.changes)).Markdown())
+	}
+	require.NoError(t, generated.Sync(projectDir+"/README.md", generated.Markdown, "what runs", strings.TrimSuffix(b.String(), "\n"), *update))
+}
+
+// Woodpecker needs no volume but etcd's; Pulsar adds its own, and pods.
+func TestWoodpeckerRunsLessThanPulsar(t *testing.T) {
+	woodpecker := inventory.Of(load(t, "dev", nil))
+	pulsar := inventory.Of(load(t, "dev", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}))
+	assert.Equal(t, inventory.Totals{Pods: 18, VCPU: "3.9", MemoryGiB: "11.8", Volumes: 1, VolumeGiB: 10}, woodpecker.Requested)
+	assert.Equal(t, inventory.Totals{Pods: 29, VCPU: "8.1", MemoryGiB: "25.6", Volumes: 10, VolumeGiB: 250}, pulsar.Requested)
+	assert.Equal(t, &inventory.NodeGroup{Nodes: 2, InstanceType: "m6i.2xlarge", VCPU: "15.8", MemoryGiB: "58.9", PodSlots: 116}, woodpecker.NodeGroup)
+}

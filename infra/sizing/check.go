@@ -1,0 +1,91 @@
+package sizing
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// NodeGroup is the nodes a stack creates, at their fewest.
+type NodeGroup struct {
+	// InstanceTypes are the types the node group may launch; the check
+	// counts each node as the smallest of them.
+	InstanceTypes []string
+	MinSize       int
+}
+
+// Capacity is what a node group offers at its minimum size.
+type Capacity struct {
+	// Node is the smallest of the instance types.
+	Node  Node
+	Nodes int
+}
+
+// MilliCPU and MemoryBytes are the node group's allocatable total.
+func (c Capacity) MilliCPU() int64    { return int64(c.Nodes) * c.Node.AllocatableMilliCPU }
+func (c Capacity) MemoryBytes() int64 { return int64(c.Nodes) * c.Node.AllocatableMemoryBytes }
+
+// PodSlots is the pods the node group can address.
+func (c Capacity) PodSlots() int { return c.Nodes * c.Node.MaxPods }
+
+// String reads "2 × m6i.2xlarge".
+func (c Capacity) String() string { return fmt.Sprintf("%d × %s", c.Nodes, c.Node.InstanceType) }
+
+// CapacityOf is the node group's capacity, or the first instance type the
+// program does not know, with the error of NodeOf.
+func CapacityOf(g NodeGroup) (Capacity, string, error) {
+	var smallest Node
+	for i, t := range g.InstanceTypes {
+		n, err := NodeOf(t)
+		if err != nil {
+			return Capacity{}, t, err
+		}
+		if i == 0 || n.AllocatableMilliCPU < smallest.AllocatableMilliCPU ||
+			n.AllocatableMilliCPU == smallest.AllocatableMilliCPU && n.AllocatableMemoryBytes < smallest.AllocatableMemoryBytes {
+			smallest = n
+		}
+	}
+	return Capacity{Node: smallest, Nodes: g.MinSize}, "", nil
+}
+
+// Shortfalls says in words what the pods need that the capacity lacks: CPU,
+// memory or pod addresses, each with the figures and the keys to change.
+// The largest requests of the stack's own workloads are named first. No
+// shortfall gives none.
+func Shortfalls(pods []Pod, c Capacity) []string {
+	total := Sum(pods)
+	var out []string
+	if total.MilliCPU > c.MilliCPU() {
+		out = append(out, fmt.Sprintf("the pods request %s vCPU, %s offer %s vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
+			VCPU(total.MilliCPU), c, VCPU(c.MilliCPU()), largest(pods, "cpuRequest", func(p Pod) int64 { return p.MilliCPU }, VCPU, "vCPU")))
+	}
+	if total.MemoryBytes > c.MemoryBytes() {
+		out = append(out, fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
+			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB")))
+	}
+	if total.Pods > c.PodSlots() {
+		out = append(out, fmt.Sprintf("the stack runs %d pods, %s address at most %d: raise nodeMinSize or choose a larger nodeInstanceTypes",
+			total.Pods, c, c.PodSlots()))
+	}
+	return out
+}
+
+// largest names the three configured workloads that ask most of one
+// resource, with their share ("queryNode.cpuRequest (3 × 4 = 12 vCPU)").
+func largest(pods []Pod, field string, of func(Pod) int64, format func(int64) string, unit string) string {
+	var own []Pod
+	for _, p := range pods {
+		if p.Key != "" && of(p) > 0 {
+			own = append(own, p)
+		}
+	}
+	sort.SliceStable(own, func(i, j int) bool { return int64(own[i].Replicas)*of(own[i]) > int64(own[j].Replicas)*of(own[j]) })
+	if len(own) > 3 {
+		own = own[:3]
+	}
+	names := make([]string, len(own))
+	for i, p := range own {
+		names[i] = fmt.Sprintf("%s.%s (%d × %s = %s %s)", p.Key, field, p.Replicas, format(of(p)), format(int64(p.Replicas)*of(p)), unit)
+	}
+	return strings.Join(names, ", ")
+}
