@@ -265,6 +265,15 @@ func TestHelmValues(t *testing.T) {
 		got := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
 		assert.Equal(t, values.Build(want).Map(), got, name)
 	}
+	// Spelled out: prod spreads and hardens, dev does neither.
+	release := func(stack string) *mockcloud.Resource { return deploy(t, stack).one(t, typeRelease, "milvus") }
+	assert.Equal(t, "hard", release("prod").Input("values", "etcd", "podAntiAffinityPreset").StringValue())
+	assert.True(t, release("prod").Input("values", "etcd", "pdb", "create").BoolValue())
+	assert.Equal(t, "soft", release("dev").Input("values", "etcd", "podAntiAffinityPreset").StringValue())
+	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
+		assert.Equal(t, values.ZoneLabel, release("prod").Input("values", workload, "topologySpreadConstraints").ArrayValue()[0].ObjectValue()["topologyKey"].StringValue(), workload)
+		assert.True(t, release("dev").Input("values", workload, "topologySpreadConstraints").IsNull(), workload)
+	}
 
 	// Pulsar chosen in the stack file reaches the chart.
 	withPulsar := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:messageQueue": "pulsar"}))

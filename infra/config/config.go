@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -449,12 +450,32 @@ func unknownKeys(settings Settings) Problems {
 	var problems Problems
 	for _, key := range unknown {
 		rule := "is not a key of this project"
-		if near := nearestKey(strings.TrimPrefix(key, Namespace+":")); near != "" {
+		if field := retiredKeyField(strings.TrimPrefix(key, Namespace+":")); field != "" {
+			rule += fmt.Sprintf(" any more: set the field instead, with `pulumi config set --path %s <value>`", field)
+		} else if near := nearestKey(strings.TrimPrefix(key, Namespace+":")); near != "" {
 			rule += fmt.Sprintf("; did you mean %q?", near)
 		}
 		problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]), Rule: rule})
 	}
 	return problems
+}
+
+// retiredKeyField is the field of an object key that replaced a retired
+// flat workload key ("coordinatorCpuLimit" is now mixCoordinator.cpuLimit),
+// or "".
+func retiredKeyField(name string) string {
+	for prefix, object := range map[string]string{"coordinator": "mixCoordinator", "proxy": "proxy"} {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		field := strings.ToLower(rest[:1]) + rest[1:]
+		k, _ := keyNamed(object)
+		if slices.Contains(k.ObjectFields(), field) {
+			return object + "." + field
+		}
+	}
+	return ""
 }
 
 // nearestKey is the key name closest to name in spelling, if it is close

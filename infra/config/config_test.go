@@ -158,6 +158,19 @@ func TestSecretsNeverShow(t *testing.T) {
 	}
 }
 
+// The flat workload keys of earlier versions name the field that replaced
+// them.
+func TestRetiredKeysNameTheirField(t *testing.T) {
+	_, err := Load(valid(map[string]string{"milvus:coordinatorCpuLimit": "2", "milvus:proxyReplicas": "2", "milvus:proxyColour": "red"}), "dev")
+	var problems Problems
+	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
+	assert.Equal(t, Problems{
+		{Key: "milvus:coordinatorCpuLimit", Value: "2", Rule: "is not a key of this project any more: set the field instead, with `pulumi config set --path mixCoordinator.cpuLimit <value>`"},
+		{Key: "milvus:proxyColour", Value: "red", Rule: "is not a key of this project"},
+		{Key: "milvus:proxyReplicas", Value: "2", Rule: "is not a key of this project any more: set the field instead, with `pulumi config set --path proxy.replicas <value>`"},
+	}, problems)
+}
+
 func TestNearestKey(t *testing.T) {
 	for name, want := range map[string]string{
 		"BucketName":    "bucketName",

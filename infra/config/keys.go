@@ -150,7 +150,7 @@ var Keys = []Key{
 			unlessEmpty(matches(kmsKeyArnPattern, "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")))},
 
 	{Name: "bucketRootPath", Group: GroupBucket, Default: "milvus", EmptyMeans: "the bucket's root (only with messageQueue pulsar: Woodpecker's log needs a prefix)",
-		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes; Woodpecker writes its log under <prefix>/wp.",
+		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes; Woodpecker writes its log under `<bucketRootPath>/wp`.",
 		bind: text(func(c *Config) *string { return &c.Bucket.RootPath }, unlessEmpty(rootPath))},
 
 	{Name: "milvusNamespace", Group: GroupMilvus, Default: "milvus",
