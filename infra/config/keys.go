@@ -343,15 +343,9 @@ func switchKey(field func(*Config) *onOff) binding {
 // each).
 func list(field func(*Config) *[]string, rules ...func([]string) []violation) binding {
 	return binding{
-		kind:  "array",
-		field: func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation {
-			var out []violation
-			for _, rule := range rules {
-				out = append(out, rule(*field(&c))...)
-			}
-			return out
-		},
+		kind:   "array",
+		field:  func(c *Config) any { return field(c) },
+		broken: func(c Config) []violation { return applyAll(*field(&c), rules) },
 	}
 }
 
@@ -361,15 +355,9 @@ func list(field func(*Config) *[]string, rules ...func([]string) []violation) bi
 // may set only some; a field the key does not have is an error.
 func object[T any](field func(*Config) *T, rules ...func(T) []violation) binding {
 	return binding{
-		kind:  "object",
-		field: func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation {
-			var out []violation
-			for _, rule := range rules {
-				out = append(out, rule(*field(&c))...)
-			}
-			return out
-		},
+		kind:   "object",
+		field:  func(c *Config) any { return field(c) },
+		broken: func(c Config) []violation { return applyAll(*field(&c), rules) },
 		decodeObject: func(defaultText, raw string, c *Config) string {
 			var v T
 			if err := json.Unmarshal([]byte(defaultText), &v); err != nil {
@@ -435,6 +423,15 @@ func (k Key) ObjectFields() []string {
 }
 
 func noRules(Config) []violation { return nil }
+
+// applyAll gathers what each rule finds wrong with a value.
+func applyAll[T any](value T, rules []func(T) []violation) []violation {
+	var out []violation
+	for _, rule := range rules {
+		out = append(out, rule(value)...)
+	}
+	return out
+}
 
 // check applies rules to a value; show is how the value appears in a problem.
 func check[T any](value T, rules []func(T) string, show func(T) string) []violation {

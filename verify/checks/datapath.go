@@ -105,33 +105,30 @@ func CheckDataPath(ctx context.Context, m Milvus, s3c S3, out Outputs, o Options
 		return results
 	}
 
-	prefix := path.Join(o.RootPath, "insert_log", fmt.Sprint(collectionID)) + "/"
-	step("new objects in S3", fmt.Sprintf("objects under s3://%s/%s written since the check began", out.BucketName, prefix), func() (string, error) {
-		count, example, err := newObjects(ctx, s3c, out.BucketName, prefix, started.Add(-clockSkew), o)
-		switch {
-		case err != nil:
-			return "", fmt.Errorf("ListObjectsV2 failed: %w", err)
-		case count == 0:
-			return "", fmt.Errorf("no objects: Milvus did not write the flushed segment to the bucket")
+	// objectsSince lists what was written under prefix since a moment;
+	// none is the failure missing describes.
+	objectsSince := func(prefix string, since time.Time, missing string) func() (string, error) {
+		return func() (string, error) {
+			count, example, err := newObjects(ctx, s3c, out.BucketName, prefix, since.Add(-clockSkew), o)
+			switch {
+			case err != nil:
+				return "", fmt.Errorf("ListObjectsV2 failed: %w", err)
+			case count == 0:
+				return "", fmt.Errorf("no objects: %s", missing)
+			}
+			return fmt.Sprintf("%d, e.g. %s", count, example), nil
 		}
-		return fmt.Sprintf("%d, e.g. %s", count, example), nil
-	})
-
+	}
+	prefix := path.Join(o.RootPath, "insert_log", fmt.Sprint(collectionID)) + "/"
+	step("new objects in S3", fmt.Sprintf("objects under s3://%s/%s written since the check began", out.BucketName, prefix),
+		objectsSince(prefix, started, "Milvus did not write the flushed segment to the bucket"))
 	if out.MilvusMessageQueue == config.QueueWoodpecker {
 		// Milvus points Woodpecker at its own object storage settings with
 		// the root path "<minio.rootPath>/wp" (the streaming node's wp
 		// builder), so the log's segments are under that prefix.
 		walPrefix := o.RootPath + "/wp/"
-		step("Woodpecker's log in S3", fmt.Sprintf("objects under s3://%s/%s written since the insert", out.BucketName, walPrefix), func() (string, error) {
-			count, example, err := newObjects(ctx, s3c, out.BucketName, walPrefix, walFrom.Add(-clockSkew), o)
-			switch {
-			case err != nil:
-				return "", fmt.Errorf("ListObjectsV2 failed: %w", err)
-			case count == 0:
-				return "", fmt.Errorf("no objects: the streaming node did not write the insert's log to the bucket")
-			}
-			return fmt.Sprintf("%d, e.g. %s", count, example), nil
-		})
+		step("Woodpecker's log in S3", fmt.Sprintf("objects under s3://%s/%s written since the insert", out.BucketName, walPrefix),
+			objectsSince(walPrefix, walFrom, "the streaming node did not write the insert's log to the bucket"))
 	}
 
 	step("search", "at least 1 hit", func() (string, error) {

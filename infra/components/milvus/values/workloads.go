@@ -6,6 +6,113 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
+// Streaming is the chart's streaming section (templates/config.tpl), not
+// the streamingNode keys its README names for it.
+type Streaming struct {
+	Woodpecker StreamingWoodpecker `json:"woodpecker"`
+}
+
+// StreamingWoodpecker runs Woodpecker inside the streaming node, storing
+// the log through Milvus' object storage settings (storage type "minio",
+// which is S3 here): externalS3's bucket under its root path, with the
+// pod's IAM role.
+type StreamingWoodpecker struct {
+	Embedded bool              `json:"embedded"`
+	Storage  WoodpeckerStorage `json:"storage"`
+}
+
+// WoodpeckerStorage is where Woodpecker keeps the log.
+type WoodpeckerStorage struct {
+	Type string `json:"type"`
+}
+
+// TopologySpreadConstraint is a pod's Kubernetes topology spread constraint.
+type TopologySpreadConstraint struct {
+	MaxSkew           int           `json:"maxSkew"`
+	TopologyKey       string        `json:"topologyKey"`
+	WhenUnsatisfiable string        `json:"whenUnsatisfiable"`
+	LabelSelector     LabelSelector `json:"labelSelector"`
+}
+
+// LabelSelector selects the pods a constraint counts.
+type LabelSelector struct {
+	MatchLabels map[string]string `json:"matchLabels"`
+}
+
+// ZoneLabel is the well-known node label of an availability zone.
+const ZoneLabel = "topology.kubernetes.io/zone"
+
+// Etcd is the chart's etcd dependency (Bitnami's etcd chart 8.12): Milvus'
+// metadata store.
+type Etcd struct {
+	ReplicaCount int             `json:"replicaCount"`
+	Resources    Resources       `json:"resources"`
+	Persistence  EtcdPersistence `json:"persistence"`
+	// PodAntiAffinityPreset is "soft" (the chart's default) or "hard": one
+	// member per node.
+	PodAntiAffinityPreset     string                     `json:"podAntiAffinityPreset"`
+	PDB                       EtcdPDB                    `json:"pdb"`
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+}
+
+// EtcdPersistence sizes each member's volume.
+type EtcdPersistence struct {
+	Size         string `json:"size"`
+	StorageClass string `json:"storageClass,omitempty"`
+}
+
+// EtcdPDB makes the chart create a PodDisruptionBudget (a majority of the
+// members stays up: the chart's minAvailable of 51%).
+type EtcdPDB struct {
+	Create bool `json:"create"`
+}
+
+// Pulsar is the chart's pulsarv3 dependency (Apache Pulsar's chart 3.3).
+// Only enabled is written when Woodpecker is the log.
+type Pulsar struct {
+	Enabled      bool             `json:"enabled"`
+	Zookeeper    *PulsarComponent `json:"zookeeper,omitempty"`
+	Bookkeeper   *PulsarComponent `json:"bookkeeper,omitempty"`
+	Broker       *PulsarComponent `json:"broker,omitempty"`
+	Proxy        *PulsarComponent `json:"proxy,omitempty"`
+	Autorecovery *PulsarComponent `json:"autorecovery,omitempty"`
+}
+
+// PulsarComponent is one of Pulsar's JVM components.
+type PulsarComponent struct {
+	ReplicaCount int       `json:"replicaCount"`
+	Resources    Resources `json:"resources"`
+	// ConfigData overrides the JVM's memory flags; the chart keeps its
+	// other entries (Helm merges maps).
+	ConfigData map[string]string       `json:"configData"`
+	Affinity   PulsarAffinity          `json:"affinity"`
+	PDB        *PulsarPDB              `json:"pdb,omitempty"`
+	Volumes    map[string]PulsarVolume `json:"volumes,omitempty"`
+}
+
+// PulsarAffinity is the Pulsar chart's anti-affinity switch and its type,
+// required (hard) or preferred (soft), over nodes.
+type PulsarAffinity struct {
+	AntiAffinity bool   `json:"anti_affinity"`
+	Type         string `json:"type"`
+}
+
+// The Pulsar chart's anti-affinity types.
+const (
+	AntiAffinityHard = "requiredDuringSchedulingIgnoredDuringExecution"
+	AntiAffinitySoft = "preferredDuringSchedulingIgnoredDuringExecution"
+)
+
+// PulsarPDB makes the chart create a PodDisruptionBudget for a component.
+type PulsarPDB struct {
+	UsePolicy bool `json:"usePolicy"`
+}
+
+// PulsarVolume sizes one of a component's volumes.
+type PulsarVolume struct {
+	Size string `json:"size"`
+}
+
 // workload sizes one Milvus component; component is the chart's
 // `component` label of its pods ("querynode").
 func (s Settings) workload(component string, w sizing.Workload) Workload {
