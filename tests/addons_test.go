@@ -53,6 +53,8 @@ func TestGp3IsTheOnlyDefaultStorageClass(t *testing.T) {
 			"parameters":           map[string]any{"type": "gp3", "encrypted": "true"},
 			"volumeBindingMode":    "WaitForFirstConsumer",
 			"allowVolumeExpansion": true,
+			// Production keeps etcd's volumes when their claims go.
+			"reclaimPolicy": map[string]string{"dev": "Delete", "prod": "Retain"}[name],
 		}, inputs, name)
 
 		// EKS' own gp2 class is patched to stop being a default.
@@ -195,7 +197,7 @@ func TestAddonRolesAndReleasesGoneWhenSwitchedOff(t *testing.T) {
 		"milvus:ebsCsiDriver":           "false",
 		"milvus:loadBalancerController": "false",
 	}))
-	assert.Equal(t, []string{"milvus-s3"}, names(d.Of(typeIRSAComp)))
+	assert.Equal(t, []string{"cluster-vpc-cni", "milvus-s3"}, names(d.Of(typeIRSAComp)), "the VPC CNI's role is the cluster's, not an add-on's")
 	assert.Equal(t, []string{"milvus"}, names(d.Of(typeRelease)))
 	assert.Equal(t, []string{"cluster-vpc-cni"}, names(d.Of(typeAddon)))
 	assert.Equal(t, []string{"storage-access"}, names(d.Of(typePolicy)))

@@ -46,7 +46,9 @@ func TestClusterComponent(t *testing.T) {
 
 	var attached []string
 	for _, a := range s.Of("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-		attached = append(attached, a.Input("policyArn").StringValue())
+		if a.Input("role").StringValue() == "cluster-node" {
+			attached = append(attached, a.Input("policyArn").StringValue())
+		}
 	}
 	var want []string
 	for _, p := range cluster.NodePolicies {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
@@ -23,8 +24,13 @@ func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 			return err
 		}
 		args.Provider = access.Provider
-		_, err = milvus.New(ctx, "milvus", args)
-		return err
+		m, err := milvus.New(ctx, "milvus", args)
+		if err != nil {
+			return err
+		}
+		ctx.Export("endpoint", m.Endpoint)
+		ctx.Export("uri", m.URI)
+		return nil
 	})
 	require.NoError(t, err)
 	return s
@@ -35,7 +41,6 @@ func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 var milvusSettings = values.Settings{
 	Region:            "us-east-2",
 	Authentication:    true,
-	LoadBalancer:      values.LoadBalancer{Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"}},
 	SpreadAcrossZones: true,
 	Workloads: sizing.Workloads{
 		MixCoordinator: sizing.Coordinator{Workload: sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "1Gi"}},
@@ -55,6 +60,7 @@ func TestMilvusComponent(t *testing.T) {
 		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
 		Values: milvusSettings, RootPassword: "a-root-password-for-tests",
 		BucketName: pulumi.String("acme-milvus"), RoleArn: pulumi.String("arn:aws:iam::111122223333:role/milvus"),
+		LoadBalancer: testLoadBalancer,
 	})
 	provider := s.Of("pulumi:providers:kubernetes")[0]
 	for _, r := range s.Resources {
@@ -78,6 +84,54 @@ func TestMilvusComponent(t *testing.T) {
 	assert.Equal(t, "vectors", release.Input("namespace").StringValue())
 	assert.Equal(t, float64(900), release.Input("timeout").NumberValue())
 	assert.True(t, release.Input("atomic").BoolValue())
+	assert.False(t, release.Protect)
+
+	// The load balancer's Service publishes Milvus' port and nothing else,
+	// after the install, with TLS; the chart's own Service stays inside.
+	service := s.Named("kubernetes:core/v1:Service", "milvus-endpoint")[0]
+	assert.Equal(t, map[string]any{
+		"apiVersion": "v1",
+		"kind":       "Service",
+		"metadata": map[string]any{
+			"name":        "milvus-endpoint",
+			"namespace":   "vectors",
+			"annotations": toAny(testLoadBalancer.Annotations()),
+		},
+		"spec": map[string]any{
+			"type":                     "LoadBalancer",
+			"selector":                 map[string]any{"app.kubernetes.io/name": "milvus", "app.kubernetes.io/instance": "milvus", "component": "proxy"},
+			"ports":                    []any{map[string]any{"name": "milvus", "port": float64(19530), "targetPort": float64(19530), "protocol": "TCP"}},
+			"loadBalancerSourceRanges": []any{"10.0.0.0/8"},
+		},
+	}, mockcloud.Plain(service.Input()))
+	assert.True(t, service.DependsOn(release), "the Service waits for the install")
+	assert.Equal(t, "ClusterIP", release.Input("values", "service", "type").StringValue())
+	assert.Equal(t, "milvus-test-0000000000000000.elb.us-east-2.amazonaws.com:19530", s.Outputs["endpoint"])
+	assert.Equal(t, "https://milvus-test-0000000000000000.elb.us-east-2.amazonaws.com:19530", s.Outputs["uri"])
+}
+
+// testLoadBalancer is an internal NLB with TLS.
+var testLoadBalancer = endpoint.LoadBalancer{
+	Name: "milvus-test", Scheme: "internal", SourceRanges: []string{"10.0.0.0/8"},
+	CertificateArn: "arn:aws:acm:us-east-2:111122223333:certificate/12345678-1234-1234-1234-123456789012",
+}
+
+func toAny(m map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// In production, the namespace and the release are protected.
+func TestMilvusComponentProtected(t *testing.T) {
+	s := declareMilvus(t, milvus.Args{
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Values: milvusSettings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"), LoadBalancer: testLoadBalancer, Protect: true,
+	})
+	assert.True(t, s.Of("kubernetes:helm.sh/v3:Release")[0].Protect)
+	assert.True(t, s.Of("kubernetes:core/v1:Namespace")[0].Protect)
 }
 
 // Without a configured password, one is generated and kept in the state.
@@ -89,7 +143,7 @@ func TestMilvusComponentGeneratesTheRootPassword(t *testing.T) {
 	assert.Len(t, s.Of("random:index/randomPassword:RandomPassword"), 1)
 }
 
-func TestMilvusEndpoint(t *testing.T) {
+func TestLoadBalancerHost(t *testing.T) {
 	host := "milvus-0123.elb.us-east-2.amazonaws.com"
 	ip := "203.0.113.7"
 	empty := ""
@@ -99,11 +153,11 @@ func TestMilvusEndpoint(t *testing.T) {
 		want    string
 	}{
 		{"no load balancer yet", nil, ""},
-		{"host name", []corev1.LoadBalancerIngress{{Hostname: &host}}, host + ":19530"},
-		{"address only", []corev1.LoadBalancerIngress{{Ip: &ip}}, ip + ":19530"},
-		{"empty entry first", []corev1.LoadBalancerIngress{{Hostname: &empty}, {Hostname: &host}}, host + ":19530"},
+		{"host name", []corev1.LoadBalancerIngress{{Hostname: &host}}, host},
+		{"address only", []corev1.LoadBalancerIngress{{Ip: &ip}}, ip},
+		{"empty entry first", []corev1.LoadBalancerIngress{{Hostname: &empty}, {Hostname: &host}}, host},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, milvus.Endpoint(tt.ingress), tt.name)
+		assert.Equal(t, tt.want, milvus.LoadBalancerHost(tt.ingress), tt.name)
 	}
 }

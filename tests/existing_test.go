@@ -267,7 +267,7 @@ func TestExistingClusterOutputs(t *testing.T) {
 			sort.Strings(names)
 			assert.Equal(t, []string{
 				"bucketArn", "bucketName", "clusterName", "kubeconfig",
-				"milvusChartVersion", "milvusEndpoint", "milvusMessageQueue", "milvusNamespace", "milvusRoleArn", "milvusRootPassword", "milvusRootPath", "milvusServiceAccount",
+				"milvusChartVersion", "milvusEndpoint", "milvusMessageQueue", "milvusNamespace", "milvusRoleArn", "milvusRootPassword", "milvusRootPath", "milvusServiceAccount", "milvusUri",
 				"oidcIssuer", "oidcProviderArn", "region", "s3PolicyArn",
 			}, names)
 			assert.Equal(t, platformCluster, d.Outputs["clusterName"])

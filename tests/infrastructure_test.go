@@ -1,14 +1,29 @@
 package tests
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
+
+// The zones a stack names are the subnets' zones; without names, the
+// lookup asks only for zones that need no opt-in, so that the mock's
+// opted-in Local Zone (whose name sorts first) never shifts the subnets
+// (TestSubnetsAreLaidOutAndTaggedForEKS sees a, b and c).
+func TestAvailabilityZones(t *testing.T) {
+	assert.Equal(t, network.Zones, config.VpcZones, "the configuration checks the zones the network lays out")
+	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:availabilityZones": `["us-east-2c", "us-east-2a", "us-east-2b"]`}))
+	for i, zone := range []string{"us-east-2c", "us-east-2a", "us-east-2b"} {
+		assert.Equal(t, zone, d.one(t, typeSubnet, fmt.Sprintf("network-private-%d", i)).Input("availabilityZone").StringValue())
+	}
+}
 
 func TestSubnetsAreLaidOutAndTaggedForEKS(t *testing.T) {
 	want := map[string]map[string]any{
@@ -57,7 +72,9 @@ func TestExistingVpcCreatesNoNetwork(t *testing.T) {
 	}))
 
 	for _, r := range d.Resources {
-		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created in existing-VPC mode", r.Type, r.Name)
+		if r.Type != typeLaunchTemplate { // the nodes', not the network's
+			assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created in existing-VPC mode", r.Type, r.Name)
+		}
 	}
 	cluster := d.only(t, typeEKSCluster)
 	assert.Equal(t, "vpc-0123456789abcdef0", cluster.Input("vpcId").StringValue())
@@ -94,7 +111,7 @@ func TestClusterArguments(t *testing.T) {
 		assert.Equal(t, w.instanceTypes, mockcloud.Plain(nodes.Input("instanceTypes")), name)
 		assert.Equal(t, map[string]any{"minSize": w.min, "desiredSize": w.desired, "maxSize": w.max}, mockcloud.Plain(nodes.Input("scalingConfig")), name)
 		assert.Equal(t, []any{"network-private-0-id", "network-private-1-id", "network-private-2-id"}, mockcloud.Plain(nodes.Input("subnetIds")), name)
-		assert.Equal(t, float64(100), nodes.Input("diskSize").NumberValue(), name)
+		assert.True(t, nodes.Input("diskSize").IsNull(), "%s: the launch template sizes the root volume", name)
 		assert.Equal(t, "AL2023_x86_64_STANDARD", nodes.Input("amiType").StringValue(), name)
 
 		addon := d.one(t, typeAddon, "cluster-vpc-cni")
@@ -104,16 +121,89 @@ func TestClusterArguments(t *testing.T) {
 	}
 }
 
+// The API is reached through access entries only, from the VPC always and
+// from outside only as the stack says; prod logs its control plane and is
+// protected.
+func TestClusterControlPlane(t *testing.T) {
+	viewer := "arn:aws:iam::111122223333:role/milvus-eks-preview"
+	want := map[string]map[string]any{
+		"dev": {
+			"authenticationMode":    "API",
+			"endpointPrivateAccess": true,
+			"endpointPublicAccess":  true,
+			"publicAccessCidrs":     []any{"0.0.0.0/0"},
+		},
+		"prod": {
+			"authenticationMode":     "API",
+			"endpointPrivateAccess":  true,
+			"endpointPublicAccess":   true,
+			"publicAccessCidrs":      []any{"198.51.100.0/24"},
+			"enabledClusterLogTypes": []any{"api", "audit", "authenticator"},
+			"accessEntries": map[string]any{"viewer-role-milvus-eks-preview": map[string]any{
+				"principalArn": viewer,
+				"accessPolicies": map[string]any{"policy": map[string]any{
+					"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+					"accessScope": map[string]any{"type": "cluster"},
+				}},
+			}},
+		},
+	}
+	for _, name := range stacks {
+		cluster := deploy(t, name).only(t, typeEKSCluster)
+		got := map[string]any{}
+		for _, key := range []string{"authenticationMode", "endpointPrivateAccess", "endpointPublicAccess", "publicAccessCidrs", "enabledClusterLogTypes", "accessEntries", "instanceRoles"} {
+			if v := mockcloud.Plain(cluster.Input(key)); v != nil {
+				got[key] = v
+			}
+		}
+		assert.Equal(t, want[name], got, "%s: no instanceRoles either: nothing goes to aws-auth", name)
+		assert.Equal(t, name == "prod", cluster.Protect, name)
+	}
+
+	// An empty list turns the public endpoint off.
+	closed := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:clusterEndpointPublicCidrs": "[]"})).only(t, typeEKSCluster)
+	assert.False(t, closed.Input("endpointPublicAccess").BoolValue())
+	assert.True(t, closed.Input("publicAccessCidrs").IsNull())
+}
+
+// Nodes: IMDSv2 only with a hop limit of 1, an encrypted gp3 root volume of
+// nodeDiskSizeGiB, from the stack's own launch template.
+func TestNodeLaunchTemplate(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		template := d.only(t, typeLaunchTemplate)
+		assert.Equal(t, map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": float64(1)},
+			mockcloud.Plain(template.Input("metadataOptions")), name)
+		assert.Equal(t, []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{
+			"volumeSize": float64(100), "volumeType": "gp3", "encrypted": "true", "deleteOnTermination": "true",
+		}}}, mockcloud.Plain(template.Input("blockDeviceMappings")), name)
+		nodes := d.only(t, typeNodeGroup)
+		assert.Equal(t, template.ID, nodes.Input("launchTemplate", "id").StringValue(), name)
+		assert.True(t, nodes.DependsOn(d.one(t, typeAddon, "cluster-vpc-cni")), "%s: nodes join once the CNI has its role", name)
+		assert.Equal(t, template.ID, d.Outputs["nodeLaunchTemplateId"], name)
+	}
+}
+
+// The node role can join the cluster and pull images, and no more: the
+// CNI's rights are the aws-node ServiceAccount's, through IRSA.
 func TestNodeRole(t *testing.T) {
 	d := deploy(t, "prod")
 	role := d.one(t, typeRole, "cluster-node")
 	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`,
 		role.Input("assumeRolePolicy").StringValue())
-	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
-		attachment := d.one(t, typeAttachment, "cluster-node-"+policy)
-		assert.Equal(t, "arn:aws:iam::aws:policy/"+policy, attachment.Input("policyArn").StringValue())
-		assert.Equal(t, "cluster-node", attachment.Input("role").StringValue())
+	var attached []string
+	for _, a := range d.Of(typeAttachment) {
+		if a.Input("role").StringValue() == "cluster-node" {
+			attached = append(attached, a.Input("policyArn").StringValue())
+		}
 	}
+	assert.ElementsMatch(t, []string{"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"}, attached)
+
+	cniRole := d.one(t, typeRole, "cluster-vpc-cni")
+	assert.Equal(t, trust.WebIdentityTrust(mockcloud.OidcProviderArn("us-east-2"), mockcloud.OidcIssuerHost("us-east-2"), "kube-system", "aws-node").JSON(),
+		cniRole.Input("assumeRolePolicy").StringValue())
+	assert.Equal(t, "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", d.one(t, typeAttachment, "cluster-vpc-cni-AmazonEKS_CNI_Policy").Input("policyArn").StringValue())
+	assert.Equal(t, "arn:aws:iam::000000000000:role/cluster-vpc-cni", d.one(t, typeAddon, "cluster-vpc-cni").Input("serviceAccountRoleArn").StringValue())
 }
 
 func TestBucketAsTheGuideMakesIt(t *testing.T) {

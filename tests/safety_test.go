@@ -175,9 +175,30 @@ func TestLoadBalancerSourceRangesAndScheme(t *testing.T) {
 		"milvus:loadBalancerScheme":       "internal",
 		"milvus:loadBalancerSourceRanges": `["10.0.0.0/16","192.168.0.0/24"]`,
 	}))
-	service := mockcloud.Plain(d.one(t, typeRelease, "milvus").Input("values", "service")).(map[string]any)
-	assert.Equal(t, []any{"10.0.0.0/16", "192.168.0.0/24"}, service["loadBalancerSourceRanges"])
-	assert.Equal(t, "internal", service["annotations"].(map[string]any)["service.beta.kubernetes.io/aws-load-balancer-scheme"])
+	service := d.one(t, typeService, "milvus-endpoint")
+	assert.Equal(t, []any{"10.0.0.0/16", "192.168.0.0/24"}, mockcloud.Plain(service.Input("spec", "loadBalancerSourceRanges")))
+	assert.Equal(t, "internal", service.Input("metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-scheme").StringValue())
+}
+
+// Only Milvus' port reaches a load balancer: the chart's Service, which
+// carries 9091 (metrics, pprof, the WebUI) with metrics on, stays inside the
+// cluster, and no other Service of the stack is a LoadBalancer.
+func TestOnlyMilvusPortOnTheLoadBalancer(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		var ports []any
+		for _, svc := range d.Of(typeService) {
+			if svc.Input("spec", "type").StringValue() == "LoadBalancer" {
+				for _, p := range mockcloud.Plain(svc.Input("spec", "ports")).([]any) {
+					ports = append(ports, p.(map[string]any)["port"])
+				}
+			}
+		}
+		assert.Equal(t, []any{float64(19530)}, ports, name)
+		release := d.one(t, typeRelease, "milvus")
+		assert.Equal(t, "ClusterIP", release.Input("values", "service", "type").StringValue(), name)
+		assert.True(t, release.Input("values", "metrics").IsNull(), "%s: metrics stay at the chart's default (on), inside the cluster", name)
+	}
 }
 
 // Behind an internal load balancer, authentication may be switched off; then

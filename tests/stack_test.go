@@ -41,6 +41,7 @@ const (
 	typeServiceAccount    = "kubernetes:core/v1:ServiceAccount"
 	typeSecret            = "kubernetes:core/v1:Secret"
 	typeService           = "kubernetes:core/v1:Service"
+	typeLaunchTemplate    = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeRelease           = "kubernetes:helm.sh/v3:Release"
 	typeNetworkComp       = "milvus-eks:network:Network"
 	typeClusterComp       = "milvus-eks:cluster:Cluster"
@@ -64,9 +65,12 @@ func TestResourceCounts(t *testing.T) {
 		typeClusterComp:                   1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
 		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 		typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
-		// the node role and three IRSA roles (Milvus, EBS CSI driver, load
-		// balancer controller), each with its policies attached
-		typeRole: 4, typeAttachment: 6, typeIRSAComp: 3,
+		// the node role and four IRSA roles (Milvus, the VPC CNI, the EBS
+		// CSI driver, the load balancer controller), each with its policies
+		// attached; the node role has two, the CNI's its own
+		typeRole: 5, typeAttachment: 6, typeIRSAComp: 4,
+		// the nodes' own launch template (IMDSv2, hop limit 1)
+		typeLaunchTemplate: 1,
 		// the S3 access policy and the load balancer controller's
 		typePolicy: 2,
 		// vpc-cni and aws-ebs-csi-driver
@@ -106,6 +110,7 @@ func TestComponentsParentEveryResource(t *testing.T) {
 	nested := map[string]string{
 		"ebs-csi-driver":           typeEbsCsiComp,
 		"load-balancer-controller": typeLbcComp,
+		"cluster-vpc-cni":          typeClusterComp,
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -120,7 +125,7 @@ func TestComponentsParentEveryResource(t *testing.T) {
 			case !strings.HasPrefix(r.Type, "milvus-eks:"):
 				assert.True(t, strings.HasPrefix(parentType, "milvus-eks:"), "%s: %s %s has parent %q, not a component", name, r.Type, r.Name, r.Parent)
 			case r.Type == typeIRSAComp && nested[r.Name] != "":
-				assert.Equal(t, nested[r.Name], parentType, "%s: role %s belongs to its add-on", name, r.Name)
+				assert.Equal(t, nested[r.Name], parentType, "%s: role %s belongs to its user", name, r.Name)
 			default:
 				assert.Equal(t, stackURN, r.Parent, "%s: component %s %s is a child of the stack", name, r.Type, r.Name)
 			}
@@ -232,15 +237,14 @@ func TestHelmValues(t *testing.T) {
 		Proxy:     w(2, "500m", "1Gi", "", "1Gi"),
 		Recovery:  w(1, "100m", "256Mi", "", "256Mi"),
 	}
-	settings := func(stackName, rootPath, loadBalancer string) values.Settings {
+	settings := func(rootPath string) values.Settings {
 		return values.Settings{
 			Region: "us-east-2", BucketName: generatedBucketName, RootPath: rootPath,
 			ServiceAccount: "milvus-s3-access-sa", Authentication: true, RootPasswordSecret: "milvus-root-password",
-			LoadBalancer: values.LoadBalancer{Name: loadBalancer, Scheme: "internet-facing", SourceRanges: []string{"0.0.0.0/0"}},
-			ReleaseName:  "milvus",
+			ReleaseName: "milvus",
 		}
 	}
-	dev := settings("dev", "milvus/dev", "milvus-dev")
+	dev := settings("milvus/dev")
 	dev.Workloads = sizing.Workloads{
 		MixCoordinator: sizing.Coordinator{Workload: w(1, "500m", "1Gi", "1", "2Gi")},
 		Proxy:          w(1, "500m", "1Gi", "1", "2Gi"),
@@ -250,7 +254,7 @@ func TestHelmValues(t *testing.T) {
 		Etcd:           sizing.Etcd{Workload: w(1, "250m", "1Gi", "1", "2Gi"), VolumeGiB: 10},
 		Pulsar:         pulsar,
 	}
-	prod := settings("prod", "milvus/prod", "milvus-service")
+	prod := settings("milvus/prod")
 	prod.SpreadAcrossZones = true
 	prod.Workloads = sizing.Workloads{
 		MixCoordinator: sizing.Coordinator{Workload: w(2, "1", "2Gi", "2.5", "3.5Gi"), ActiveStandby: true},
@@ -342,23 +346,26 @@ func TestOutputs(t *testing.T) {
 	delete(outputs, "kubeconfig")
 	delete(outputs, "milvusRootPassword")
 	assert.Equal(t, map[string]any{
-		"region":                        "us-east-2",
-		"clusterName":                   "milvus-prod",
-		"oidcProviderArn":               "arn:aws:iam::000000000000:oidc-provider/" + issuerHost,
-		"oidcIssuer":                    "https://" + issuerHost,
-		"vpcId":                         "network-id",
-		"publicSubnetIds":               []string{"network-public-0-id", "network-public-1-id", "network-public-2-id"},
-		"privateSubnetIds":              []string{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
-		"bucketName":                    generatedBucketName,
-		"bucketArn":                     "arn:aws:s3:::" + generatedBucketName,
-		"s3PolicyArn":                   "arn:aws:iam::000000000000:policy/storage-access",
-		"milvusRoleArn":                 milvusRoleArn,
-		"milvusRootPath":                "milvus/prod",
-		"milvusMessageQueue":            "woodpecker",
-		"milvusNamespace":               "milvus",
-		"milvusServiceAccount":          "milvus-s3-access-sa",
-		"milvusChartVersion":            "5.0.19",
-		"milvusEndpoint":                "milvus-milvus-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"region":               "us-east-2",
+		"clusterName":          "milvus-prod",
+		"oidcProviderArn":      "arn:aws:iam::000000000000:oidc-provider/" + issuerHost,
+		"oidcIssuer":           "https://" + issuerHost,
+		"vpcId":                "network-id",
+		"publicSubnetIds":      []string{"network-public-0-id", "network-public-1-id", "network-public-2-id"},
+		"privateSubnetIds":     []string{"network-private-0-id", "network-private-1-id", "network-private-2-id"},
+		"bucketName":           generatedBucketName,
+		"bucketArn":            "arn:aws:s3:::" + generatedBucketName,
+		"s3PolicyArn":          "arn:aws:iam::000000000000:policy/storage-access",
+		"milvusRoleArn":        milvusRoleArn,
+		"milvusRootPath":       "milvus/prod",
+		"milvusMessageQueue":   "woodpecker",
+		"milvusNamespace":      "milvus",
+		"milvusServiceAccount": "milvus-s3-access-sa",
+		"milvusChartVersion":   "5.0.19",
+		// The NLB is named by loadBalancerName; prod's speaks TLS.
+		"milvusEndpoint":                "milvus-service-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"milvusUri":                     "https://milvus-service-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"nodeLaunchTemplateId":          "cluster-nodes-id",
 		"ebsCsiDriverRoleArn":           ebsCsiRoleArn,
 		"loadBalancerControllerRoleArn": lbcRoleArn,
 	}, outputs)

@@ -84,12 +84,34 @@ type Config struct {
 	ClusterName string
 	// KubernetesVersion is the EKS control plane version.
 	KubernetesVersion string
+	// Production holds the stack to production's rules (rules.go) and
+	// protects its cluster, Milvus' namespace, release and volumes.
+	Production bool
+	// ControlPlane is who reaches the Kubernetes API of a cluster the stack
+	// creates, from where, and what it logs.
+	ControlPlane ControlPlane
 
 	Network   Network
 	NodeGroup NodeGroup
 	Addons    Addons
 	Bucket    Bucket
 	Milvus    Milvus
+}
+
+// ControlPlane is the access to a created cluster's API. The cluster uses
+// EKS access entries only (authentication mode API): every principal that
+// can reach it is listed by `aws eks list-access-entries`, the one that
+// created it included.
+type ControlPlane struct {
+	// Admins get AmazonEKSClusterAdminPolicy, Viewers AmazonEKSViewPolicy,
+	// cluster-wide: IAM role or user ARNs.
+	Admins  []string
+	Viewers []string
+	// PublicCidrs may reach the public API endpoint; none turns it off.
+	// The private endpoint is always on.
+	PublicCidrs []string
+	// Logs sends the api, audit and authenticator logs to CloudWatch.
+	Logs bool
 }
 
 // ExistingCluster is where the cluster of ClusterExisting comes from: exactly
@@ -119,6 +141,9 @@ type Network struct {
 	ExistingPrivateSubnetIDs []string
 	// ExistingVpcS3Endpoint is S3EndpointPresent or S3EndpointCreate.
 	ExistingVpcS3Endpoint string
+	// AvailabilityZones of a new VPC; none means the region's first zones
+	// that need no opt-in.
+	AvailabilityZones []string
 }
 
 // UsesExistingVpc reports whether the stack brings its own VPC.
@@ -241,6 +266,9 @@ func (s Secret) Reveal() string { return string(s) }
 type LoadBalancer struct {
 	Name   string
 	Scheme string
+	// CertificateArn is an ACM certificate; the NLB terminates TLS with it
+	// on Milvus' port. Empty means plain TCP.
+	CertificateArn string
 	// SourceRanges are the CIDR blocks allowed to reach the load balancer.
 	SourceRanges []string
 }

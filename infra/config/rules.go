@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,6 +67,12 @@ var (
 	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
 	// KMS key ARNs (single- or multi-Region keys); the region is captured.
 	kmsKeyArnPattern = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:kms:([a-z0-9-]+):\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
+	// ACM certificate ARNs; the region is captured.
+	certificateArnPattern = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]{36}$`)
+	// IAM principals an access entry may name: roles (with a path) and users.
+	principalArnPattern = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(role|user)/[\w+=,.@/-]+$`)
+	// Availability zone names: the region's name and a letter.
+	zonePattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]$`)
 	// EKS add-on versions: the upstream release and EKS' build of it.
 	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
 	// Milvus' root path in the bucket: S3 key segments of letters, digits,
@@ -122,6 +129,13 @@ func (c Config) validate(secret map[string]bool) Problems {
 	}
 	v.addons(c.Addons, c.Region)
 	v.bucket(c.Bucket, c.Region)
+	v.exposure(c)
+	if c.CreatesCluster() {
+		v.zones(c.Network.AvailabilityZones, c.Region)
+	}
+	if m := certificateArnPattern.FindStringSubmatch(c.Milvus.LoadBalancer.CertificateArn); m != nil && c.Region != "" && m[1] != c.Region {
+		v.add(FullName("loadBalancerCertificateArn"), c.Milvus.LoadBalancer.CertificateArn, fmt.Sprintf("the certificate must be in the load balancer's region, %s", c.Region))
+	}
 	v.milvus(c.Milvus, c.Bucket.RootPath, secret)
 	if c.CreatesCluster() {
 		v.capacity(c)
@@ -280,6 +294,80 @@ func (v *validator) milvus(m Milvus, rootPath string, secret map[string]bool) {
 	}
 	if m.SpreadAcrossZones && w.Etcd.Replicas < quorumReplicas {
 		v.add(FullName("etcd")+".replicas", fmt.Sprint(w.Etcd.Replicas), fmt.Sprintf("must be at least %d with spreadAcrossZones: fewer replicas cannot keep a quorum when a zone is lost", quorumReplicas))
+	}
+}
+
+// everyAddress is the CIDR block that admits every IPv4 address.
+const everyAddress = "0.0.0.0/0"
+
+// exposure checks what production may open to whom: Milvus' endpoint and
+// the cluster's API. Authentication off behind an internet-facing load
+// balancer is refused everywhere (authentication).
+func (v *validator) exposure(c Config) {
+	if !c.Production {
+		return
+	}
+	const because = "in production (production: true)"
+	lb := c.Milvus.LoadBalancer
+	if lb.Scheme == SchemeInternetFacing {
+		if lb.CertificateArn == "" {
+			v.add(FullName("loadBalancerCertificateArn"), "", "is required "+because+" with an internet-facing load balancer: the root password would cross the internet in clear text; name an ACM certificate, or set loadBalancerScheme to internal")
+		}
+		if slices.Contains(lb.SourceRanges, everyAddress) {
+			v.add(FullName("loadBalancerSourceRanges"), everyAddress, "must not admit every address "+because+" with an internet-facing load balancer: list the clients' CIDR blocks, or set loadBalancerScheme to internal")
+		}
+	}
+	if !c.CreatesCluster() {
+		return // the cluster's API is its owner's
+	}
+	if slices.Contains(c.ControlPlane.PublicCidrs, everyAddress) {
+		v.add(FullName("clusterEndpointPublicCidrs"), everyAddress, "must not admit every address "+because+": list the CIDR blocks of the deployers and CI, or set it to [] to turn the public endpoint off")
+	}
+	if !c.ControlPlane.Logs {
+		v.add(FullName("controlPlaneLogs"), "false", "must be true "+because+": the audit log is the record of who did what to the cluster")
+	}
+}
+
+// Warnings are what a stack may do but should not, printed by the program:
+// a non-production stack open to the internet.
+func (c Config) Warnings() []string {
+	lb := c.Milvus.LoadBalancer
+	if c.Production || lb.Scheme != SchemeInternetFacing {
+		return nil
+	}
+	var out []string
+	if lb.CertificateArn == "" {
+		out = append(out, "Milvus' internet-facing load balancer has no TLS (loadBalancerCertificateArn): the root password crosses the internet in clear text")
+	}
+	if slices.Contains(lb.SourceRanges, everyAddress) {
+		out = append(out, "Milvus' internet-facing load balancer admits every address (loadBalancerSourceRanges 0.0.0.0/0)")
+	}
+	return out
+}
+
+// VpcZones is how many availability zones a VPC the stack creates spans
+// (the network component's Zones; a test holds them equal).
+const VpcZones = 3
+
+// zones checks named availability zones: as many as the VPC spans,
+// distinct, in the region.
+func (v *validator) zones(zones []string, region string) {
+	key := FullName("availabilityZones")
+	if len(zones) == 0 {
+		return
+	}
+	if len(zones) != VpcZones {
+		v.add(key, strings.Join(zones, ","), fmt.Sprintf("must name exactly %d zones, one per subnet pair of the VPC, or none for the region's default ones", VpcZones))
+	}
+	seen := map[string]bool{}
+	for _, z := range zones {
+		switch {
+		case seen[z]:
+			v.add(key, z, "is named twice")
+		case region != "" && zonePattern.MatchString(z) && !strings.HasPrefix(z, region):
+			v.add(key, z, fmt.Sprintf("is not a zone of %s", region))
+		}
+		seen[z] = true
 	}
 }
 
@@ -472,6 +560,13 @@ func rootPath(s string) string {
 func quantity(s string) string {
 	if _, err := resource.ParseQuantity(s); err != nil {
 		return `must be a Kubernetes quantity such as "500m", "2" or "4Gi"`
+	}
+	return ""
+}
+
+func principalArn(s string) string {
+	if !principalArnPattern.MatchString(s) {
+		return "must be the ARN of an IAM role or user, such as arn:aws:iam::111122223333:role/platform-admin (not an assumed-role session)"
 	}
 	return ""
 }

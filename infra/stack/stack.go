@@ -16,6 +16,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
@@ -32,6 +33,11 @@ func Program(settings config.Settings) pulumi.RunFunc {
 		cfg, err := config.Load(settings, ctx.Stack())
 		if err != nil {
 			return err
+		}
+		for _, warning := range cfg.Warnings() {
+			if err := ctx.Log.Warn(warning, nil); err != nil {
+				return err
+			}
 		}
 		return declare(ctx, cfg)
 	}
@@ -73,9 +79,10 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	waitFor := access.WaitForNodes()
 	if addon := cfg.Addons.EbsCsiDriver; addon.Enabled {
 		driver, err := ebscsi.New(ctx, "ebs-csi-driver", ebscsi.Args{
-			Version: addon.Version,
-			Region:  cfg.Region,
-			Cluster: access,
+			Version:       addon.Version,
+			Region:        cfg.Region,
+			Cluster:       access,
+			RetainVolumes: cfg.Production,
 		})
 		if err != nil {
 			return err
@@ -105,18 +112,20 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		ChartVersion:   m.ChartVersion,
 		TimeoutSeconds: m.TimeoutSeconds,
 		Values: values.Settings{
-			Region:         cfg.Region,
-			RootPath:       cfg.Bucket.RootPath,
-			Authentication: m.Authentication.Enabled,
-			LoadBalancer: values.LoadBalancer{
-				Name:         m.LoadBalancer.Name,
-				Scheme:       m.LoadBalancer.Scheme,
-				SourceRanges: m.LoadBalancer.SourceRanges,
-			},
+			Region:            cfg.Region,
+			RootPath:          cfg.Bucket.RootPath,
+			Authentication:    m.Authentication.Enabled,
 			Pulsar:            m.MessageQueue == config.QueuePulsar,
 			SpreadAcrossZones: m.SpreadAcrossZones,
 			Workloads:         m.Workloads,
 		},
+		LoadBalancer: endpoint.LoadBalancer{
+			Name:           m.LoadBalancer.Name,
+			Scheme:         m.LoadBalancer.Scheme,
+			SourceRanges:   m.LoadBalancer.SourceRanges,
+			CertificateArn: m.LoadBalancer.CertificateArn,
+		},
+		Protect:      cfg.Production,
 		RootPassword: m.Authentication.RootPassword.Reveal(),
 		BucketName:   data.BucketName,
 		RoleArn:      role.Arn,
@@ -141,6 +150,7 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 	ctx.Export(outputs.MilvusServiceAccount, db.ServiceAccount)
 	ctx.Export(outputs.MilvusChartVersion, db.ChartVersion)
 	ctx.Export(outputs.MilvusEndpoint, db.Endpoint)
+	ctx.Export(outputs.MilvusURI, db.URI)
 	if m.Authentication.Enabled {
 		ctx.Export(outputs.MilvusRootPassword, db.RootPassword)
 	}
@@ -183,6 +193,7 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 		Cidr:              cfg.Network.VpcCidr,
 		NatGatewayPerZone: cfg.Network.NatGateways == config.NatPerAz,
 		ClusterName:       cfg.ClusterName,
+		Zones:             cfg.Network.AvailabilityZones,
 	}
 	if n := cfg.Network; n.UsesExistingVpc() {
 		netArgs.Existing = &network.Existing{
@@ -222,6 +233,13 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 			MaxSize:       g.MaxSize,
 			DiskSizeGiB:   g.DiskSizeGiB,
 		},
+		ControlPlane: cluster.ControlPlane{
+			Admins:      cfg.ControlPlane.Admins,
+			Viewers:     cfg.ControlPlane.Viewers,
+			PublicCidrs: cfg.ControlPlane.PublicCidrs,
+			Logs:        cfg.ControlPlane.Logs,
+		},
+		Protect: cfg.Production,
 	})
 	if err != nil {
 		return placement{}, err
@@ -230,5 +248,6 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
 	clusterOutputs[outputs.VpcID] = net.VpcID
 	clusterOutputs[outputs.PublicSubnetIDs] = net.PublicSubnetIDs
 	clusterOutputs[outputs.PrivateSubnetIDs] = net.PrivateSubnetIDs
+	clusterOutputs[outputs.NodeLaunchTemplateID] = eks.LaunchTemplateID
 	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs}, nil
 }

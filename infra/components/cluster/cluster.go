@@ -7,12 +7,17 @@
 package cluster
 
 import (
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
@@ -20,14 +25,34 @@ import (
 // TypeToken is the Cluster component's type.
 const TypeToken = "milvus-eks:cluster:Cluster"
 
-// NodePolicies are the AWS managed policies a node's instance role needs: join
-// the cluster, let the VPC CNI manage pod addresses, pull images from ECR (the
-// EKS user guide, "Amazon EKS node IAM role").
+// NodePolicies are the AWS managed policies a node's instance role needs:
+// join the cluster and pull images from ECR (the EKS user guide, "Amazon
+// EKS node IAM role"). The VPC CNI's policy is not among them: the CNI has
+// a role of its own (CNIPolicy), so that no pod can borrow the node's.
 var NodePolicies = []string{
 	"AmazonEKSWorkerNodePolicy",
-	"AmazonEKS_CNI_Policy",
 	"AmazonEC2ContainerRegistryReadOnly",
 }
+
+// CNIPolicy is the VPC CNI's managed policy, held by its own IRSA role,
+// bound to the aws-node ServiceAccount in kube-system.
+const (
+	CNIPolicy         = "AmazonEKS_CNI_Policy"
+	CNINamespace      = "kube-system"
+	CNIServiceAccount = "aws-node"
+)
+
+// The nodes' instance metadata service answers only IMDSv2 requests, whose
+// token response travels one network hop: a pod, one hop further behind
+// its own network namespace, gets no token and so no node credentials, and
+// reaches AWS only through IRSA. (pulumi-eks' enableIMDSv2 sets a hop limit
+// of 2, which pods reach; hence a launch template of the project's own.)
+const (
+	MetadataHTTPTokens = "required"
+	MetadataHopLimit   = 1
+	// RootDevice is the root volume's device on Amazon Linux 2023 images.
+	RootDevice = "/dev/xvda"
+)
 
 // NodeAmiType is the managed node group's image family.
 const NodeAmiType = "AL2023_x86_64_STANDARD"
@@ -46,6 +71,8 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 	// NodeGroup is what Milvus' pods run on.
 	NodeGroup *eks.ManagedNodeGroup
+	// LaunchTemplateID is the nodes' launch template, for cmd/verify.
+	LaunchTemplateID pulumi.StringOutput
 }
 
 // Args describe the cluster to create.
@@ -61,6 +88,19 @@ type Args struct {
 	PublicSubnetIDs  pulumi.StringArrayInput
 	PrivateSubnetIDs pulumi.StringArrayInput
 	Nodes            NodeGroup
+	ControlPlane     ControlPlane
+	// Protect keeps `pulumi destroy` from deleting the cluster (production).
+	Protect bool
+}
+
+// ControlPlane is who reaches the cluster's API, from where, and what it
+// logs (controlplane says how each becomes EKS settings).
+type ControlPlane struct {
+	// Admins and Viewers are IAM principal ARNs given access entries.
+	Admins, Viewers []string
+	// PublicCidrs may reach the public endpoint; none turns it off.
+	PublicCidrs []string
+	Logs        bool
 }
 
 // NodeGroup sizes the managed node group.
@@ -108,6 +148,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	skipDefaultNodeGroup := true
 	useDefaultVpcCni := true
+	authenticationMode := eks.AuthenticationMode(controlplane.AuthenticationMode)
+	var logTypes pulumi.StringArrayInput
+	if args.ControlPlane.Logs {
+		logTypes = pulumi.ToStringArray(controlplane.LogTypes)
+	}
 	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
 		Name:               pulumi.String(args.Name),
 		Version:            pulumi.String(args.Version),
@@ -120,20 +165,68 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// Keep the CNI EKS installs and manage it as an EKS add-on below,
 		// instead of pulumi-eks applying its own manifest with kubectl.
 		UseDefaultVpcCni: &useDefaultVpcCni,
-		// The nodes' role must be mapped in the cluster before they can join.
-		InstanceRoles: iam.RoleArray{nodeRole},
-	}, parent)
+		// Access entries only. EKS gives the managed node group's role its
+		// own entry; pulumi-eks gives the principal that creates the
+		// cluster an administrator's entry, which EKS lists like any other.
+		AuthenticationMode: &authenticationMode,
+		AccessEntries:      accessEntries(args),
+		// The API is always reachable from inside the VPC; from outside
+		// only from the listed blocks, or not at all.
+		EndpointPrivateAccess:  pulumi.Bool(true),
+		EndpointPublicAccess:   pulumi.Bool(controlplane.PublicAccess(args.ControlPlane.PublicCidrs)),
+		PublicAccessCidrs:      publicCidrs(args.ControlPlane.PublicCidrs),
+		EnabledClusterLogTypes: logTypes,
+	}, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err
 	}
 
-	if _, err := awseks.NewAddon(ctx, name+"-vpc-cni", &awseks.AddonArgs{
+	oidc := cluster.Core.OidcProvider()
+	// IAM reports the provider's URL without a scheme; issuers carry one.
+	issuer := oidc.Url().ApplyT(func(url string) string {
+		return "https://" + trust.IssuerHost(url)
+	}).(pulumi.StringOutput)
+
+	cniRole, err := irsa.New(ctx, name+"-vpc-cni", irsa.Args{
+		OidcProviderArn: oidc.Arn(),
+		OidcIssuerURL:   issuer,
+		Namespace:       CNINamespace,
+		ServiceAccount:  CNIServiceAccount,
+		Policies:        []irsa.Policy{{Name: CNIPolicy, Arn: pulumi.String(iampolicy.ManagedPolicyArn(args.Region, CNIPolicy))}},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	cni, err := awseks.NewAddon(ctx, name+"-vpc-cni", &awseks.AddonArgs{
 		ClusterName: cluster.EksCluster.Name(),
 		AddonName:   pulumi.String("vpc-cni"),
 		// Adopt the CNI that EKS installed when it created the cluster.
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
-	}, parent); err != nil {
+		ServiceAccountRoleArn:    cniRole.Arn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	launchTemplate, err := ec2.NewLaunchTemplate(ctx, name+"-nodes", &ec2.LaunchTemplateArgs{
+		Description: pulumi.String("Nodes of " + args.Name + ": IMDSv2 only, out of pods' reach; an encrypted gp3 root volume"),
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String(MetadataHTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(MetadataHopLimit),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String(RootDevice),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(args.Nodes.DiskSizeGiB),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+	}, parent)
+	if err != nil {
 		return nil, err
 	}
 
@@ -146,26 +239,30 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		InstanceTypes: pulumi.ToStringArray(args.Nodes.InstanceTypes),
 		// Nodes only in the private subnets; the public ones hold load balancers.
 		SubnetIds: args.PrivateSubnetIDs,
-		DiskSize:  pulumi.Int(args.Nodes.DiskSizeGiB),
+		// The root volume's size is the launch template's: EKS refuses a
+		// disk size beside one.
+		LaunchTemplate: &awseks.NodeGroupLaunchTemplateArgs{
+			Id:      launchTemplate.ID(),
+			Version: launchTemplate.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
 		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(args.Nodes.MinSize),
 			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
 			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
 		},
-	}, parent)
+		// Nodes that came up before the CNI had its role would have an
+		// aws-node without credentials: nothing in the arguments says so.
+	}, parent, pulumi.DependsOn([]pulumi.Resource{cni}))
 	if err != nil {
 		return nil, err
 	}
 
-	oidc := cluster.Core.OidcProvider()
 	c.Name = cluster.EksCluster.Name()
 	c.Kubeconfig = pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)
 	c.OidcProviderArn = oidc.Arn()
-	// IAM reports the provider's URL without a scheme; issuers carry one.
-	c.OidcIssuerURL = oidc.Url().ApplyT(func(url string) string {
-		return "https://" + trust.IssuerHost(url)
-	}).(pulumi.StringOutput)
+	c.OidcIssuerURL = issuer
 	c.NodeGroup = nodeGroup
+	c.LaunchTemplateID = launchTemplate.ID().ToStringOutput()
 
 	c.Provider, err = kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
 		Kubeconfig: c.Kubeconfig,
@@ -174,5 +271,36 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	return c, ctx.RegisterResourceOutputs(c, c.Access().Outputs())
+	componentOutputs := c.Access().Outputs()
+	componentOutputs["launchTemplateId"] = c.LaunchTemplateID
+	return c, ctx.RegisterResourceOutputs(c, componentOutputs)
+}
+
+// accessEntries are the administrators' and viewers' entries, cluster-wide.
+func accessEntries(args Args) map[string]eks.AccessEntryArgs {
+	var entries map[string]eks.AccessEntryArgs
+	for _, e := range controlplane.Entries(args.Region, args.ControlPlane.Admins, args.ControlPlane.Viewers) {
+		if entries == nil {
+			entries = map[string]eks.AccessEntryArgs{}
+		}
+		entries[e.Name] = eks.AccessEntryArgs{
+			PrincipalArn: pulumi.String(e.PrincipalArn),
+			AccessPolicies: map[string]eks.AccessPolicyAssociationInput{
+				"policy": eks.AccessPolicyAssociationArgs{
+					PolicyArn:   pulumi.String(e.PolicyArn),
+					AccessScope: awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+				},
+			},
+		}
+	}
+	return entries
+}
+
+// publicCidrs are the blocks that reach the public endpoint; none when it
+// is off, since EKS refuses CIDRs for an endpoint that is not there.
+func publicCidrs(cidrs []string) pulumi.StringArrayInput {
+	if len(cidrs) == 0 {
+		return nil
+	}
+	return pulumi.ToStringArray(cidrs)
 }

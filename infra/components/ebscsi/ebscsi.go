@@ -52,6 +52,9 @@ type Args struct {
 	// Cluster's nodes run the driver's pods: the add-on becomes active only
 	// once they are scheduled.
 	Cluster cluster.Access
+	// RetainVolumes makes the class keep a volume, and its data, when its
+	// claim is deleted (production): etcd's volumes hold Milvus' metadata.
+	RetainVolumes bool
 }
 
 // Driver is the installed driver and its default StorageClass.
@@ -64,6 +67,15 @@ type Driver struct {
 	// Ready is what a workload that claims volumes must wait for: the
 	// running driver, the new default class and the old one demoted.
 	Ready []pulumi.Resource
+}
+
+// ReclaimPolicy is the class's: Retain keeps a released volume in EC2, to
+// be deleted by hand; Delete deletes it with its claim.
+func ReclaimPolicy(retain bool) string {
+	if retain {
+		return "Retain"
+	}
+	return "Delete"
 }
 
 // New declares the driver.
@@ -114,6 +126,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// in a zone the pod then cannot be scheduled in.
 		VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
 		AllowVolumeExpansion: pulumi.Bool(true),
+		ReclaimPolicy:        pulumi.String(ReclaimPolicy(args.RetainVolumes)),
 	}, k8s...)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,6 @@
 package milvus
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -13,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
 )
 
@@ -38,6 +37,11 @@ type Args struct {
 	BucketName   pulumi.StringInput
 	// RoleArn is the IRSA role the ServiceAccount is bound to.
 	RoleArn pulumi.StringInput
+	// LoadBalancer is the NLB in front of Milvus' API.
+	LoadBalancer endpoint.LoadBalancer
+	// Protect keeps `pulumi destroy` from deleting the namespace and the
+	// release, and with them etcd's volume claims (production).
+	Protect bool
 	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
 	Provider *kubernetes.Provider
 	// WaitFor is what the release needs in the cluster although nothing in its
@@ -63,6 +67,9 @@ type Milvus struct {
 	ChartVersion   pulumi.StringOutput `pulumi:"chartVersion"`
 	// Endpoint is the load balancer's host name and Milvus' port.
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// URI is how clients name Milvus: https:// when the load balancer
+	// terminates TLS, http:// otherwise.
+	URI pulumi.StringOutput `pulumi:"uri"`
 	// RootPassword is the root user's password, secret; nil when
 	// authentication is off.
 	RootPassword pulumi.StringOutput `pulumi:"rootPassword"`
@@ -78,7 +85,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace)},
-	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
+	}, append(k8s, pulumi.DependsOn(args.WaitFor), pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,18 +132,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// A release that is not healthy in time is rolled back, not left half-installed.
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(args.TimeoutSeconds),
-	}, append(k8s, pulumi.DependsOn(args.WaitFor))...)
+	}, append(k8s, pulumi.DependsOn(args.WaitFor), pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
 	}
 
-	// Read back the Service the chart created to learn the load balancer's
-	// host name. Its ID comes from the release's status, so the read waits
-	// for the install.
-	serviceID := pulumi.All(release.Status.Namespace(), release.Status.Name()).ApplyT(func(v []any) pulumi.ID {
-		return pulumi.ID(fmt.Sprintf("%s/%s", deref(v[0].(*string)), values.ServiceName(deref(v[1].(*string)))))
-	}).(pulumi.IDOutput)
-	svc, err := corev1.GetService(ctx, name, serviceID, nil, k8s...)
+	svc, err := declareEndpoint(ctx, name, args, release, k8s)
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +146,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	m.ServiceAccount = serviceAccount
 	m.RootPassword = rootPassword
 	m.ChartVersion = release.Version.Elem()
-	m.Endpoint = svc.Status.LoadBalancer().Ingress().ApplyT(func(ingress []corev1.LoadBalancerIngress) string {
-		return Endpoint(ingress)
-	}).(pulumi.StringOutput)
+	host := svc.Status.LoadBalancer().Ingress().ApplyT(LoadBalancerHost).(pulumi.StringOutput)
+	m.Endpoint = host.ApplyT(endpoint.Address).(pulumi.StringOutput)
+	m.URI = host.ApplyT(args.LoadBalancer.URI).(pulumi.StringOutput)
 	outputs := pulumi.Map{
 		"namespace":      m.Namespace,
 		"serviceAccount": m.ServiceAccount,
 		"chartVersion":   m.ChartVersion,
 		"endpoint":       m.Endpoint,
+		"uri":            m.URI,
 	}
 	if args.Values.Authentication {
 		outputs["rootPassword"] = m.RootPassword
@@ -198,16 +200,42 @@ func declareRootPassword(ctx *pulumi.Context, name string, args Args, namespace 
 	return password, secret.Metadata.Name().Elem(), nil
 }
 
-// Endpoint is "<host>:<port>" of the load balancer in front of the Service,
-// or "" while it has none.
-func Endpoint(ingress []corev1.LoadBalancerIngress) string {
+// declareEndpoint declares the Service that gives Milvus' proxies, on
+// Milvus' port only, a Network Load Balancer. It takes its namespace from
+// the release's status, so it is created once the release is installed and
+// the proxies it selects exist.
+func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv3.Release, k8s []pulumi.ResourceOption) (*corev1.Service, error) {
+	lb := args.LoadBalancer
+	return corev1.NewService(ctx, name+"-endpoint", &corev1.ServiceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:        pulumi.String(endpoint.ServiceName(args.ReleaseName)),
+			Namespace:   release.Status.Namespace().Elem(),
+			Annotations: pulumi.ToStringMap(lb.Annotations()),
+		},
+		Spec: &corev1.ServiceSpecArgs{
+			Type:     pulumi.String("LoadBalancer"),
+			Selector: pulumi.ToStringMap(endpoint.ProxySelector(args.ReleaseName)),
+			Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{
+				Name:       pulumi.String("milvus"),
+				Port:       pulumi.Int(endpoint.Port),
+				TargetPort: pulumi.Int(endpoint.Port),
+				Protocol:   pulumi.String("TCP"),
+			}},
+			// They become the load balancer's security group rules.
+			LoadBalancerSourceRanges: pulumi.ToStringArray(lb.SourceRanges),
+		},
+	}, k8s...)
+}
+
+// LoadBalancerHost is the host name (or address) of the load balancer in
+// front of a Service, or "" while it has none.
+func LoadBalancerHost(ingress []corev1.LoadBalancerIngress) string {
 	for _, in := range ingress {
-		host := deref(in.Hostname)
-		if host == "" {
-			host = deref(in.Ip)
+		if host := deref(in.Hostname); host != "" {
+			return host
 		}
-		if host != "" {
-			return fmt.Sprintf("%s:%d", host, values.Port)
+		if ip := deref(in.Ip); ip != "" {
+			return ip
 		}
 	}
 	return ""

@@ -59,6 +59,9 @@ type Args struct {
 	NatGatewayPerZone bool
 	// ClusterName tags the new subnets as the cluster's.
 	ClusterName string
+	// Zones are a new VPC's availability zones, Zones of them; none means
+	// the region's first ones, by name, that need no opt-in.
+	Zones []string
 	// Existing, when set, is used instead: nothing is created.
 	Existing *Existing
 }
@@ -100,15 +103,35 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	})
 }
 
-func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
-	// No state filter: a zone that is briefly impaired must not shift the
-	// list and make the next `pulumi up` replace subnets and the cluster.
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{}, pulumi.Parent(n))
+// OptInNotRequired is the opt-in status of a region's own availability
+// zones; Local and Wavelength Zones, once opted in, are "opted-in".
+const OptInNotRequired = "opt-in-not-required"
+
+// availabilityZones are the named zones, or the region's first Zones that
+// need no opt-in. The filter keeps an opted-in Local Zone, whose name
+// ("us-east-2-chi-1a") sorts before the region's own, from shifting the
+// subnets and replacing the cluster. There is no state filter: a zone that
+// is briefly impaired must not shift the list either.
+func availabilityZones(ctx *pulumi.Context, named []string, parent pulumi.InvokeOption) ([]string, error) {
+	if len(named) > 0 {
+		return named, nil
+	}
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{OptInNotRequired}}},
+	}, parent)
 	if err != nil {
-		return fmt.Errorf("looking up availability zones: %w", err)
+		return nil, fmt.Errorf("looking up availability zones: %w", err)
 	}
 	if len(zones.Names) < Zones {
-		return fmt.Errorf("the region has %d availability zones; a new VPC needs %d", len(zones.Names), Zones)
+		return nil, fmt.Errorf("the region has %d availability zones that need no opt-in; a new VPC needs %d (or name them in availabilityZones)", len(zones.Names), Zones)
+	}
+	return zones.Names[:Zones], nil
+}
+
+func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
+	zones, err := availabilityZones(ctx, args.Zones, pulumi.Parent(n))
+	if err != nil {
+		return err
 	}
 	subnets, err := layout.Plan(args.Cidr, Zones)
 	if err != nil {
@@ -156,7 +179,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 	clusterTag := ClusterTag(args.ClusterName)
 	var public, private, privateRouteTables pulumi.StringArray
 	var nat *ec2.NatGateway
-	for i, zone := range zones.Names[:Zones] {
+	for i, zone := range zones {
 		publicSubnet, err := newSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i), vpc, zone, subnets.Public[i],
 			tags(map[string]string{TagPublicELB: "1", clusterTag: "shared"}, "public-"+zone), publicRoutes, parent)
 		if err != nil {

@@ -228,10 +228,34 @@ func urn(ctx *pulumi.Context, parent, typ, name string) string {
 	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", ctx.Stack(), ctx.Project(), qualified, name)
 }
 
+// filtersOptInNotRequired reports whether a zone lookup asks only for the
+// zones that need no opt-in.
+func filtersOptInNotRequired(args resource.PropertyMap) bool {
+	filters := args["filters"]
+	if !filters.IsArray() {
+		return false
+	}
+	for _, f := range filters.ArrayValue() {
+		if !f.IsObject() || stringOf(f.ObjectValue()["name"]) != "opt-in-status" {
+			continue
+		}
+		values := f.ObjectValue()["values"]
+		if values.IsArray() && len(values.ArrayValue()) == 1 && stringOf(values.ArrayValue()[0]) == "opt-in-not-required" {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		// The region's zones, and an opted-in Local Zone, whose name sorts
+		// first, unless the lookup filters on the opt-in status.
 		var names []any
+		if !filtersOptInNotRequired(args.Args) {
+			names = append(names, m.region+"-lz-1a")
+		}
 		for _, zone := range []string{"a", "b", "c"} {
 			names = append(names, m.region+zone)
 		}

@@ -3,7 +3,6 @@ package mockcloud
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,14 +71,29 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs) (string, resource.Prope
 			"revision":  1,
 		})
 	case "kubernetes:core/v1:Service":
-		if args.ReadRPC != nil {
-			id = args.ID
+		// A LoadBalancer Service gets its NLB's host name, named as the
+		// AWS Load Balancer Controller names NLBs: by the name annotation.
+		spec, metadata := args.Inputs["spec"], args.Inputs["metadata"]
+		if spec.IsObject() && stringOf(spec.ObjectValue()["type"]) == "LoadBalancer" && metadata.IsObject() {
+			annotations := metadata.ObjectValue()["annotations"]
+			name := ""
+			if annotations.IsObject() {
+				name = stringOf(annotations.ObjectValue()["service.beta.kubernetes.io/aws-load-balancer-name"])
+			}
 			set("status", map[string]any{"loadBalancer": map[string]any{"ingress": []any{
-				map[string]any{"hostname": m.loadBalancerHost(args.ID)},
+				map[string]any{"hostname": m.loadBalancerHost(name)},
 			}}})
 		}
 	}
 	return id, out, nil
+}
+
+// stringOf is a property's string, or "" when it holds none.
+func stringOf(v resource.PropertyValue) string {
+	if !v.IsString() {
+		return ""
+	}
+	return v.StringValue()
 }
 
 func (m *mocks) arn(service, region, resource string) string {
@@ -98,10 +112,9 @@ func (m *mocks) clusterEndpoint() string {
 	return fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", OidcID, m.region)
 }
 
-// loadBalancerHost is an NLB host name of the shape AWS gives, for the
-// Service "<namespace>/<name>".
-func (m *mocks) loadBalancerHost(serviceID string) string {
-	name := strings.ReplaceAll(serviceID, "/", "-")
+// loadBalancerHost is an NLB host name of the shape AWS gives to the load
+// balancer of that name.
+func (m *mocks) loadBalancerHost(name string) string {
 	return fmt.Sprintf("%s-0000000000000000.elb.%s.amazonaws.com", name, m.region)
 }
 

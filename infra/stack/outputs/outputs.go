@@ -30,8 +30,10 @@ const (
 	MilvusServiceAccount          = "milvusServiceAccount"
 	MilvusChartVersion            = "milvusChartVersion"
 	MilvusEndpoint                = "milvusEndpoint"
+	MilvusURI                     = "milvusUri"
 	MilvusRootPassword            = "milvusRootPassword"
 	EbsCsiDriverRoleArn           = "ebsCsiDriverRoleArn"
+	NodeLaunchTemplateID          = "nodeLaunchTemplateId"
 	LoadBalancerControllerRoleArn = "loadBalancerControllerRoleArn"
 )
 
@@ -69,6 +71,7 @@ var Contract = []Output{
 	{Name: VpcID, When: CreatedCluster, Meaning: "VPC of the cluster (created or existing)"},
 	{Name: PublicSubnetIDs, When: CreatedCluster, Meaning: "Public subnets (load balancers)"},
 	{Name: PrivateSubnetIDs, When: CreatedCluster, Meaning: "Private subnets (nodes)"},
+	{Name: NodeLaunchTemplateID, When: CreatedCluster, Meaning: "Launch template of the nodes (IMDSv2 only, hop limit 1; encrypted gp3 root volume)"},
 	{Name: BucketName, When: Always, Meaning: "The S3 bucket holding Milvus' data"},
 	{Name: BucketArn, When: Always, Meaning: "Its ARN"},
 	{Name: MilvusRootPath, When: Always, Meaning: "Prefix of Milvus' objects in the bucket (`bucketRootPath`); empty for the bucket's root"},
@@ -78,7 +81,8 @@ var Contract = []Output{
 	{Name: MilvusNamespace, When: Always, Meaning: "Namespace of Milvus"},
 	{Name: MilvusServiceAccount, When: Always, Meaning: "ServiceAccount annotated with the role"},
 	{Name: MilvusChartVersion, When: Always, Meaning: "Installed chart version"},
-	{Name: MilvusEndpoint, When: Always, Meaning: "`<NLB host>:19530`, read from the release's Service after install"},
+	{Name: MilvusEndpoint, When: Always, Meaning: "`<NLB host>:19530`, read from the load balancer's Service after install"},
+	{Name: MilvusURI, When: Always, Meaning: "What clients connect to: `https://<NLB host>:19530` with `loadBalancerCertificateArn`, `http://...` without"},
 	{Name: MilvusRootPassword, When: Authentication, Secret: true, Meaning: "Milvus' root password"},
 	{Name: EbsCsiDriverRoleArn, When: EbsCsiDriver, Meaning: "The EBS CSI driver's IRSA role"},
 	{Name: LoadBalancerControllerRoleArn, When: LoadBalancerController, Meaning: "The load balancer controller's IRSA role"},

@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -22,19 +23,6 @@ import (
 const (
 	Repository = "https://zilliztech.github.io/milvus-helm/"
 	Chart      = "milvus"
-)
-
-// Port is the port of Milvus' gRPC and REST API on its Service.
-const Port = 19530
-
-// Service annotations read by the AWS Load Balancer Controller. "external"
-// hands the Service to that controller (the in-tree one ignores it); target
-// type "ip" registers pod IPs directly, which the VPC CNI makes routable.
-const (
-	AnnotationLoadBalancerType = "service.beta.kubernetes.io/aws-load-balancer-type"
-	AnnotationLoadBalancerName = "service.beta.kubernetes.io/aws-load-balancer-name"
-	AnnotationScheme           = "service.beta.kubernetes.io/aws-load-balancer-scheme"
-	AnnotationNLBTargetType    = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"
 )
 
 // Values is the subset of the chart's values this project sets; every other
@@ -68,14 +56,13 @@ type Toggle struct {
 	Enabled bool `json:"enabled"`
 }
 
-// Service is the Service in front of Milvus' proxies.
+// Service is the chart's Service in front of Milvus' proxies. It stays
+// inside the cluster (ClusterIP): with metrics on, the chart's default, it
+// also carries port 9091 (metrics, pprof, the WebUI), which no load balancer
+// may publish. The load balancer has a Service of its own (endpoint).
 type Service struct {
-	Type        string            `json:"type"`
-	Port        int               `json:"port"`
-	Annotations map[string]string `json:"annotations"`
-	// LoadBalancerSourceRanges become the load balancer's security group
-	// rules; the chart's default admits every address.
-	LoadBalancerSourceRanges []string `json:"loadBalancerSourceRanges"`
+	Type string `json:"type"`
+	Port int    `json:"port"`
 }
 
 // ServiceAccount makes the chart run every pod under an existing ServiceAccount.
@@ -176,7 +163,6 @@ type Settings struct {
 	// password then comes from the Secret named RootPasswordSecret.
 	Authentication     bool
 	RootPasswordSecret string
-	LoadBalancer       LoadBalancer
 	// ReleaseName is the Helm release's: the chart labels every pod with
 	// it, and the spread constraints select the pods by it.
 	ReleaseName string
@@ -186,15 +172,6 @@ type Settings struct {
 	// across zones, and makes etcd's and Pulsar's anti-affinity hard.
 	SpreadAcrossZones bool
 	Workloads         sizing.Workloads
-}
-
-// LoadBalancer is the NLB the AWS Load Balancer Controller makes for the
-// Service.
-type LoadBalancer struct {
-	Name   string
-	Scheme string
-	// SourceRanges are the CIDR blocks allowed to reach it.
-	SourceRanges []string
 }
 
 // Build returns the chart values for one stack. Its mapping of the guide:
@@ -226,19 +203,9 @@ func Build(s Settings) Values {
 	return Values{
 		Cluster:          Toggle{Enabled: true},
 		ExtraConfigFiles: map[string]string{"user.yaml": yamlText(user)},
-		Service: Service{
-			Type: "LoadBalancer",
-			Port: Port,
-			Annotations: map[string]string{
-				AnnotationLoadBalancerType: "external",
-				AnnotationLoadBalancerName: s.LoadBalancer.Name,
-				AnnotationScheme:           s.LoadBalancer.Scheme,
-				AnnotationNLBTargetType:    "ip",
-			},
-			LoadBalancerSourceRanges: s.LoadBalancer.SourceRanges,
-		},
-		ServiceAccount: ServiceAccount{Create: false, Name: s.ServiceAccount},
-		Minio:          Toggle{Enabled: false},
+		Service:          Service{Type: "ClusterIP", Port: endpoint.Port},
+		ServiceAccount:   ServiceAccount{Create: false, Name: s.ServiceAccount},
+		Minio:            Toggle{Enabled: false},
 		ExternalS3: ExternalS3{
 			Enabled:       true,
 			Host:          S3Host(s.Region),
@@ -288,17 +255,3 @@ func S3Host(region string) string {
 
 // Map renders the values as the generic map a Helm release takes.
 func (v Values) Map() map[string]any { return helmvalues.Map(v) }
-
-// ServiceName is the name the chart gives Milvus' Service, following its
-// `milvus.fullname` helper: the release name when it already contains "milvus",
-// "<release>-milvus" otherwise, cut to 63 characters without a trailing hyphen.
-func ServiceName(releaseName string) string {
-	name := releaseName
-	if !strings.Contains(releaseName, Chart) {
-		name = releaseName + "-" + Chart
-	}
-	if len(name) > 63 {
-		name = name[:63]
-	}
-	return strings.TrimSuffix(name, "-")
-}

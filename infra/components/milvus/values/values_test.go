@@ -9,15 +9,14 @@ import (
 )
 
 // settings are those of a small stack: one replica of each workload,
-// Woodpecker, authentication on, an NLB open to every address.
-func settings(loadBalancer string) Settings {
+// Woodpecker, authentication on.
+func settings() Settings {
 	return Settings{
 		Region:             "us-east-2",
 		BucketName:         "milvus-bucket-abc",
 		ServiceAccount:     "milvus-s3-access-sa",
 		Authentication:     true,
 		RootPasswordSecret: "milvus-root-password",
-		LoadBalancer:       LoadBalancer{Name: loadBalancer, Scheme: "internet-facing", SourceRanges: []string{"0.0.0.0/0"}},
 		ReleaseName:        "milvus",
 		Workloads:          small(),
 	}
@@ -46,7 +45,7 @@ func small() sizing.Workloads {
 }
 
 func TestBuildProd(t *testing.T) {
-	s := settings("milvus-prod")
+	s := settings()
 	s.SpreadAcrossZones = true
 	s.Workloads.MixCoordinator = sizing.Coordinator{
 		Workload:      sizing.Workload{Replicas: 2, CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"},
@@ -61,17 +60,8 @@ func TestBuildProd(t *testing.T) {
 	assert.Equal(t, map[string]any{
 		"cluster":          map[string]any{"enabled": true},
 		"extraConfigFiles": map[string]any{"user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"},
-		"service": map[string]any{
-			"type":                     "LoadBalancer",
-			"port":                     float64(19530),
-			"loadBalancerSourceRanges": []any{"0.0.0.0/0"},
-			"annotations": map[string]any{
-				"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
-				"service.beta.kubernetes.io/aws-load-balancer-name":            "milvus-prod",
-				"service.beta.kubernetes.io/aws-load-balancer-scheme":          "internet-facing",
-				"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-			},
-		},
+		// Inside the cluster only: the load balancer has a Service of its own.
+		"service":        map[string]any{"type": "ClusterIP", "port": float64(19530)},
 		"serviceAccount": map[string]any{"create": false, "name": "milvus-s3-access-sa"},
 		"minio":          map[string]any{"enabled": false},
 		"externalS3": map[string]any{
@@ -144,7 +134,7 @@ func spread(component string) []any {
 // A small stack spreads nothing, keeps etcd's anti-affinity soft and
 // creates no disruption budget; its volume takes the default StorageClass.
 func TestBuildWithoutSpread(t *testing.T) {
-	got := Build(settings("milvus-dev")).Map()
+	got := Build(settings()).Map()
 	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
 		assert.NotContains(t, got[workload], "topologySpreadConstraints", workload)
 	}
@@ -159,31 +149,20 @@ func TestBuildWithoutSpread(t *testing.T) {
 
 // Without authentication, user.yaml says so, and no password is passed.
 func TestBuildWithoutAuthentication(t *testing.T) {
-	s := settings("milvus-dev")
+	s := settings()
 	s.Authentication, s.RootPasswordSecret = false, ""
-	s.LoadBalancer.Scheme = "internal"
-	s.LoadBalancer.SourceRanges = []string{"10.0.0.0/16"}
 	got := Build(s)
 	assert.Equal(t, map[string]string{"user.yaml": "common:\n  security:\n    authorizationEnabled: false\n"}, got.ExtraConfigFiles)
 	assert.Nil(t, got.MixCoordinator.ExtraEnv)
-	assert.Equal(t, []string{"10.0.0.0/16"}, got.Service.LoadBalancerSourceRanges)
-}
-
-func TestBuildInternalScheme(t *testing.T) {
-	s := settings("milvus-dev")
-	s.LoadBalancer = LoadBalancer{Name: "milvus-dev", Scheme: "internal"}
-	annotations := Build(s).Service.Annotations
-	assert.Equal(t, "internal", annotations[AnnotationScheme])
-	assert.Equal(t, "milvus-dev", annotations[AnnotationLoadBalancerName])
 }
 
 // A root path prefixes Milvus' objects; without one, the chart's default
 // (none) holds and the key is left out.
 func TestBuildRootPath(t *testing.T) {
-	s := settings("milvus-dev")
+	s := settings()
 	s.RootPath = "milvus/dev"
 	assert.Equal(t, "milvus/dev", Build(s).Map()["externalS3"].(map[string]any)["rootPath"])
-	assert.NotContains(t, Build(settings("milvus-dev")).Map()["externalS3"], "rootPath")
+	assert.NotContains(t, Build(settings()).Map()["externalS3"], "rootPath")
 }
 
 func TestRootPasswordSecretName(t *testing.T) {
@@ -193,20 +172,4 @@ func TestRootPasswordSecretName(t *testing.T) {
 func TestS3Host(t *testing.T) {
 	assert.Equal(t, "s3.us-east-2.amazonaws.com", S3Host("us-east-2"))
 	assert.Equal(t, "s3.cn-north-1.amazonaws.com.cn", S3Host("cn-north-1"))
-}
-
-func TestServiceName(t *testing.T) {
-	tests := map[string]string{
-		"milvus":      "milvus",
-		"milvus-demo": "milvus-demo",
-		"vdb":         "vdb-milvus",
-		// Long names are cut to 63 characters, and a hyphen left at the end goes.
-		"a-release-name-that-is-long-enough-to-be-cut-by-the-chart":      "a-release-name-that-is-long-enough-to-be-cut-by-the-chart-milvu",
-		"a-release-name-that-is-long-enough-to-be-cut-by-the-chartx":     "a-release-name-that-is-long-enough-to-be-cut-by-the-chartx-milv",
-		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij-":  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij--m",
-		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijab": "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijab",
-	}
-	for release, want := range tests {
-		assert.Equal(t, want, ServiceName(release), release)
-	}
 }

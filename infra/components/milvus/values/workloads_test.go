@@ -9,7 +9,7 @@ import (
 // Under Woodpecker, the log is embedded in the streaming nodes on object
 // storage, and no Pulsar component is enabled or sized.
 func TestWoodpeckerEnablesNoPulsarKey(t *testing.T) {
-	got := Build(settings("milvus-dev")).Map()
+	got := Build(settings()).Map()
 	assert.Equal(t, map[string]any{"enabled": true}, got["woodpecker"])
 	assert.Equal(t, map[string]any{"woodpecker": map[string]any{"embedded": true, "storage": map[string]any{"type": "minio"}}}, got["streaming"])
 	assert.Equal(t, map[string]any{"enabled": false}, got["pulsarv3"])
@@ -18,7 +18,7 @@ func TestWoodpeckerEnablesNoPulsarKey(t *testing.T) {
 // Under Pulsar, Woodpecker is off, and each JVM's heap and direct memory
 // fit in its memory request; anti-affinity is on, soft without the spread.
 func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
-	s := settings("milvus-dev")
+	s := settings()
 	s.Pulsar = true
 	got := Build(s).Map()
 	assert.Equal(t, map[string]any{"enabled": false}, got["woodpecker"])
@@ -64,7 +64,7 @@ func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 // Spread across zones, Pulsar's anti-affinity is hard and its replicated
 // components have disruption budgets (auto-recovery has none in the chart).
 func TestPulsarSpread(t *testing.T) {
-	s := settings("milvus-prod")
+	s := settings()
 	s.Pulsar, s.SpreadAcrossZones = true, true
 	p := Build(s).Pulsar
 	for name, c := range map[string]*PulsarComponent{"zookeeper": p.Zookeeper, "bookkeeper": p.Bookkeeper, "broker": p.Broker, "proxy": p.Proxy} {
