@@ -64,6 +64,10 @@ type Outputs struct {
 	// MilvusMessageQueue is "woodpecker" or "pulsar"; absent from stacks
 	// deployed before the output existed.
 	MilvusMessageQueue string
+	// MilvusURI is https:// when the load balancer speaks TLS.
+	MilvusURI string
+	// NodeLaunchTemplateID is present when the stack created its cluster.
+	NodeLaunchTemplateID string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -92,6 +96,8 @@ func (o *Outputs) fields() []outputField {
 		{outputs.MilvusRootPassword, &o.MilvusRootPassword, false},
 		{outputs.MilvusRootPath, &o.MilvusRootPath, false},
 		{outputs.MilvusMessageQueue, &o.MilvusMessageQueue, false},
+		{outputs.MilvusURI, &o.MilvusURI, false},
+		{outputs.NodeLaunchTemplateID, &o.NodeLaunchTemplateID, false},
 	}
 }
 
@@ -140,8 +146,12 @@ type Clients struct {
 	IAM        IAM
 	EKS        EKS
 	S3         S3
+	EC2        EC2
+	ELB        ELB
 	Kubernetes Kubernetes
-	Milvus     Milvus
+	// Pods runs the metadata probe in the cluster.
+	Pods   PodRunner
+	Milvus Milvus
 }
 
 // Options tune the checks.
@@ -157,6 +167,9 @@ type Options struct {
 	// CollectionName names the throw-away collection; empty means a unique
 	// generated name.
 	CollectionName string
+	// ProbePodName names the metadata probe's pod; empty means a unique
+	// generated name.
+	ProbePodName string
 }
 
 // Run runs every check in order and returns their results.
@@ -165,6 +178,7 @@ func Run(ctx context.Context, c Clients, out Outputs, o Options) []Result {
 	results = append(results, CheckIdentity(ctx, c.IAM, c.EKS, out, o)...)
 	results = append(results, CheckPolicy(ctx, c.IAM, c.S3, out, o)...)
 	results = append(results, CheckKubernetes(ctx, c.Kubernetes, out, o)...)
+	results = append(results, CheckHardening(ctx, c, out, o)...)
 	results = append(results, CheckDataPath(ctx, c.Milvus, c.S3, out, o)...)
 	return results
 }

@@ -11,8 +11,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -20,9 +24,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
@@ -51,8 +57,15 @@ var stackOutputs = Outputs{
 	MilvusNamespace:      "milvus",
 	MilvusServiceAccount: "milvus-s3-access-sa",
 	MilvusEndpoint:       "milvus-nlb.elb.us-east-2.amazonaws.com:19530",
+	MilvusURI:            "https://milvus-nlb.elb.us-east-2.amazonaws.com:19530",
 	MilvusRootPassword:   "a-root-password",
+	NodeLaunchTemplateID: launchTemplateID,
 }
+
+const (
+	launchTemplateID = "lt-0123456789abcdef0"
+	nlbArn           = "arn:aws:elasticloadbalancing:us-east-2:111122223333:loadbalancer/net/milvus-nlb/0123456789abcdef"
+)
 
 // world is a deployment as the fakes below serve it; healthy() is one that
 // passes every check.
@@ -72,6 +85,13 @@ type world struct {
 	walWrites bool
 	root      string
 	dropped   []string
+	// The hardening: the NLB's listeners, the nodes' metadata options, the
+	// cluster's authentication mode, and what the metadata probe prints.
+	listeners  []elbtypes.Listener
+	httpTokens ec2types.LaunchTemplateHttpTokensState
+	hopLimit   int32
+	authMode   ekstypes.AuthenticationMode
+	probe      string
 }
 
 func healthy() *world {
@@ -83,6 +103,12 @@ func healthy() *world {
 		issuer:      "https://" + issuerHost,
 		providerURL: issuerHost,
 		flushWrites: true,
+		listeners: []elbtypes.Listener{{Protocol: elbtypes.ProtocolEnumTls, Port: aws.Int32(19530),
+			SslPolicy: aws.String("ELBSecurityPolicy-TLS13-1-2-2021-06")}},
+		httpTokens: ec2types.LaunchTemplateHttpTokensStateRequired,
+		hopLimit:   1,
+		authMode:   ekstypes.AuthenticationModeApi,
+		probe:      "no token\n",
 		serviceAcct: &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
 			Name: "milvus-s3-access-sa", Namespace: "milvus",
 			Annotations: map[string]string{trust.RoleArnAnnotation: roleArn},
@@ -116,14 +142,15 @@ func (w *world) clients() Clients {
 	for i := range w.pods {
 		objects = append(objects, &w.pods[i])
 	}
-	return Clients{IAM: fakeIAM{w}, EKS: fakeEKS{w}, S3: fakeS3{w}, Kubernetes: fake.NewClientset(objects...), Milvus: &fakeMilvus{w: w}}
+	return Clients{IAM: fakeIAM{w}, EKS: fakeEKS{w}, S3: fakeS3{w}, EC2: fakeEC2{w}, ELB: fakeELB{w}, Pods: fakePods{w},
+		Kubernetes: fake.NewClientset(objects...), Milvus: &fakeMilvus{w: w}}
 }
 
 // failures runs every check on the world and returns the failed ones, by
 // check, with what they found.
 func (w *world) failures(t *testing.T) map[string]string {
 	t.Helper()
-	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test", CallTimeout: time.Second})
+	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test", ProbePodName: "verify-probe", CallTimeout: time.Second})
 	failed := map[string]string{}
 	for _, r := range results {
 		if !r.Passed {
@@ -135,7 +162,7 @@ func (w *world) failures(t *testing.T) map[string]string {
 
 func TestAHealthyDeploymentPasses(t *testing.T) {
 	w := healthy()
-	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test"})
+	results := Run(context.Background(), w.clients(), stackOutputs, Options{CollectionName: "verify_test", ProbePodName: "verify-probe"})
 	var lines []string
 	for _, r := range results {
 		lines = append(lines, r.String())
@@ -149,6 +176,10 @@ func TestAHealthyDeploymentPasses(t *testing.T) {
 		"PASS  the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation: expected " + roleArn + "; found it",
 		"PASS  Milvus pod milvus-mixcoord-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
 		"PASS  Milvus pod milvus-proxy-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
+		"PASS  the load balancer milvus-nlb.elb.us-east-2.amazonaws.com's listeners: expected only TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06; found exactly that",
+		"PASS  the nodes' launch template " + launchTemplateID + ": expected IMDSv2 tokens required, hop limit 1; found so",
+		"PASS  the cluster milvus-dev's authentication mode: expected API; found it",
+		"PASS  a pod in milvus asks the instance metadata service for a token: expected no token; found no token",
 		"PASS  create a collection in Milvus at " + stackOutputs.MilvusEndpoint + ": expected collection verify_test; found created",
 		"PASS  the collection's ID: expected an ID; found 4242",
 		"PASS  insert vectors: expected 300 vectors inserted; found inserted",
@@ -164,6 +195,10 @@ func TestEachWayItCanGoWrong(t *testing.T) {
 		trustCheck  = "the Milvus role's trust policy"
 		grantsCheck = "the S3 policy grants least privilege"
 		saCheck     = "the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation"
+		// The hardening's.
+		listenersCheck = "the load balancer milvus-nlb.elb.us-east-2.amazonaws.com's listeners"
+		templateCheck  = "the nodes' launch template " + launchTemplateID
+		probeCheck     = "a pod in milvus asks the instance metadata service for a token"
 	)
 	tests := []struct {
 		name   string
@@ -228,6 +263,22 @@ func TestEachWayItCanGoWrong(t *testing.T) {
 			map[string]string{"Milvus pods": "none"}},
 		{"no new objects after flush", func(w *world) { w.flushWrites = false },
 			map[string]string{"new objects in S3": "no objects: Milvus did not write the flushed segment to the bucket"}},
+		{"the metrics port on the load balancer", func(w *world) {
+			w.listeners = append(w.listeners, elbtypes.Listener{Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(9091)})
+		}, map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06, TCP on 9091"}},
+		{"no TLS although the stack has a certificate", func(w *world) {
+			w.listeners = []elbtypes.Listener{{Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(19530)}}
+		}, map[string]string{listenersCheck: "TCP on 19530"}},
+		{"a weaker TLS policy", func(w *world) { w.listeners[0].SslPolicy = aws.String("ELBSecurityPolicy-2016-08") },
+			map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-2016-08"}},
+		{"pulumi-eks' hop limit", func(w *world) { w.hopLimit = 2 },
+			map[string]string{templateCheck: "IMDSv2 tokens required, hop limit 2"}},
+		{"IMDSv1 allowed", func(w *world) { w.httpTokens = ec2types.LaunchTemplateHttpTokensStateOptional },
+			map[string]string{templateCheck: "IMDSv2 tokens optional, hop limit 1"}},
+		{"the aws-auth ConfigMap still read", func(w *world) { w.authMode = ekstypes.AuthenticationModeApiAndConfigMap },
+			map[string]string{"the cluster milvus-dev's authentication mode": "API_AND_CONFIG_MAP"}},
+		{"a pod gets a metadata token", func(w *world) { w.probe = "token\n" },
+			map[string]string{probeCheck: "token: pods can take the node role's credentials"}},
 		{"only old objects", func(w *world) {
 			w.flushWrites = false
 			w.objects = []s3types.Object{{Key: aws.String("insert_log/4242/1/2/100/1"), LastModified: aws.Time(time.Now().Add(-time.Hour))}}
@@ -366,7 +417,52 @@ func (f fakeEKS) DescribeCluster(_ context.Context, in *eks.DescribeClusterInput
 	if aws.ToString(in.Name) != "milvus-dev" {
 		return nil, fmt.Errorf("ResourceNotFoundException: cluster %s", aws.ToString(in.Name))
 	}
-	return &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Identity: &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(f.w.issuer)}}}}, nil
+	return &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{
+		Identity:     &ekstypes.Identity{Oidc: &ekstypes.OIDC{Issuer: aws.String(f.w.issuer)}},
+		AccessConfig: &ekstypes.AccessConfigResponse{AuthenticationMode: f.w.authMode},
+	}}, nil
+}
+
+type fakeELB struct{ w *world }
+
+// DescribeLoadBalancers serves another load balancer on a first page and
+// Milvus' on a second.
+func (f fakeELB) DescribeLoadBalancers(_ context.Context, in *elb.DescribeLoadBalancersInput, _ ...func(*elb.Options)) (*elb.DescribeLoadBalancersOutput, error) {
+	if in.Marker == nil {
+		return &elb.DescribeLoadBalancersOutput{NextMarker: aws.String("2"), LoadBalancers: []elbtypes.LoadBalancer{
+			{DNSName: aws.String("other.elb.us-east-2.amazonaws.com"), LoadBalancerArn: aws.String("arn:other")}}}, nil
+	}
+	return &elb.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{
+		{DNSName: aws.String("milvus-nlb.elb.us-east-2.amazonaws.com"), LoadBalancerArn: aws.String(nlbArn)}}}, nil
+}
+
+func (f fakeELB) DescribeListeners(_ context.Context, in *elb.DescribeListenersInput, _ ...func(*elb.Options)) (*elb.DescribeListenersOutput, error) {
+	if aws.ToString(in.LoadBalancerArn) != nlbArn {
+		return nil, fmt.Errorf("LoadBalancerNotFound: %s", aws.ToString(in.LoadBalancerArn))
+	}
+	return &elb.DescribeListenersOutput{Listeners: f.w.listeners}, nil
+}
+
+type fakeEC2 struct{ w *world }
+
+func (f fakeEC2) DescribeLaunchTemplateVersions(_ context.Context, in *ec2.DescribeLaunchTemplateVersionsInput, _ ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplateVersionsOutput, error) {
+	if aws.ToString(in.LaunchTemplateId) != launchTemplateID {
+		return nil, fmt.Errorf("InvalidLaunchTemplateId.NotFound: %s", aws.ToString(in.LaunchTemplateId))
+	}
+	return &ec2.DescribeLaunchTemplateVersionsOutput{LaunchTemplateVersions: []ec2types.LaunchTemplateVersion{{
+		LaunchTemplateData: &ec2types.ResponseLaunchTemplateData{MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptions{
+			HttpTokens: f.w.httpTokens, HttpPutResponseHopLimit: aws.Int32(f.w.hopLimit),
+		}},
+	}}}, nil
+}
+
+type fakePods struct{ w *world }
+
+func (f fakePods) Run(_ context.Context, namespace, name, image string, command []string) (string, error) {
+	if namespace != "milvus" || name != "verify-probe" {
+		return "", fmt.Errorf("unexpected pod %s/%s", namespace, name)
+	}
+	return f.w.probe, nil
 }
 
 type fakeS3 struct{ w *world }
@@ -463,4 +559,37 @@ func TestDataPathLooksForNoLogUnderPulsar(t *testing.T) {
 			assert.NotEqual(t, "Woodpecker's log in S3", r.Check, queue)
 		}
 	}
+}
+
+// On an existing cluster, the nodes and the API are the owner's: only the
+// load balancer, which the stack made, is checked; a plain-TCP one is right
+// when the stack has no certificate.
+func TestHardeningOnAnExistingCluster(t *testing.T) {
+	w := healthy()
+	w.listeners = []elbtypes.Listener{{Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(19530)}}
+	out := stackOutputs
+	out.NodeLaunchTemplateID, out.MilvusURI = "", "http://milvus-nlb.elb.us-east-2.amazonaws.com:19530"
+	var lines []string
+	for _, r := range CheckHardening(context.Background(), w.clients(), out, Options{}) {
+		lines = append(lines, r.String())
+	}
+	assert.Equal(t, []string{"PASS  the load balancer milvus-nlb.elb.us-east-2.amazonaws.com's listeners: expected only TCP on 19530; found exactly that"}, lines)
+}
+
+// The pod runner creates a pod without a token, reads its log once it has
+// finished, and deletes it.
+func TestClusterPodsRun(t *testing.T) {
+	client := fake.NewClientset()
+	client.PrependReactor("create", "pods", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		pod := action.(k8stesting.CreateAction).GetObject().(*corev1.Pod)
+		assert.False(t, *pod.Spec.AutomountServiceAccountToken)
+		assert.Equal(t, corev1.RestartPolicyNever, pod.Spec.RestartPolicy)
+		pod.Status.Phase = corev1.PodSucceeded
+		return false, nil, nil
+	})
+	printed, err := ClusterPods{Client: client, Poll: time.Millisecond}.Run(context.Background(), "milvus", "probe", "image", []string{"true"})
+	require.NoError(t, err)
+	assert.Equal(t, "fake logs", printed) // what client-go's fake serves as any pod's log
+	_, err = client.CoreV1().Pods("milvus").Get(context.Background(), "probe", metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "the pod is deleted")
 }

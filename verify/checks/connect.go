@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,9 @@ import (
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -65,12 +68,17 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 		IAM:        iam.NewFromConfig(cfg),
 		EKS:        eks.NewFromConfig(cfg),
 		S3:         s3.NewFromConfig(cfg),
+		EC2:        ec2.NewFromConfig(cfg),
+		ELB:        elb.NewFromConfig(cfg),
 		Kubernetes: k8s,
+		Pods:       ClusterPods{Client: k8s},
 	}
 	closeAll = func() {}
 	milvusCtx, cancelMilvus := context.WithTimeout(ctx, timeout)
 	defer cancelMilvus()
-	db, closeDB, err := ConnectMilvus(milvusCtx, out.MilvusEndpoint, "root", out.MilvusRootPassword)
+	// The URI's scheme says whether the load balancer speaks TLS; stacks
+	// from before it existed have only the endpoint.
+	db, closeDB, err := ConnectMilvus(milvusCtx, cmp.Or(out.MilvusURI, out.MilvusEndpoint), "root", out.MilvusRootPassword)
 	if err != nil {
 		c.Milvus = Unreachable{Err: errors.Join(errors.New("connecting to Milvus"), err)}
 		return c, closeAll, nil

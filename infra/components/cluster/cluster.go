@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodes"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
@@ -42,11 +43,6 @@ const (
 	CNIServiceAccount = "aws-node"
 )
 
-// The nodes' instance metadata service answers only IMDSv2 requests, whose
-// token response travels one network hop: a pod, one hop further behind
-// its own network namespace, gets no token and so no node credentials, and
-// reaches AWS only through IRSA. (pulumi-eks' enableIMDSv2 sets a hop limit
-// of 2, which pods reach; hence a launch template of the project's own.)
 const (
 	MetadataHTTPTokens = "required"
 	MetadataHopLimit   = 1
@@ -213,14 +209,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Description: pulumi.String("Nodes of " + args.Name + ": IMDSv2 only, out of pods' reach; an encrypted gp3 root volume"),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String(MetadataHTTPTokens),
-			HttpPutResponseHopLimit: pulumi.Int(MetadataHopLimit),
+			HttpTokens:              pulumi.String(nodes.MetadataHTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(nodes.MetadataHopLimit),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-			DeviceName: pulumi.String(RootDevice),
+			DeviceName: pulumi.String(nodes.RootDevice),
 			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
 				VolumeSize:          pulumi.Int(args.Nodes.DiskSizeGiB),
-				VolumeType:          pulumi.String("gp3"),
+				VolumeType:          pulumi.String(nodes.RootVolumeType),
 				Encrypted:           pulumi.String("true"),
 				DeleteOnTermination: pulumi.String("true"),
 			},
