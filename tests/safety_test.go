@@ -126,6 +126,29 @@ func TestBucketProtection(t *testing.T) {
 	}
 }
 
+// Production protects what holds Milvus' metadata, or reaches it: the
+// cluster, the namespace whose deletion would delete etcd's claims, the
+// release; and its class keeps released volumes. Nothing else is protected
+// but the bucket.
+func TestProductionStateProtection(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		prod := name == "prod"
+		var protected []string
+		for _, r := range d.Resources {
+			if r.Protect {
+				protected = append(protected, r.Type)
+			}
+		}
+		want := []string{}
+		if prod {
+			want = []string{typeBucket, typeEKSCluster, typeNamespace, typeRelease}
+		}
+		assert.ElementsMatch(t, want, protected, name)
+		assert.Equal(t, map[bool]string{true: "Retain", false: "Delete"}[prod], d.only(t, typeStorageClass).Input("reclaimPolicy").StringValue(), name)
+	}
+}
+
 // S3 refuses a bucket policy while the same bucket's public access block
 // changes.
 func TestBucketPolicyWaitsForThePublicAccessBlock(t *testing.T) {
