@@ -33,6 +33,21 @@ func TestEbsCsiDriverAddon(t *testing.T) {
 	}
 }
 
+// Before the driver goes, a hook waits for the volumes it still has to
+// delete; nothing else has delete hooks.
+func TestEbsCsiDriverWaitsForReleasedVolumes(t *testing.T) {
+	for _, name := range stacks {
+		d := deploy(t, name)
+		for _, r := range d.Resources {
+			want := []string(nil)
+			if r.Type == typeAddon && r.Name == "ebs-csi-driver" {
+				want = []string{"ebs-csi-driver-volumes-released"}
+			}
+			assert.Equal(t, want, r.BeforeDelete, "%s: %s %s", name, r.Type, r.Name)
+		}
+	}
+}
+
 func TestEbsCsiDriverVersionFromConfig(t *testing.T) {
 	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:ebsCsiDriverVersion": "v1.48.0-eksbuild.1"}))
 	assert.Equal(t, "v1.48.0-eksbuild.1", d.one(t, typeAddon, "ebs-csi-driver").Input("addonVersion").StringValue())

@@ -2,19 +2,26 @@
 // aws-ebs-csi-driver EKS add-on with its own IRSA role, and an encrypted gp3
 // StorageClass that replaces gp2 as the cluster's default.
 //
-// Milvus in cluster mode runs etcd (and, with the chart's defaults, Pulsar's
+// Milvus in cluster mode runs etcd (and, with messageQueue pulsar, Pulsar's
 // ZooKeeper and BookKeeper) as StatefulSets whose claims name no class: they
 // get the default one, and since Kubernetes 1.23 EKS provisions no EBS volume
-// without this driver.
+// without this driver. Before the driver is deleted, a hook waits for it to
+// delete the volumes whose claims are gone.
 package ebscsi
 
 import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
+	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi/released"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
@@ -78,6 +85,39 @@ func ReclaimPolicy(retain bool) string {
 	return "Delete"
 }
 
+// How long the driver's deletion waits for released volumes to go, and how
+// often it looks.
+const (
+	ReleasedVolumesTimeout = 10 * time.Minute
+	releasedVolumesPoll    = 10 * time.Second
+)
+
+// waitForReleasedVolumes is the hook that holds the driver's deletion until
+// the volumes whose claims are gone are deleted (package released). Its
+// errors are warnings: a destroy that cannot reach the cluster, or waits in
+// vain, goes on and says which volumes to delete by hand.
+//
+// Delete hooks run only in `pulumi destroy --run-program`, which the engine
+// then requires; the program, running again, knows the kubeconfig.
+func waitForReleasedVolumes(ctx *pulumi.Context, name string, kubeconfig pulumi.StringOutput) (*pulumi.ResourceHook, error) {
+	var known atomic.Value
+	kubeconfig.ApplyT(func(k string) string {
+		known.Store(k)
+		return k
+	})
+	return ctx.RegisterResourceHook(name+"-volumes-released", func(*pulumi.ResourceHookArgs) error {
+		k, _ := known.Load().(string)
+		if k == "" {
+			return errors.New("the cluster's kubeconfig is unknown to this run: check that no EBS volume of the cluster is left once the stack is gone")
+		}
+		cluster, err := released.NewCluster(k)
+		if err != nil {
+			return err
+		}
+		return released.Wait(context.Background(), cluster, Provisioner, releasedVolumesPoll, ReleasedVolumesTimeout)
+	}, &pulumi.ResourceHookOptions{IgnoreErrors: true})
+}
+
 // New declares the driver.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Driver, error) {
 	d := &Driver{}
@@ -101,12 +141,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	volumesReleased, err := waitForReleasedVolumes(ctx, name, args.Cluster.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
 	addon, err := awseks.NewAddon(ctx, name, &awseks.AddonArgs{
 		ClusterName:           args.Cluster.Name,
 		AddonName:             pulumi.String(AddonName),
 		AddonVersion:          optional(args.Version),
 		ServiceAccountRoleArn: role.Arn,
-	}, parent, afterNodes)
+	}, parent, afterNodes, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{volumesReleased}}))
 	if err != nil {
 		return nil, err
 	}

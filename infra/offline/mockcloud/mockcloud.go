@@ -51,6 +51,9 @@ type Resource struct {
 
 	Protect        bool
 	RetainOnDelete bool
+	// BeforeDelete names the resource hooks the engine would run before
+	// deleting it.
+	BeforeDelete []string
 
 	// StandInFor is, for a stand-in, the URN of the remote component whose
 	// child it plays.
@@ -187,6 +190,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Dependencies = append([]string(nil), rpc.GetDependencies()...)
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.BeforeDelete = rpc.GetHooks().GetBeforeDelete()
 		r.URN = urn(m.ctx, r.Parent, r.Type, r.Name)
 	}
 	if rpc := args.ReadRPC; rpc != nil {
