@@ -50,11 +50,12 @@ lint:
 build:
 	$(GO) build -o bin/milvus-eks .
 
+# With the project's policy pack, as the workflows run them.
 preview:
-	pulumi preview --stack $(STACK)
+	pulumi preview --stack $(STACK) --policy-pack infra/policypack
 
 up:
-	pulumi up --stack $(STACK)
+	pulumi up --stack $(STACK) --policy-pack infra/policypack
 
 # Checks a deployed stack against AWS and its cluster.
 verify:

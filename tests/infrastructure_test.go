@@ -125,7 +125,7 @@ func TestClusterArguments(t *testing.T) {
 // from outside only as the stack says; prod logs its control plane and is
 // protected.
 func TestClusterControlPlane(t *testing.T) {
-	viewer := "arn:aws:iam::111122223333:role/milvus-eks-preview"
+	viewer := "arn:aws:iam::111122223333:role/milvus-eks-prod-preview"
 	want := map[string]map[string]any{
 		"dev": {
 			"authenticationMode":    "API",
@@ -139,7 +139,7 @@ func TestClusterControlPlane(t *testing.T) {
 			"endpointPublicAccess":   true,
 			"publicAccessCidrs":      []any{"198.51.100.0/24"},
 			"enabledClusterLogTypes": []any{"api", "audit", "authenticator"},
-			"accessEntries": map[string]any{"viewer-role-milvus-eks-preview": map[string]any{
+			"accessEntries": map[string]any{"viewer-role-milvus-eks-prod-preview": map[string]any{
 				"principalArn": viewer,
 				"accessPolicies": map[string]any{"policy": map[string]any{
 					"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",

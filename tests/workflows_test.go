@@ -1,0 +1,129 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// pinned is a `uses:` line of a third-party action pinned by a full commit
+// SHA, with the release it is in a comment: `owner/repo@<sha> # v1.2.3`.
+// A tag can be moved to other code; a commit cannot.
+var pinned = regexp.MustCompile(`^\s*-?\s*uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+){0,2}\s*$`)
+
+// workflow is what this test reads of a workflow file.
+type workflow struct {
+	Permissions any `yaml:"permissions"`
+	Jobs        map[string]struct {
+		Permissions map[string]string `yaml:"permissions"`
+		Environment any               `yaml:"environment"`
+		Steps       []struct {
+			Uses string            `yaml:"uses"`
+			With map[string]string `yaml:"with"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+func workflows(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(projectDir, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string][]byte{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		out[filepath.Base(f)] = raw
+	}
+	return out
+}
+
+// Every action is pinned by commit SHA, with its version in a comment.
+func TestActionsArePinnedBySHA(t *testing.T) {
+	for name, raw := range workflows(t) {
+		for i, line := range strings.Split(string(raw), "\n") {
+			if !strings.Contains(line, "uses:") || strings.Contains(line, "uses: ./") || strings.Contains(line, "docker://") {
+				continue
+			}
+			assert.Regexp(t, pinned, line, "%s:%d: pin the action by its full commit SHA, with the version in a comment", name, i+1)
+		}
+	}
+}
+
+// No workflow grants anything by default; each job asks for what it needs.
+// Only jobs in an environment, or the pull request's dev preview, get an
+// OIDC token, and every preview and update runs the policy pack.
+func TestWorkflowPermissionsAndPolicyPack(t *testing.T) {
+	for name, raw := range workflows(t) {
+		var w workflow
+		require.NoError(t, yaml.Unmarshal(raw, &w), name)
+		assert.Equal(t, map[string]any{}, w.Permissions, "%s: top-level permissions are {}", name)
+		var oidcJobs []string
+		for jobName, job := range w.Jobs {
+			assert.NotNil(t, job.Permissions, "%s %s: permissions of its own", name, jobName)
+			if job.Permissions["id-token"] == "write" {
+				oidcJobs = append(oidcJobs, jobName)
+			}
+			for _, step := range job.Steps {
+				if strings.HasPrefix(step.Uses, "pulumi/actions@") && (step.With["command"] == "preview" || step.With["command"] == "up") {
+					assert.Equal(t, "infra/policypack", step.With["policyPacks"], "%s %s: the policy pack runs", name, jobName)
+				}
+			}
+		}
+		sort.Strings(oidcJobs)
+		want := map[string][]string{"pull-request.yml": {"preview-dev"}, "deploy.yml": {"dev", "prod", "prod-preview"}}[name]
+		assert.Equal(t, want, oidcJobs, name)
+	}
+}
+
+// A pull request previews dev only; prod is previewed into a saved plan in
+// its own environment, and applied from exactly that plan after approval.
+func TestDeliveryStages(t *testing.T) {
+	all := workflows(t)
+	var pr, deploy workflow
+	require.NoError(t, yaml.Unmarshal(all["pull-request.yml"], &pr))
+	require.NoError(t, yaml.Unmarshal(all["deploy.yml"], &deploy))
+	for jobName, job := range pr.Jobs {
+		assert.Nil(t, job.Environment, "pull-request %s: no environment, no environment's credentials", jobName)
+		for _, step := range job.Steps {
+			assert.NotEqual(t, "prod", step.With["stack-name"], "pull-request %s touches prod", jobName)
+		}
+	}
+	stack := func(job string) (environment, command, plan string) {
+		for _, step := range deploy.Jobs[job].Steps {
+			if strings.HasPrefix(step.Uses, "pulumi/actions@") {
+				command, plan = step.With["command"], step.With["plan"]
+			}
+		}
+		env, _ := deploy.Jobs[job].Environment.(string)
+		return env, command, plan
+	}
+	for job, want := range map[string][3]string{
+		"dev":          {"dev", "up", ""},
+		"prod-preview": {"prod-preview", "preview", "prod-plan.json"},
+		"prod":         {"prod", "up", "prod-plan.json"},
+	} {
+		env, command, plan := stack(job)
+		assert.Equal(t, want, [3]string{env, command, plan}, job)
+	}
+}
+
+func TestPinnedPattern(t *testing.T) {
+	for line, want := range map[string]bool{
+		"      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0": true,
+		"        uses: pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58 # v6.6.1":   true,
+		"      - uses: actions/checkout@v4":                                                false,
+		"      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262":          false,
+		"      - uses: actions/checkout@11d5960 # v4.4.0":                                  false,
+		"      - uses: actions/checkout@main # v4.4.0":                                     false,
+	} {
+		assert.Equal(t, want, pinned.MatchString(line), line)
+	}
+}
