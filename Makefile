@@ -15,7 +15,7 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test synth generate snapshots lint build preview up verify ci
+.PHONY: test synth cost generate snapshots lint build preview up verify ci
 
 # The program's module, then the post-deploy checker's (a module of its own).
 test:
@@ -28,13 +28,17 @@ synth:
 	$(GO) build -o bin/synth ./cmd/synth
 	bin/synth -stack $(STACK) $(if $(STACK_FILE),-stack-file $(STACK_FILE)) -format $(FORMAT) $(foreach s,$(SECRETS),-assume-secret $(s))
 
+# The monthly cost at the embedded list prices: the offline plan, priced.
+cost:
+	$(MAKE) synth FORMAT=cost
+
 # Rewrites what is generated from Go values: Pulumi.yaml's config block and
 # the README's tables of keys and outputs (pure packages, seconds), and the
 # graph in docs/graph.md (the mock engine). One package at a time: two of
 # them write README.md.
 generate:
 	$(GO) test -p 1 ./infra/config ./infra/stack/outputs ./infra/offline/inventory -run Generated -update
-	$(GO) test ./tests -run TestGraphIsGenerated -update
+	$(GO) test ./tests -run 'TestGraphIsGenerated|TestReadmeCostIsGenerated' -update
 
 # Rewrites tests/testdata/*.json after an intended change; review the diff.
 snapshots:

@@ -76,6 +76,7 @@ func TestLayout(t *testing.T) {
 		"infra/sizing",
 		"infra/offline/inventory",
 		"infra/policypack/rules",
+		"infra/offline/cost",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

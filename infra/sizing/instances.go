@@ -44,6 +44,24 @@ var sizes = map[string]struct{ vcpu, enis, addresses int }{
 	"16xlarge": {64, 15, 50},
 }
 
+// absent are sizes EC2 does not offer in a family: c5 goes from 4xlarge to
+// 9xlarge, 12xlarge, 18xlarge and 24xlarge.
+var absent = map[string]bool{"c5.8xlarge": true, "c5.16xlarge": true}
+
+// InstanceTypes are the instance types the program accepts, sorted.
+func InstanceTypes() []string {
+	var out []string
+	for family := range families {
+		for size := range sizes {
+			if t := family + "." + size; !absent[t] {
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // The kubelet's reservations on the EKS AMI (amazon-eks-ami, nodeadm's
 // kubelet configuration): CPU by a sliding scale over the cores, memory as
 // 11 MiB per pod the node may run plus 255 MiB, and a hard eviction
@@ -83,7 +101,7 @@ func NodeOf(instanceType string) (Node, error) {
 	family, size, ok := strings.Cut(instanceType, ".")
 	perVCPU, knownFamily := families[family]
 	s, knownSize := sizes[size]
-	if !ok || !knownFamily || !knownSize {
+	if !ok || !knownFamily || !knownSize || absent[instanceType] {
 		return Node{}, fmt.Errorf("is not an instance type whose capacity this program knows: it accepts the families %s in the sizes %s",
 			strings.Join(sortedKeys(families), ", "), strings.Join(sizeNames(), ", "))
 	}

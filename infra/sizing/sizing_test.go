@@ -33,7 +33,7 @@ func TestNodeOf(t *testing.T) {
 }
 
 func TestNodeOfUnknownType(t *testing.T) {
-	for _, instanceType := range []string{"t3.large", "m6i.metal", "m6g.2xlarge", "m6i"} {
+	for _, instanceType := range []string{"t3.large", "m6i.metal", "m6g.2xlarge", "m6i", "c5.8xlarge"} {
 		_, err := NodeOf(instanceType)
 		assert.EqualError(t, err, "is not an instance type whose capacity this program knows: it accepts the families c5, c6a, c6i, c7a, c7i, m5, m6a, m6i, m7a, m7i, r5, r6a, r6i, r7a, r7i in the sizes large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge", instanceType)
 	}
@@ -75,4 +75,11 @@ func TestSum(t *testing.T) {
 		{Replicas: 1, MilliCPU: 250, MemoryBytes: 512 * mib, Volumes: []Volume{{"data", 10}}},
 	})
 	assert.Equal(t, Totals{Pods: 4, MilliCPU: 1750, MemoryBytes: 3*gib + 512*mib, Volumes: 7, VolumeGiB: 220}, got)
+}
+
+func TestInstanceTypes(t *testing.T) {
+	types := InstanceTypes()
+	assert.Len(t, types, 15*7-2)
+	assert.Contains(t, types, "m6i.2xlarge")
+	assert.NotContains(t, types, "c5.16xlarge")
 }

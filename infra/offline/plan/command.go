@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/cost"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
@@ -19,7 +20,7 @@ const (
 	ExitUsage   = 2 // bad flags, an unknown stack, or a bad configuration
 )
 
-const usageText = `Usage: go run ./cmd/synth -stack <name> [-format text|json|mermaid] [-o FILE] [-assume-secret KEY]...
+const usageText = `Usage: go run ./cmd/synth -stack <name> [-format text|json|mermaid|cost] [-o FILE] [-assume-secret KEY]...
        go run ./cmd/synth -stack-file Pulumi.<name>.yaml.example [flags]
 
 Runs the program of this project for a stack on Pulumi's mock engine, with
@@ -34,7 +35,7 @@ shape that no real deployment has:
   generated bucket suffix    ` + mockcloud.BucketSuffix + ` (26 zeros)
   resource IDs               <logical name>-id, e.g. network-id for the VPC
   IAM ARNs                   arn:aws:iam::` + mockcloud.AccountID + `:role/<logical name>, .../policy/<logical name>
-  load balancer host         <namespace>-<service>-0000000000000000.elb.<region>.amazonaws.com
+  load balancer host         <load balancer name>-0000000000000000.elb.<region>.amazonaws.com
   existing cluster           any name is found, with the values above and an
                              OIDC provider; a platform stack exports
                              clusterName ` + mockcloud.PlatformClusterName + ` and these values
@@ -57,7 +58,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("synth", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	stackName := flags.String("stack", "", "the stack to plan (required): one with a Pulumi.<stack>.yaml")
-	format := flags.String("format", "text", "output format: text (a tree), json (for machines and diffs) or mermaid (the dependency graph)")
+	format := flags.String("format", "text", "output format: text (a tree), json (for machines and diffs), mermaid (the dependency graph)\nor cost (the monthly cost at the embedded list prices)")
 	output := flags.String("o", "-", "write to this file instead of standard output")
 	dir := flags.String("dir", ".", "the directory of Pulumi.yaml")
 	stackFile := flags.String("stack-file", "", "plan this stack `FILE` (a path from here, not under -dir) instead of Pulumi.<stack>.yaml,\nsuch as an example to copy; -stack defaults to the <name> of Pulumi.<name>.yaml[.example]")
@@ -70,10 +71,11 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if err := flags.Parse(args); err != nil {
 		return ExitUsage
 	}
-	render, ok := map[string]func(Plan) []byte{
-		"text":    Plan.Text,
-		"json":    Plan.JSON,
-		"mermaid": Plan.Mermaid,
+	render, ok := map[string]func(Plan) ([]byte, error){
+		"text":    infallible(Plan.Text),
+		"json":    infallible(Plan.JSON),
+		"mermaid": infallible(Plan.Mermaid),
+		"cost":    Plan.Cost,
 	}[*format]
 	if (*stackName == "" && *stackFile == "") || !ok || flags.NArg() > 0 {
 		flags.Usage()
@@ -100,7 +102,11 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return ExitFailure
 	}
 
-	data := render(planned)
+	data, err := render(planned)
+	if err != nil {
+		fmt.Fprintln(stderr, "synth:", err)
+		return ExitFailure
+	}
 	if *output == "-" {
 		_, err = stdout.Write(data)
 	} else {
@@ -111,4 +117,21 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+func infallible(render func(Plan) []byte) func(Plan) ([]byte, error) {
+	return func(p Plan) ([]byte, error) { return render(p), nil }
+}
+
+// Cost is the plan's monthly cost at the embedded prices (package cost).
+func (p Plan) Cost() ([]byte, error) {
+	usage, err := cost.UsageOf(p.JSON())
+	if err != nil {
+		return nil, err
+	}
+	estimate, err := cost.Estimated(usage, cost.Embedded())
+	if err != nil {
+		return nil, err
+	}
+	return []byte(estimate.Text()), nil
 }

@@ -1,0 +1,131 @@
+package tests
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/offline/cost"
+	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
+	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
+)
+
+// estimateOf prices a stack's plan, with changes to its stack file.
+func estimateOf(t *testing.T, stackName string, changes map[string]string) cost.Estimate {
+	t.Helper()
+	d := deployWith(t, stackName, stackConfig(t, stackName, changes))
+	usage, err := cost.UsageOf(plan.FromStack("milvus", stackName, d.Stack).JSON())
+	require.NoError(t, err)
+	e, err := cost.Estimated(usage, cost.Embedded())
+	require.NoError(t, err)
+	return e
+}
+
+func monthlyOf(e cost.Estimate, prefix string) float64 {
+	total := 0.0
+	for _, l := range e.Fixed {
+		if strings.HasPrefix(l.Item, prefix) {
+			total += l.Monthly
+		}
+	}
+	return total
+}
+
+func TestCostComparisons(t *testing.T) {
+	dev, prod := estimateOf(t, "dev", nil), estimateOf(t, "prod", nil)
+	assert.Less(t, dev.Total(), prod.Total(), "dev costs less than prod")
+
+	// Pulsar costs at least its volumes more than Woodpecker.
+	pulsar := estimateOf(t, "prod", map[string]string{"milvus:messageQueue": "pulsar"})
+	volumes := monthlyOf(pulsar, "EBS gp3 pulsar")
+	assert.Greater(t, volumes, 0.0)
+	assert.GreaterOrEqual(t, pulsar.Total()-prod.Total(), volumes-0.01)
+
+	// One NAT gateway costs less than three, and nothing else changes.
+	perAz := estimateOf(t, "dev", map[string]string{"milvus:natGateways": "perAz"})
+	var items []string
+	for _, c := range cost.Diff(dev, perAz) {
+		items = append(items, c.Item)
+		assert.Greater(t, c.Head, c.Base, c.Item)
+	}
+	assert.Equal(t, []string{"NAT gateway", "Public IPv4 addresses of the NAT gateways"}, items)
+}
+
+// An existing-cluster stack pays for what it creates: no control plane,
+// nodes or NAT gateways.
+func TestCostOfAnExistingClusterStack(t *testing.T) {
+	e, err := synthesize(t, "shared").Cost()
+	require.NoError(t, err)
+	for _, absent := range []string{"EKS control plane", "EC2 ", "NAT gateway"} {
+		assert.NotContains(t, string(e), "\n"+absent, absent)
+	}
+	assert.Contains(t, string(e), "Network Load Balancer")
+}
+
+// The README's estimates are the plans' own.
+func TestReadmeCostIsGenerated(t *testing.T) {
+	columns := []struct {
+		title    string
+		estimate cost.Estimate
+	}{
+		{"dev", estimateOf(t, "dev", nil)},
+		{"prod", estimateOf(t, "prod", nil)},
+		{"prod with Pulsar", estimateOf(t, "prod", map[string]string{"milvus:messageQueue": "pulsar"})},
+	}
+	var items []string
+	seen := map[string]bool{}
+	for _, c := range columns {
+		for _, l := range c.estimate.Fixed {
+			if !seen[l.Item] {
+				seen[l.Item] = true
+				items = append(items, l.Item)
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| Monthly, USD |")
+	for _, c := range columns {
+		fmt.Fprintf(&b, " %s |", c.title)
+	}
+	b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(columns)) + "\n")
+	for _, item := range items {
+		fmt.Fprintf(&b, "| %s |", item)
+		for _, c := range columns {
+			if hasItem(c.estimate, item) {
+				fmt.Fprintf(&b, " %.2f |", valueOf(c.estimate, item))
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| **Total, fixed** |")
+	for _, c := range columns {
+		fmt.Fprintf(&b, " **%.2f** |", c.estimate.Total())
+	}
+	fmt.Fprintf(&b, "\n\nUS East (Ohio) list prices, from the table compiled on %s ([its sources](infra/offline/cost/prices.md)); %d hours a month.", columns[0].estimate.PricesDate, cost.HoursPerMonth)
+	require.NoError(t, generated.Sync(filepath.Join(projectDir, "README.md"), generated.Markdown, "cost", b.String(), *update))
+}
+
+func valueOf(e cost.Estimate, item string) float64 {
+	total := 0.0
+	for _, l := range e.Fixed {
+		if l.Item == item {
+			total += l.Monthly
+		}
+	}
+	return total
+}
+
+func hasItem(e cost.Estimate, item string) bool {
+	for _, l := range e.Fixed {
+		if l.Item == item {
+			return true
+		}
+	}
+	return false
+}
