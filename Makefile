@@ -15,12 +15,17 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test synth cost generate snapshots lint build preview up verify ci
+.PHONY: test engine synth cost generate snapshots lint build preview up verify ci
 
 # The program's module, then the post-deploy checker's (a module of its own).
 test:
 	$(GO) test ./...
 	$(GO) -C verify test ./...
+
+# The real-engine preview of every stack (README, "The real-engine
+# preview"); the first run builds the Pulumi CLI (about 8 minutes).
+engine:
+	eval "$$(bash .ci/engine-tools)" && $(GO) test -tags engine -run TestRealEnginePreview -count=1 ./tests
 
 # Built once into bin/ rather than `go run`: go build skips relinking an
 # up-to-date binary (0.4 s), where go run links again every time (about 10 s).

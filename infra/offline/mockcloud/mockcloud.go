@@ -278,7 +278,36 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
 		return m.lookUpOidcProvider(args.Args)
 	}
+	if answer, ok := m.componentLookUp(args.Token); ok {
+		return answer, nil
+	}
 	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)
+}
+
+// componentLookUp answers the look-ups pulumi-eks' own code makes, which
+// the program never does: they reach the fake cloud only when the real
+// engine runs the real component with the stand-in providers
+// (tests/engine).
+func (m *mocks) componentLookUp(token string) (resource.PropertyMap, bool) {
+	answers := map[string]map[string]any{
+		"aws:index/getRegion:getRegion":       {"id": m.region, "name": m.region, "region": m.region, "description": m.region, "endpoint": "ec2." + m.region + ".amazonaws.com"},
+		"aws:index/getPartition:getPartition": {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"},
+		"aws:ec2/getAmi:getAmi":               {"id": "ami-00000000000000000", "imageId": "ami-00000000000000000", "architecture": "x86_64"},
+		"aws:ssm/getParameter:getParameter":   {"id": "parameter", "name": "parameter", "type": "String", "value": "ami-00000000000000000"},
+	}
+	answer, ok := answers[token]
+	if !ok {
+		return nil, false
+	}
+	return resource.NewPropertyMapFromMap(answer), true
+}
+
+// Answer is what the fake cloud of region answers to an invoke: the same
+// placeholders the offline plan shows. The stand-in providers of the
+// real-engine preview serve it (tests/engine/standin).
+func Answer(region, token string, args resource.PropertyMap) (resource.PropertyMap, error) {
+	m := &mocks{region: region}
+	return m.Call(pulumi.MockCallArgs{Token: token, Args: args})
 }
 
 // TestStack is the stack name RunPart runs in.

@@ -1,0 +1,126 @@
+// Command standin plays, for the real-engine preview (tests/engine), the
+// providers this machine cannot get: AWS (no registry serves it), random,
+// and Kubernetes (whose real Helm Check fetches charts from the network). It
+// speaks the provider protocol: Check accepts the inputs as they are, the
+// engine never reaches Diff or Create in a preview (new resources only),
+// and invokes get the offline plan's placeholders (mockcloud.Answer).
+//
+// Run as pulumi-resource-aws, pulumi-resource-random or
+// pulumi-resource-kubernetes: the name says which package it plays.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+)
+
+// versions are the plugin versions the stand-ins report: the highest any
+// of the program's and pulumi-eks' SDKs asks for (pulumi-eks' Node.js
+// dependencies ask for kubernetes 4.34.2, the program's Go SDK 4.32.0).
+var versions = map[string]string{"aws": "6.83.4", "random": "4.21.2", "kubernetes": "4.34.2"}
+
+func main() {
+	name := strings.TrimPrefix(filepath.Base(os.Args[0]), "pulumi-resource-")
+	version, ok := versions[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "standin: run me as pulumi-resource-aws, -random or -kubernetes, not %s\n", os.Args[0])
+		os.Exit(1)
+	}
+	err := provider.Main(name, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return &standIn{name: name, version: version, region: "us-east-2"}, nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+type standIn struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	name, version string
+
+	mu     sync.Mutex
+	region string
+}
+
+func (s *standIn) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: s.version}, nil
+}
+
+func (s *standIn) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
+	return &pulumirpc.GetSchemaResponse{Schema: fmt.Sprintf(`{"name":%q,"version":%q}`, s.name, s.version)}, nil
+}
+
+func (s *standIn) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *standIn) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+}
+
+// Configure takes the region the answers speak of. Without preview
+// support, the engine plans a new resource with its inputs and leaves
+// every other output unknown, as a provider that cannot know them would.
+func (s *standIn) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	if region := regionOf(req); region != "" {
+		s.mu.Lock()
+		s.region = region
+		s.mu.Unlock()
+	}
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true, AcceptOutputs: true}, nil
+}
+
+func regionOf(req *pulumirpc.ConfigureRequest) string {
+	if v, ok := req.GetArgs().GetFields()["region"]; ok {
+		return v.GetStringValue()
+	}
+	return req.GetVariables()[config.RegionKey]
+}
+
+func (s *standIn) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *standIn) Diff(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_UNKNOWN}, nil
+}
+
+func (s *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	args, err := plugin.UnmarshalProperties(req.GetArgs(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	region := s.region
+	s.mu.Unlock()
+	answer, err := mockcloud.Answer(region, req.GetTok(), args)
+	if err != nil {
+		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: "stand-in: " + err.Error()}}}, nil
+	}
+	out, err := plugin.MarshalProperties(answer, plugin.MarshalOptions{KeepSecrets: true})
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.InvokeResponse{Return: out}, nil
+}
+
+func (s *standIn) Create(context.Context, *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	return nil, fmt.Errorf("stand-in %s: Create is never reached in a preview", s.name)
+}
+
+func (s *standIn) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}

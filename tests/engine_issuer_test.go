@@ -1,0 +1,107 @@
+//go:build engine
+
+package tests
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// issuerStandIn plays the EKS OIDC issuer's TLS endpoint for pulumi-eks,
+// which reads the thumbprint of the issuer's CA even in a preview: an
+// HTTPS proxy (pulumi-eks honours HTTPS_PROXY) that answers every CONNECT
+// with a TLS server whose certificate chains to a test root, trusted
+// through NODE_EXTRA_CA_CERTS. It returns the environment that points
+// the plugins at it.
+func issuerStandIn(t *testing.T) map[string]string {
+	t.Helper()
+	root, rootKey := certificate(t, "milvus-eks test root", nil, nil, true)
+	intermediate, intermediateKey := certificate(t, "milvus-eks test intermediate", root, rootKey, true)
+	leaf, leafKey := certificate(t, "oidc.eks.amazonaws.com", intermediate, intermediateKey, false)
+	serving := tls.Certificate{Certificate: [][]byte{leaf.Raw, intermediate.Raw, root.Raw}, PrivateKey: leafKey}
+
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { listener.Close() })
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			go serveConnect(conn, serving)
+		}
+	}()
+
+	rootFile := filepath.Join(t.TempDir(), "root.pem")
+	require.NoError(t, os.WriteFile(rootFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw}), 0o644))
+	proxy := "http://" + listener.Addr().String()
+	// The plugins' gRPC clients honour the proxy variables too: the engine,
+	// on loopback, is reached directly.
+	direct := "127.0.0.1,localhost"
+	return map[string]string{"HTTPS_PROXY": proxy, "https_proxy": proxy, "NO_PROXY": direct, "no_proxy": direct, "NODE_EXTRA_CA_CERTS": rootFile}
+}
+
+// serveConnect accepts one CONNECT and speaks TLS with the issuer's chain.
+func serveConnect(conn net.Conn, serving tls.Certificate) {
+	defer conn.Close()
+	req, err := http.ReadRequest(bufio.NewReader(conn))
+	if err != nil || req.Method != http.MethodConnect {
+		return
+	}
+	if _, err := conn.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n")); err != nil {
+		return
+	}
+	server := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{serving}})
+	if err := server.Handshake(); err != nil {
+		return
+	}
+	_, _ = http.ReadRequest(bufio.NewReader(server))
+	_, _ = server.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
+}
+
+// certificate makes a certificate signed by parent (self-signed without).
+func certificate(t *testing.T, name string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, ca bool) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	require.NoError(t, err)
+	template := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		BasicConstraintsValid: true, IsCA: ca,
+	}
+	if ca {
+		template.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature
+	} else {
+		template.KeyUsage = x509.KeyUsageDigitalSignature
+		template.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+		template.DNSNames = []string{"*.amazonaws.com", "oidc.eks.us-east-1.amazonaws.com", "oidc.eks.us-east-2.amazonaws.com",
+			"oidc.eks.us-west-2.amazonaws.com", "oidc.eks.eu-west-1.amazonaws.com", "oidc.eks.eu-central-1.amazonaws.com"}
+	}
+	signer, signerKey := template, key
+	if parent != nil {
+		signer, signerKey = parent, parentKey
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, signer, &key.PublicKey, signerKey)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return cert, key
+}

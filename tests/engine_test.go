@@ -1,0 +1,188 @@
+//go:build engine
+
+package tests
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/stack"
+)
+
+// The real-engine preview: the program, on the real Pulumi engine (the CLI
+// that .ci/engine-tools builds), with the real pulumi-eks component and the
+// stand-in providers of tests/engine/standin. Run with:
+//
+//	eval "$(bash .ci/engine-tools)" && go test -tags engine -run TestRealEnginePreview ./tests
+//
+// Each stack must preview with no error, and plan exactly the resources the
+// offline plan shows (type, name, parent), but for what pulumi-eks' remote
+// components create inside themselves, which the mocks only stand in for.
+func TestRealEnginePreview(t *testing.T) {
+	if _, err := exec.LookPath("pulumi"); err != nil {
+		t.Fatal("no pulumi CLI on the PATH: run `eval \"$(bash .ci/engine-tools)\"` first")
+	}
+	for _, name := range plannedStacks {
+		t.Run(name, func(t *testing.T) {
+			real := realPreview(t, name)
+			offline := offlinePlan(t, name)
+			require.NotEmpty(t, real)
+			assert.Equal(t, offline, real, "%s: the offline plan, left, against the real engine's", name)
+			t.Logf("%s: %d resources planned by the real engine, as offline", name, len(real))
+		})
+	}
+}
+
+// engineProgram is the program as `pulumi up` runs it, but reading the
+// configuration the engine hands an inline program.
+func engineProgram(ctx *pulumi.Context) error {
+	settings := config.Settings{Values: map[string]string{}, Secret: map[string]bool{}}
+	keys := []string{config.RegionKey}
+	for _, k := range config.Keys {
+		keys = append(keys, k.FullName())
+	}
+	for _, key := range keys {
+		if v, ok := ctx.GetConfig(key); ok {
+			settings.Values[key] = v
+			settings.Secret[key] = ctx.IsConfigSecret(key)
+		}
+	}
+	return stack.Program(settings)(ctx)
+}
+
+// realPreview previews a stack on a local backend and lists what it plans.
+func realPreview(t *testing.T, name string) []string {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	copyFile(t, filepath.Join(projectDir, "Pulumi.yaml"), filepath.Join(dir, "Pulumi.yaml"))
+	stackFile := filepath.Join(projectDir, "Pulumi."+name+".yaml")
+	if file, ok := exampleStacks[name]; ok {
+		stackFile = filepath.Join(projectDir, file)
+	}
+	copyFile(t, stackFile, filepath.Join(dir, "Pulumi."+name+".yaml"))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
+
+	env := map[string]string{
+		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(dir, "state"),
+		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test",
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+	}
+	for k, v := range issuerStandIn(t) {
+		env[k] = v
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(dir), auto.Program(engineProgram), auto.EnvVars(env))
+	require.NoError(t, err)
+	s, err := auto.UpsertStack(ctx, name, ws)
+	require.NoError(t, err)
+	for key, value := range deployerSecrets[name] {
+		require.NoError(t, s.SetConfig(ctx, key, auto.ConfigValue{Value: value, Secret: true}))
+	}
+
+	stream := make(chan events.EngineEvent)
+	var planned []step
+	var errors []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range stream {
+			if d := e.DiagnosticEvent; d != nil && d.Severity == "error" {
+				errors = append(errors, d.Message)
+			}
+			if pre := e.ResourcePreEvent; pre != nil && pre.Metadata.New != nil {
+				planned = append(planned, step{typ: pre.Metadata.Type, urn: pre.Metadata.URN, parent: pre.Metadata.New.Parent})
+			}
+		}
+	}()
+	_, err = s.Preview(ctx, optpreview.EventStreams(stream))
+	<-done
+	require.NoError(t, err, "%s: errors: %s", name, strings.Join(errors, "\n"))
+	assert.Empty(t, errors, name)
+	return declared(planned)
+}
+
+// offlinePlan lists what the offline plan declares.
+func offlinePlan(t *testing.T, name string) []string {
+	t.Helper()
+	p := synthesize(t, name)
+	var planned []string
+	for _, r := range p.Resources {
+		if r.StandInFor == "" {
+			planned = append(planned, entry(r.Type, r.URN, r.Parent))
+		}
+	}
+	sort.Strings(planned)
+	return planned
+}
+
+// entry is one planned resource: "type name, in parent-type parent-name".
+func entry(typ, urn, parent string) string {
+	return typ + " " + nameOf(urn) + ", in " + typeAndName(parent)
+}
+
+func nameOf(urn string) string { return urn[strings.LastIndex(urn, "::")+2:] }
+
+func typeAndName(urn string) string {
+	if urn == "" {
+		return "nothing"
+	}
+	parts := strings.Split(urn, "::")
+	types := strings.Split(parts[2], "$")
+	return types[len(types)-1] + " " + parts[3]
+}
+
+// step is one resource the engine plans.
+type step struct{ typ, urn, parent string }
+
+// remoteComponents are pulumi-eks' components, which create their children
+// inside the eks plugin.
+var remoteComponents = map[string]bool{"eks:index:Cluster": true, "eks:index:ManagedNodeGroup": true}
+
+// declared keeps what the program itself declares: not the stack, not the
+// default providers, and not what a remote component creates inside itself.
+func declared(planned []step) []string {
+	typeOf := map[string]string{}
+	parentOf := map[string]string{}
+	for _, s := range planned {
+		typeOf[s.urn], parentOf[s.urn] = s.typ, s.parent
+	}
+	insideRemote := func(urn string) bool {
+		for p := parentOf[urn]; p != ""; p = parentOf[p] {
+			if remoteComponents[typeOf[p]] {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	for _, s := range planned {
+		switch {
+		case s.typ == "pulumi:pulumi:Stack", strings.HasPrefix(s.typ, "pulumi:providers:") && strings.HasPrefix(nameOf(s.urn), "default"), insideRemote(s.urn):
+		default:
+			out = append(out, entry(s.typ, s.urn, s.parent))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, data, 0o644))
+}
