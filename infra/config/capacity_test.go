@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,13 +42,7 @@ func TestCapacityCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load(valid(tt.changes), "dev")
-			if tt.want == nil {
-				require.NoError(t, err)
-				return
-			}
-			var problems Problems
-			require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
-			assert.Equal(t, tt.want, problems)
+			assertProblems(t, tt.want, err)
 		})
 	}
 }

@@ -333,3 +333,16 @@ func TestKeysAreWellFormed(t *testing.T) {
 		assert.Empty(t, k.decode(k.DefaultText(), &c), "%s: its default decodes", k.Name)
 	}
 }
+
+// assertProblems checks that Load found exactly want, or nothing when want
+// is nil.
+func assertProblems(t *testing.T, want Problems, err error) {
+	t.Helper()
+	if want == nil {
+		require.NoError(t, err)
+		return
+	}
+	var problems Problems
+	require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
+	assert.Equal(t, want, problems)
+}

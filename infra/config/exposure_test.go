@@ -53,13 +53,7 @@ func TestExposureRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load(valid(merge(production, tt.changes)), "prod")
-			if tt.want == nil {
-				require.NoError(t, err)
-				return
-			}
-			var problems Problems
-			require.True(t, errors.As(err, &problems), "error %v is not Problems", err)
-			assert.Equal(t, tt.want, problems)
+			assertProblems(t, tt.want, err)
 		})
 	}
 }

@@ -2,6 +2,8 @@ package sizing
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -103,7 +105,7 @@ func NodeOf(instanceType string) (Node, error) {
 	s, knownSize := sizes[size]
 	if !ok || !knownFamily || !knownSize || absent[instanceType] {
 		return Node{}, fmt.Errorf("is not an instance type whose capacity this program knows: it accepts the families %s in the sizes %s",
-			strings.Join(sortedKeys(families), ", "), strings.Join(sizeNames(), ", "))
+			strings.Join(slices.Sorted(maps.Keys(families)), ", "), strings.Join(sizeNames(), ", "))
 	}
 	n := Node{InstanceType: instanceType, VCPU: s.vcpu, MemoryGiB: s.vcpu * perVCPU, MaxPods: s.enis*(s.addresses-1) + 2}
 	memory := int64(n.MemoryGiB) * gib
@@ -113,17 +115,8 @@ func NodeOf(instanceType string) (Node, error) {
 	return n, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func sizeNames() []string {
-	names := sortedKeys(sizes)
+	names := slices.Sorted(maps.Keys(sizes))
 	sort.Slice(names, func(i, j int) bool { return sizes[names[i]].vcpu < sizes[names[j]].vcpu })
 	return names
 }

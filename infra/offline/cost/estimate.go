@@ -198,22 +198,18 @@ func (c Change) Delta() float64 { return round(c.Head - c.Base) }
 // estimates of a stack, by item name.
 func Diff(base, head Estimate) []Change {
 	costs := map[string]*Change{}
-	for _, l := range base.Fixed {
-		c := costs[l.Item]
-		if c == nil {
-			c = &Change{Item: l.Item}
-			costs[l.Item] = c
+	add := func(lines []Line, side func(*Change) *float64) {
+		for _, l := range lines {
+			c := costs[l.Item]
+			if c == nil {
+				c = &Change{Item: l.Item}
+				costs[l.Item] = c
+			}
+			*side(c) += l.Monthly
 		}
-		c.Base += l.Monthly
 	}
-	for _, l := range head.Fixed {
-		c := costs[l.Item]
-		if c == nil {
-			c = &Change{Item: l.Item}
-			costs[l.Item] = c
-		}
-		c.Head += l.Monthly
-	}
+	add(base.Fixed, func(c *Change) *float64 { return &c.Base })
+	add(head.Fixed, func(c *Change) *float64 { return &c.Head })
 	var out []Change
 	for _, c := range costs {
 		if round(c.Base) != round(c.Head) {

@@ -4,7 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +71,7 @@ func Embedded() Prices {
 func (p Prices) Region(region string) (RegionPrices, error) {
 	r, ok := p.Regions[region]
 	if !ok {
-		return RegionPrices{}, fmt.Errorf("no prices for region %q: the table (%s) has %s", region, p.Date, strings.Join(sortedKeys(p.Regions), ", "))
+		return RegionPrices{}, fmt.Errorf("no prices for region %q: the table (%s) has %s", region, p.Date, strings.Join(slices.Sorted(maps.Keys(p.Regions)), ", "))
 	}
 	return r, nil
 }
@@ -91,13 +92,4 @@ func (r RegionPrices) Item(region, item string) (float64, error) {
 		return 0, fmt.Errorf("the price table has no sourced %s for %s: add it, with its source, to infra/offline/cost/prices.json", item, region)
 	}
 	return price.USD, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
