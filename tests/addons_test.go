@@ -110,6 +110,12 @@ func TestLoadBalancerControllerRelease(t *testing.T) {
 					"name":        "aws-load-balancer-controller",
 					"annotations": map[string]any{"eks.amazonaws.com/role-arn": lbcRoleArn},
 				},
+				// Sized, so that no pod of the stack runs best-effort.
+				"replicaCount": float64(2),
+				"resources": map[string]any{
+					"requests": map[string]any{"cpu": "100m", "memory": "128Mi"},
+					"limits":   map[string]any{"memory": "256Mi"},
+				},
 			},
 		}, mockcloud.Plain(release.Input()), name)
 		assert.Equal(t, lbcRoleArn, d.Outputs["loadBalancerControllerRoleArn"], name)

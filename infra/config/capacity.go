@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 
+	lbvalues "github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
@@ -33,7 +34,11 @@ func (c Config) Pods() []sizing.Pod {
 		)
 	}
 	if c.CreatesCluster() {
-		addOns := sizing.AddOns{EbsCsiDriver: c.Addons.EbsCsiDriver.Enabled, LoadBalancerController: c.Addons.LoadBalancerController.Enabled}
+		addOns := sizing.AddOns{
+			EbsCsiDriver:           c.Addons.EbsCsiDriver.Enabled,
+			LoadBalancerController: c.Addons.LoadBalancerController.Enabled,
+			Controller:             sizing.Workload{Replicas: lbvalues.Replicas, CPURequest: lbvalues.CPURequest, MemoryRequest: lbvalues.MemoryRequest},
+		}
 		pods = append(pods, addOns.Pods(c.NodeGroup.MinSize)...)
 	}
 	return pods

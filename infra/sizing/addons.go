@@ -4,11 +4,13 @@ package sizing
 // creates: what runs on every node, and the add-ons' controllers. Their
 // requests are those of the manifests EKS and the charts ship (the VPC CNI
 // 25m CPU; kube-proxy 100m; CoreDNS 100m and 70 MiB, two replicas; each
-// EBS CSI container 10m and 40 MiB). The Load Balancer Controller's chart
-// requests nothing, so its two pods add pods but no requests.
+// EBS CSI container 10m and 40 MiB). The Load Balancer Controller is sized
+// by this project (its chart's values), and passed in.
 type AddOns struct {
 	EbsCsiDriver           bool
 	LoadBalancerController bool
+	// Controller is the Load Balancer Controller's size.
+	Controller Workload
 }
 
 // Pods lists the add-ons' pods on a node group of nodes.
@@ -27,7 +29,7 @@ func (a AddOns) Pods(nodes int) []Pod {
 			Pod{Name: "ebs-csi-controller", Replicas: 2, MilliCPU: 6 * 10, MemoryBytes: 6 * 40 * mib})
 	}
 	if a.LoadBalancerController {
-		pods = append(pods, Pod{Name: "aws-load-balancer-controller", Replicas: 2})
+		pods = append(pods, PodOf("aws-load-balancer-controller", "", a.Controller))
 	}
 	return pods
 }

@@ -55,7 +55,7 @@ func TestReadmeWhatRunsIsGenerated(t *testing.T) {
 func TestWoodpeckerRunsLessThanPulsar(t *testing.T) {
 	woodpecker := inventory.Of(load(t, "dev", nil))
 	pulsar := inventory.Of(load(t, "dev", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}))
-	assert.Equal(t, inventory.Totals{Pods: 18, VCPU: "3.9", MemoryGiB: "11.8", Volumes: 1, VolumeGiB: 10}, woodpecker.Requested)
-	assert.Equal(t, inventory.Totals{Pods: 29, VCPU: "8.1", MemoryGiB: "25.6", Volumes: 10, VolumeGiB: 250}, pulsar.Requested)
+	assert.Equal(t, inventory.Totals{Pods: 18, VCPU: "4.1", MemoryGiB: "12.1", Volumes: 1, VolumeGiB: 10}, woodpecker.Requested)
+	assert.Equal(t, inventory.Totals{Pods: 29, VCPU: "8.3", MemoryGiB: "25.8", Volumes: 10, VolumeGiB: 250}, pulsar.Requested)
 	assert.Equal(t, &inventory.NodeGroup{Nodes: 2, InstanceType: "m6i.2xlarge", VCPU: "15.8", MemoryGiB: "58.9", PodSlots: 116}, woodpecker.NodeGroup)
 }

@@ -31,7 +31,28 @@ type Values struct {
 	Region         string         `json:"region"`
 	VpcID          string         `json:"vpcId"`
 	ServiceAccount ServiceAccount `json:"serviceAccount"`
+	// ReplicaCount and Resources size the controller's Deployment; the
+	// chart requests nothing by default, which makes its pods best-effort.
+	ReplicaCount int       `json:"replicaCount"`
+	Resources    Resources `json:"resources"`
 }
+
+// Resources are the controller container's requests and limits.
+type Resources struct {
+	Requests map[string]string `json:"requests"`
+	Limits   map[string]string `json:"limits"`
+}
+
+// The controller's size: two replicas (the chart's default, one leader),
+// each requesting a tenth of a CPU and 128 MiB, with room to 256 MiB. A
+// choice of this project, sized for one cluster's few load balancers; the
+// capacity check counts the same figures.
+const (
+	Replicas      = 2
+	CPURequest    = "100m"
+	MemoryRequest = "128Mi"
+	MemoryLimit   = "256Mi"
+)
 
 // ServiceAccount makes the chart create the controller's ServiceAccount,
 // bound to its IAM role.
@@ -52,6 +73,11 @@ func Build(clusterName, region, vpcID, roleArn string) Values {
 			Create:      true,
 			Name:        ServiceAccountName,
 			Annotations: map[string]string{trust.RoleArnAnnotation: roleArn},
+		},
+		ReplicaCount: Replicas,
+		Resources: Resources{
+			Requests: map[string]string{"cpu": CPURequest, "memory": MemoryRequest},
+			Limits:   map[string]string{"memory": MemoryLimit},
 		},
 	}
 }

@@ -17,5 +17,10 @@ func TestBuild(t *testing.T) {
 			"name":        "aws-load-balancer-controller",
 			"annotations": map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:iam::000000000000:role/lbc"},
 		},
+		"replicaCount": float64(2),
+		"resources": map[string]any{
+			"requests": map[string]any{"cpu": "100m", "memory": "128Mi"},
+			"limits":   map[string]any{"memory": "256Mi"},
+		},
 	}, got)
 }
