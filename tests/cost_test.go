@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/cost"
 	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
+	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
 	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
 
@@ -128,4 +130,33 @@ func hasItem(e cost.Estimate, item string) bool {
 		}
 	}
 	return false
+}
+
+// The cost counts the volumes the chart claims from the release's values;
+// the inventory counts them from the configuration. Both must agree.
+func TestCostAndInventoryCountTheSameVolumes(t *testing.T) {
+	for _, name := range plannedStacks {
+		p := synthesize(t, name)
+		usage, err := cost.UsageOf(p.JSON())
+		require.NoError(t, err)
+		gib := 0
+		for _, v := range usage.Volumes {
+			gib += v.Count * v.GiB
+		}
+		require.NotNil(t, p.Runs, name)
+		assert.Equal(t, p.Runs.Requested.VolumeGiB, gib, name)
+	}
+
+	// And with Pulsar's volumes.
+	settings := stackConfig(t, "prod", map[string]string{"milvus:messageQueue": "pulsar"})
+	usage, err := cost.UsageOf(plan.FromStack("milvus", "prod", deployWith(t, "prod", settings).Stack).JSON())
+	require.NoError(t, err)
+	gib := 0
+	for _, v := range usage.Volumes {
+		gib += v.Count * v.GiB
+	}
+	cfg, err := config.Load(settings, "prod")
+	require.NoError(t, err)
+	assert.Equal(t, inventory.Of(cfg).Requested.VolumeGiB, gib)
+	assert.Equal(t, 60+3*10+3*(20+50), gib)
 }

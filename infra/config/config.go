@@ -499,7 +499,7 @@ func retiredKeyField(name string) string {
 		}
 		field := strings.ToLower(rest[:1]) + rest[1:]
 		k, _ := keyNamed(object)
-		if slices.Contains(k.ObjectFields(), field) {
+		if slices.Contains(k.objectFields(), field) {
 			return object + "." + field
 		}
 	}

@@ -437,8 +437,8 @@ func fieldNames(t reflect.Type) []string {
 	return names
 }
 
-// ObjectFields are the fields of an object key, in order; nil for other keys.
-func (k Key) ObjectFields() []string {
+// objectFields are the fields of an object key, in order; nil for other keys.
+func (k Key) objectFields() []string {
 	if k.Kind() != "object" {
 		return nil
 	}

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -21,14 +23,14 @@ var s3PublicAccessBlock = Policy{
 		if len(off) == 0 {
 			return nil
 		}
-		return []string{sprintf("%s leaves %s off: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true", where(r), quoteAll(off))}
+		return []string{fmt.Sprintf("%s leaves %s off: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true", where(r), strings.Join(off, ", "))}
 	},
 	Stack: func(rs []Resource, _ Stack) []Violation {
 		return perBucket(rs, typePublicAccessBlock, func(b Resource, blocks []Resource) string {
 			if len(blocks) > 0 {
 				return ""
 			}
-			return sprintf("%s has no public access block: declare an %s for it with all four settings on", where(b), typePublicAccessBlock)
+			return fmt.Sprintf("%s has no public access block: declare an %s for it with all four settings on", where(b), typePublicAccessBlock)
 		})
 	},
 }
@@ -44,7 +46,7 @@ var s3TLSOnly = Policy{
 					return ""
 				}
 			}
-			return sprintf("%s accepts requests without TLS: give it a bucket policy that denies s3:* when aws:SecureTransport is false", where(b))
+			return fmt.Sprintf("%s accepts requests without TLS: give it a bucket policy that denies s3:* when aws:SecureTransport is false", where(b))
 		})
 	},
 }
@@ -73,7 +75,7 @@ var s3Encryption = Policy{
 					}
 				}
 			}
-			return sprintf("%s has no default encryption: declare an %s for it with sseAlgorithm AES256 or aws:kms", where(b), typeEncryption)
+			return fmt.Sprintf("%s has no default encryption: declare an %s for it with sseAlgorithm AES256 or aws:kms", where(b), typeEncryption)
 		})
 	},
 }
@@ -104,7 +106,7 @@ var s3ProductionRetention = Policy{
 			if len(missing) == 0 {
 				return ""
 			}
-			return sprintf("%s holds production data without %s: set bucketVersioning and bucketRetain", where(b), quoteAll(missing))
+			return fmt.Sprintf("%s holds production data without %s: set bucketVersioning and bucketRetain", where(b), strings.Join(missing, ", "))
 		})
 	},
 }
@@ -145,7 +147,7 @@ var iamNoWildcardActions = Policy{
 				}
 				for _, a := range strs(st["Action"]) {
 					if a == "*" || strings.EqualFold(a, "s3:*") {
-						out = append(out, sprintf("%s allows %q in its %s: name the actions it needs", where(r), a, input))
+						out = append(out, fmt.Sprintf("%s allows %q in its %s: name the actions it needs", where(r), a, input))
 					}
 				}
 			}
@@ -178,13 +180,13 @@ var iamS3OneBucket = Policy{
 			}
 			switch {
 			case len(wide) > 0:
-				out = append(out, sprintf("%s grants S3 actions on %s in its %s: name the bucket (arn:aws:s3:::<bucket>) and its objects (arn:aws:s3:::<bucket>/*)", where(r), quoteAll(wide), input))
+				out = append(out, fmt.Sprintf("%s grants S3 actions on %s in its %s: name the bucket (arn:aws:s3:::<bucket>) and its objects (arn:aws:s3:::<bucket>/*)", where(r), strings.Join(wide, ", "), input))
 			case len(buckets) > 1:
 				var names []string
 				for b := range buckets {
 					names = append(names, b)
 				}
-				out = append(out, sprintf("%s grants S3 actions on %d buckets (%s) in its %s: give each bucket's user a policy of its own", where(r), len(buckets), quoteAll(sorted(names)), input))
+				out = append(out, fmt.Sprintf("%s grants S3 actions on %d buckets (%s) in its %s: give each bucket's user a policy of its own", where(r), len(buckets), strings.Join(slices.Sorted(slices.Values(names)), ", "), input))
 			}
 		}
 		return out
@@ -213,7 +215,7 @@ var iamWebIdentityTrust = Policy{
 		}
 		var out []string
 		for _, st := range statements(doc) {
-			if !contains(strs(st["Action"]), "sts:AssumeRoleWithWebIdentity") || st["Effect"] != "Allow" {
+			if !slices.Contains(strs(st["Action"]), "sts:AssumeRoleWithWebIdentity") || st["Effect"] != "Allow" {
 				continue
 			}
 			conditions, _ := st["Condition"].(map[string]any)
@@ -231,24 +233,16 @@ var iamWebIdentityTrust = Policy{
 				}
 				suffixes = append(suffixes, key[strings.LastIndex(key, ":")+1:])
 			}
-			if strings.Join(sorted(suffixes), ",") != "aud,sub" {
-				problems = append(problems, "StringEquals on "+quoteAll(suffixes)+" instead of exactly :sub and :aud")
+			slices.Sort(suffixes)
+			if strings.Join(suffixes, ",") != "aud,sub" {
+				problems = append(problems, "StringEquals on "+strings.Join(suffixes, ", ")+" instead of exactly :sub and :aud")
 			}
 			if len(problems) > 0 {
-				out = append(out, sprintf("%s trusts a web identity with %s: pin the ServiceAccount with StringEquals on <issuer>:sub and <issuer>:aud, and nothing else", where(r), quoteAll(sorted(problems))))
+				out = append(out, fmt.Sprintf("%s trusts a web identity with %s: pin the ServiceAccount with StringEquals on <issuer>:sub and <issuer>:aud, and nothing else", where(r), strings.Join(slices.Sorted(slices.Values(problems)), ", ")))
 			}
 		}
 		return out
 	},
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // credentialKey is an input that would hold a static AWS credential: the
@@ -267,9 +261,9 @@ var noStaticCredentials = Policy{
 			s, isString := v.(string)
 			switch {
 			case key != "" && credentialKey.MatchString(key) && v != nil && v != "":
-				out = append(out, sprintf("%s sets %s: remove it and give the workload an IAM role through its ServiceAccount (IRSA)", where(r), path))
+				out = append(out, fmt.Sprintf("%s sets %s: remove it and give the workload an IAM role through its ServiceAccount (IRSA)", where(r), path))
 			case isString && accessKeyID.MatchString(s):
-				out = append(out, sprintf("%s holds an AWS access key ID in %s: remove it and use IRSA", where(r), path))
+				out = append(out, fmt.Sprintf("%s holds an AWS access key ID in %s: remove it and use IRSA", where(r), path))
 			}
 		})
 		return out
@@ -290,7 +284,7 @@ func walk(v any, path string, f func(path, key string, v any)) {
 		}
 	case []any:
 		for i, e := range x {
-			p := sprintf("%s[%d]", path, i)
+			p := fmt.Sprintf("%s[%d]", path, i)
 			f(p, "", e)
 			walk(e, p, f)
 		}
@@ -315,7 +309,7 @@ var secretsAsSecrets = Policy{
 				continue
 			}
 			if _, secret := v.(Secret); !secret {
-				out = append(out, sprintf("%s has %s in plain text: wrap it with pulumi.ToSecret (or read it from a secret config value)", where(r), input))
+				out = append(out, fmt.Sprintf("%s has %s in plain text: wrap it with pulumi.ToSecret (or read it from a secret config value)", where(r), input))
 			}
 		}
 		return out
@@ -329,7 +323,7 @@ var kubernetesExplicitProvider = Policy{
 		if !strings.HasPrefix(r.Type, "kubernetes:") || !r.DefaultProvider {
 			return nil
 		}
-		return []string{sprintf("%s uses the default Kubernetes provider, which reads whatever kubeconfig the machine has: pass pulumi.Provider(<the cluster's provider>)", where(r))}
+		return []string{fmt.Sprintf("%s uses the default Kubernetes provider, which reads whatever kubeconfig the machine has: pass pulumi.Provider(<the cluster's provider>)", where(r))}
 	},
 }
 
@@ -344,10 +338,10 @@ var helmReleasePinned = Policy{
 		}
 		var out []string
 		if v, _ := r.Inputs["version"].(string); !semver.MatchString(v) && !unknown(r.Inputs["version"]) {
-			out = append(out, sprintf("%s installs chart version %q: pin an exact version, such as 5.0.19", where(r), v))
+			out = append(out, fmt.Sprintf("%s installs chart version %q: pin an exact version, such as 5.0.19", where(r), v))
 		}
 		if r.Inputs["atomic"] != true {
-			out = append(out, sprintf("%s is not atomic: set atomic, so that a failed install is rolled back rather than left half done", where(r)))
+			out = append(out, fmt.Sprintf("%s is not atomic: set atomic, so that a failed install is rolled back rather than left half done", where(r)))
 		}
 		return out
 	},
@@ -369,7 +363,7 @@ var loadBalancerExposure = Policy{
 				return nil
 			}
 			if t, _ := get(r.Inputs, "values", "service", "type"); t == "LoadBalancer" || t == "NodePort" {
-				return []string{sprintf("%s gives the chart's Service type %s, which publishes port 9091 (metrics, pprof, the WebUI) beside 19530: keep it ClusterIP and publish 19530 through a Service of your own", where(r), t)}
+				return []string{fmt.Sprintf("%s gives the chart's Service type %s, which publishes port 9091 (metrics, pprof, the WebUI) beside 19530: keep it ClusterIP and publish 19530 through a Service of your own", where(r), t)}
 			}
 		case typeK8sService:
 			if t, _ := get(r.Inputs, "spec", "type"); t != "LoadBalancer" {
@@ -386,13 +380,13 @@ func serviceExposure(r Resource, s Stack) []string {
 	ports, _ := get(r.Inputs, "spec", "ports")
 	for _, p := range asSlice(ports) {
 		if port := mapValue(p, "port"); port != milvusPort && !unknown(port) {
-			out = append(out, sprintf("%s publishes port %v on its load balancer: publish Milvus' 19530 alone (9091 serves metrics, pprof and the WebUI with no login)", where(r), port))
+			out = append(out, fmt.Sprintf("%s publishes port %v on its load balancer: publish Milvus' 19530 alone (9091 serves metrics, pprof and the WebUI with no login)", where(r), port))
 		}
 	}
 	sources, _ := get(r.Inputs, "spec", "loadBalancerSourceRanges")
 	ranges := strs(sources)
 	if len(ranges) == 0 && !unknown(sources) {
-		out = append(out, sprintf("%s sets no loadBalancerSourceRanges, so its load balancer admits every address: list the clients' CIDR blocks", where(r)))
+		out = append(out, fmt.Sprintf("%s sets no loadBalancerSourceRanges, so its load balancer admits every address: list the clients' CIDR blocks", where(r)))
 	}
 	annotations, _ := get(r.Inputs, "metadata", "annotations")
 	scheme := mapValue(annotations, "service.beta.kubernetes.io/aws-load-balancer-scheme")
@@ -400,10 +394,10 @@ func serviceExposure(r Resource, s Stack) []string {
 		return out
 	}
 	if cert, _ := mapValue(annotations, "service.beta.kubernetes.io/aws-load-balancer-ssl-cert").(string); cert == "" {
-		out = append(out, sprintf("%s is internet-facing without TLS in production: set loadBalancerCertificateArn (the aws-load-balancer-ssl-cert annotation)", where(r)))
+		out = append(out, fmt.Sprintf("%s is internet-facing without TLS in production: set loadBalancerCertificateArn (the aws-load-balancer-ssl-cert annotation)", where(r)))
 	}
-	if contains(ranges, "0.0.0.0/0") {
-		out = append(out, sprintf("%s is internet-facing and admits 0.0.0.0/0 in production: narrow loadBalancerSourceRanges to the clients", where(r)))
+	if slices.Contains(ranges, "0.0.0.0/0") {
+		out = append(out, fmt.Sprintf("%s is internet-facing and admits 0.0.0.0/0 in production: narrow loadBalancerSourceRanges to the clients", where(r)))
 	}
 	return out
 }
@@ -421,14 +415,14 @@ var nodeMetadata = Policy{
 			if (tokens == "required" || unknown(tokens)) && (hops == 1.0 || unknown(hops)) {
 				return nil
 			}
-			return []string{sprintf("%s lets pods reach the instance metadata service (httpTokens %v, hop limit %v): require tokens with a hop limit of 1", where(r), orUnset(tokens), orUnset(hops))}
+			return []string{fmt.Sprintf("%s lets pods reach the instance metadata service (httpTokens %v, hop limit %v): require tokens with a hop limit of 1", where(r), orUnset(tokens), orUnset(hops))}
 		case typeManagedNodeGroup, typeEKSNodeGroup:
 			var out []string
 			if r.Inputs["enableIMDSv2"] == true {
-				out = append(out, sprintf("%s sets enableIMDSv2, whose launch template has a hop limit of 2 that pods reach: give it a launch template of your own with a hop limit of 1", where(r)))
+				out = append(out, fmt.Sprintf("%s sets enableIMDSv2, whose launch template has a hop limit of 2 that pods reach: give it a launch template of your own with a hop limit of 1", where(r)))
 			}
 			if _, set := r.Inputs["launchTemplate"]; !set {
-				out = append(out, sprintf("%s has no launch template, so EKS' default one leaves IMDSv1 and pods' access to it as the AMI has them: give it one that requires tokens with a hop limit of 1", where(r)))
+				out = append(out, fmt.Sprintf("%s has no launch template, so EKS' default one leaves IMDSv1 and pods' access to it as the AMI has them: give it one that requires tokens with a hop limit of 1", where(r)))
 			}
 			return out
 		}

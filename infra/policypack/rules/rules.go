@@ -7,9 +7,6 @@ package rules
 
 import (
 	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
 )
 
 // Resource is one resource as a policy sees it.
@@ -201,12 +198,3 @@ func perBucket(rs []Resource, typ string, check func(bucket Resource, attached [
 	}
 	return out
 }
-
-func sorted(s []string) []string {
-	sort.Strings(s)
-	return s
-}
-
-func quoteAll(s []string) string { return strings.Join(s, ", ") }
-
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
