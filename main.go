@@ -2,6 +2,10 @@
 // data in S3. Run it with `pulumi up`; see README.md.
 package main
 
+// Pulumi.yaml's config block, the README's tables, the graph, the plan
+// snapshots and the golden problems are generated (infra/offline/generate).
+//go:generate go run ./cmd/generate
+
 import (
 	"fmt"
 	"os"
@@ -13,7 +17,7 @@ import (
 )
 
 func main() {
-	settings, err := config.FromEnvironment(os.Getenv)
+	settings, err := config.FromEngine(os.Getenv(pulumi.EnvConfig), os.Getenv(pulumi.EnvConfigSecretKeys))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)

@@ -4,11 +4,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
+	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
 
 const (
@@ -186,12 +189,6 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 	}{
 		{"both on", nil, [][]string{always, ebs, lbc}, nil,
 			[]string{"ebsCsiDriverRoleArn", "loadBalancerControllerRoleArn"}},
-		{"ebs csi driver off", map[string]string{"milvus:ebsCsiDriver": "false"}, [][]string{always, lbc},
-			[]string{typeEbsCsiComp, typeStorageClass, typeStorageClassPatch},
-			[]string{"loadBalancerControllerRoleArn"}},
-		{"controller off", map[string]string{"milvus:loadBalancerController": "false"}, [][]string{always, ebs},
-			[]string{typeLbcComp},
-			[]string{"ebsCsiDriverRoleArn"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,14 +210,13 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 	}
 }
 
-func TestAddonRolesAndReleasesGoneWhenSwitchedOff(t *testing.T) {
-	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{
-		"milvus:ebsCsiDriver":           "false",
-		"milvus:loadBalancerController": "false",
-	}))
-	assert.Equal(t, []string{"cluster-vpc-cni", "milvus-s3"}, names(d.Of(typeIRSAComp)), "the VPC CNI's role is the cluster's, not an add-on's")
+// An existing cluster's add-ons are its owner's: the stack installs none,
+// and makes no role for them.
+func TestExistingClusterInstallsNoAddOn(t *testing.T) {
+	d := deployExisting(t, nil)
+	assert.Equal(t, []string{"milvus-s3"}, names(d.Of(typeIRSAComp)))
 	assert.Equal(t, []string{"milvus"}, names(d.Of(typeRelease)))
-	assert.Equal(t, []string{"cluster-vpc-cni"}, names(d.Of(typeAddon)))
+	assert.Empty(t, d.Of(typeAddon))
 	assert.Equal(t, []string{"storage-access"}, names(d.Of(typePolicy)))
 }
 
@@ -230,4 +226,40 @@ func names(rs []*mockcloud.Resource) []string {
 		out = append(out, r.Name)
 	}
 	return out
+}
+
+// A stack that creates its cluster without an add-on could never become
+// healthy, so the configuration refuses it (testdata/bad-configs.yaml). Forced
+// past validation, the mock engine shows why: without the EBS CSI driver
+// Milvus' release stays pending, and without the load balancer controller
+// its Service gets no address.
+func TestWithoutAnAddOnNothingBecomesReady(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		drop          func(*config.Addons)
+		notReady      []string
+		releaseStatus string
+		endpoint      string
+	}{
+		{"without the EBS CSI driver", func(a *config.Addons) { a.EbsCsiDriver.Enabled = false }, []string{
+			typeRelease + " milvus: its volume claims never bind: no aws-ebs-csi-driver add-on with a default StorageClass of ebs.csi.aws.com is installed before it",
+		}, "pending-install", "milvus-dev-0000000000000000.elb.us-east-2.amazonaws.com:19530"},
+		{"without the load balancer controller", func(a *config.Addons) { a.LoadBalancerController.Enabled = false }, []string{
+			typeService + " milvus-endpoint: its load balancer address stays <pending>: no AWS Load Balancer Controller is installed before it",
+		}, "deployed", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			settings := stackConfig(t, "dev", nil)
+			cfg, err := config.Load(settings, "dev")
+			require.NoError(t, err)
+			tt.drop(&cfg.Addons)
+			s, err := mockcloud.Run("milvus", "dev", settings, func(ctx *pulumi.Context) error { return stack.Declare(ctx, cfg) })
+			require.NoError(t, err)
+			assert.Equal(t, tt.notReady, s.NotReady())
+			d := &deployment{Stack: s, name: "dev"}
+			status := mockcloud.Plain(d.one(t, typeRelease, "milvus").Outputs["status"]).(map[string]any)["status"]
+			assert.Equal(t, tt.releaseStatus, status)
+			assert.Equal(t, tt.endpoint, s.Outputs["milvusEndpoint"])
+		})
+	}
 }

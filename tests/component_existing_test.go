@@ -20,7 +20,7 @@ func TestExistingClusterComponentByName(t *testing.T) {
 	var found discovery.Cluster
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
 		var err error
-		found, err = existing.Find(ctx, existing.Source{Name: platformCluster, Region: "us-east-2"})
+		found, err = existing.Find(ctx, existing.Source{Name: mockcloud.PlatformCluster, Region: "us-east-2"})
 		if err != nil {
 			return err
 		}
@@ -30,12 +30,12 @@ func TestExistingClusterComponentByName(t *testing.T) {
 	require.NoError(t, err)
 
 	kubeconfig, err := discovery.Kubeconfig(discovery.EKSCluster{
-		Name: platformCluster, Region: "us-east-2", Endpoint: platformEndpoint, CertificateAuthorityData: platformCA,
+		Name: mockcloud.PlatformCluster, Region: "us-east-2", Endpoint: mockcloud.PlatformEndpoint, CertificateAuthorityData: mockcloud.PlatformCA,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, discovery.Cluster{
-		Name: platformCluster, Kubeconfig: kubeconfig, OidcProviderArn: platformProviderArn,
-		OidcIssuerURL: "https://" + platformIssuerHost, VpcID: platformVpc,
+		Name: mockcloud.PlatformCluster, Kubeconfig: kubeconfig, OidcProviderArn: mockcloud.PlatformProviderArn,
+		OidcIssuerURL: "https://" + mockcloud.PlatformIssuerHost, VpcID: mockcloud.PlatformVpc,
 	}, found)
 	assert.Equal(t, map[string]int{existing.TypeToken: 1, "pulumi:providers:kubernetes": 1}, s.TypeCounts())
 	provider := s.Of("pulumi:providers:kubernetes")[0]
@@ -48,19 +48,19 @@ func TestExistingClusterComponentByName(t *testing.T) {
 // anything is declared.
 func TestExistingClusterComponentWithoutOidcProvider(t *testing.T) {
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
-		found, err := existing.Find(ctx, existing.Source{Name: platformCluster, Region: "us-east-2"})
+		found, err := existing.Find(ctx, existing.Source{Name: mockcloud.PlatformCluster, Region: "us-east-2"})
 		if err != nil {
 			return err
 		}
 		_, err = existing.New(ctx, "cluster", found)
 		return err
 	}, mockcloud.WithClusters([]discovery.EKSCluster{{
-		Name: platformCluster, Endpoint: platformEndpoint, CertificateAuthorityData: platformCA, Issuer: "https://" + platformIssuerHost,
+		Name: mockcloud.PlatformCluster, Endpoint: mockcloud.PlatformEndpoint, CertificateAuthorityData: mockcloud.PlatformCA, Issuer: "https://" + mockcloud.PlatformIssuerHost,
 	}}, nil))
 	var problems config.Problems
 	require.ErrorAs(t, err, &problems)
 	require.Len(t, problems, 1)
 	assert.Equal(t, "milvus:existingClusterName", problems[0].Key)
-	assert.Contains(t, problems[0].Rule, "has no IAM OIDC provider for its issuer https://"+platformIssuerHost)
+	assert.Contains(t, problems[0].Rule, "has no IAM OIDC provider for its issuer https://"+mockcloud.PlatformIssuerHost)
 	assert.Empty(t, s.Resources)
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllervalues"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy/controllerpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
@@ -39,6 +39,6 @@ func TestLoadBalancerControllerComponent(t *testing.T) {
 	assert.Equal(t, "3.5.0", release.Input("version").StringValue())
 	assert.True(t, release.Input("atomic").BoolValue())
 	role := "arn:aws:iam::" + mockcloud.AccountID + ":role/load-balancer-controller"
-	assert.Equal(t, values.Build(mockcloud.ClusterName, "eu-west-1", "vpc-0123456789abcdef0", role).Map(),
+	assert.Equal(t, controllervalues.Build(mockcloud.ClusterName, "eu-west-1", "vpc-0123456789abcdef0", role).Map(),
 		mockcloud.Plain(release.Input("values")))
 }

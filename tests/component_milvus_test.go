@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"strings"
 	"testing"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -11,7 +12,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -23,7 +24,7 @@ func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 		if err != nil {
 			return err
 		}
-		args.Provider = access.Provider
+		args.Cluster = access
 		m, err := milvus.New(ctx, "milvus", args)
 		if err != nil {
 			return err
@@ -36,9 +37,9 @@ func declareMilvus(t *testing.T, args milvus.Args) *mockcloud.Stack {
 	return s
 }
 
-// milvusSettings spread two proxies across zones, so that the values name
+// milvusInputs spread two proxies across zones, so that the values name
 // the release the component installs.
-var milvusSettings = values.Settings{
+var milvusInputs = milvusvalues.Inputs{
 	Region:            "us-east-2",
 	Authentication:    true,
 	SpreadAcrossZones: true,
@@ -58,29 +59,39 @@ var milvusSettings = values.Settings{
 func TestMilvusComponent(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
 		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
-		Values: milvusSettings, RootPassword: "a-root-password-for-tests",
-		BucketName: pulumi.String("acme-milvus"), RoleArn: pulumi.String("arn:aws:iam::111122223333:role/milvus"),
+		Values: milvusInputs, RootPassword: "a-root-password-for-tests",
+		BucketName: pulumi.String("acme-milvus"), S3PolicyArn: pulumi.String("arn:aws:iam::111122223333:policy/milvus-s3"),
 		LoadBalancer: testLoadBalancer,
 	})
 	provider := s.Of("pulumi:providers:kubernetes")[0]
 	for _, r := range s.Resources {
-		if r.Type != milvus.TypeToken && r.Type != "pulumi:providers:kubernetes" {
+		if strings.HasPrefix(r.Type, "kubernetes:") {
 			assert.Equal(t, provider.URN+"::"+provider.ID, r.Provider, "%s uses the cluster's provider", r.Type)
 		}
 	}
+
+	// Milvus' role is the component's: only its ServiceAccount, through the
+	// cluster's OIDC provider, may assume it, and it holds the S3 policy.
+	role := s.Named(typeIRSAComp, "milvus-s3")[0]
+	assert.Equal(t, s.Of(milvus.TypeToken)[0].URN, role.Parent)
+	attachment := s.Named(typeAttachment, "milvus-s3-s3")[0]
+	assert.Equal(t, "arn:aws:iam::111122223333:policy/milvus-s3", attachment.Input("policyArn").StringValue())
+	trustPolicy := mockcloud.Plain(s.Named(typeRole, "milvus-s3")[0].Input("assumeRolePolicy"))
+	assert.JSONEq(t, trust.WebIdentityTrust(mockcloud.OidcProviderArn("us-east-2"), "https://"+mockcloud.OidcIssuerHost("us-east-2"), "vectors", "milvus-sa").JSON(), trustPolicy.(string))
 	assert.Empty(t, s.Of("random:index/randomPassword:RandomPassword"), "a configured password is not generated")
 
 	sa := s.Of("kubernetes:core/v1:ServiceAccount")[0]
-	assert.Equal(t, "arn:aws:iam::111122223333:role/milvus", sa.Input("metadata", "annotations", trust.RoleArnAnnotation).StringValue())
+	assert.Equal(t, "arn:aws:iam::"+mockcloud.AccountID+":role/milvus-s3", sa.Input("metadata", "annotations", trust.RoleArnAnnotation).StringValue())
+	assert.True(t, sa.DependsOn(attachment), "the ServiceAccount names the role once it holds its policy")
 	secret := s.Of("kubernetes:core/v1:Secret")[0]
 	assert.True(t, secret.Input("stringData").IsSecret(), "the Secret's data is a Pulumi secret")
-	assert.Equal(t, map[string]any{values.RootPasswordSecretKey: "a-root-password-for-tests"}, mockcloud.Plain(secret.Input("stringData")))
+	assert.Equal(t, map[string]any{milvusvalues.RootPasswordSecretKey: "a-root-password-for-tests"}, mockcloud.Plain(secret.Input("stringData")))
 
 	release := s.Of("kubernetes:helm.sh/v3:Release")[0]
-	want := milvusSettings
+	want := milvusInputs
 	want.BucketName, want.ServiceAccount, want.RootPasswordSecret = "acme-milvus", "milvus-sa", "milvus-root-password"
 	want.ReleaseName = "milvus"
-	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(release.Input("values")))
+	assert.Equal(t, milvusvalues.Build(want).Map(), mockcloud.Plain(release.Input("values")))
 	assert.Equal(t, "vectors", release.Input("namespace").StringValue())
 	assert.Equal(t, float64(900), release.Input("timeout").NumberValue())
 	assert.True(t, release.Input("atomic").BoolValue())
@@ -128,7 +139,7 @@ func toAny(m map[string]string) map[string]any {
 func TestMilvusComponentProtected(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
 		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
-		Values: milvusSettings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"), LoadBalancer: testLoadBalancer, Protect: true,
+		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: testLoadBalancer, Protect: true,
 	})
 	assert.True(t, s.Of("kubernetes:helm.sh/v3:Release")[0].Protect)
 	assert.True(t, s.Of("kubernetes:core/v1:Namespace")[0].Protect)
@@ -138,7 +149,7 @@ func TestMilvusComponentProtected(t *testing.T) {
 func TestMilvusComponentGeneratesTheRootPassword(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
 		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
-		Values: milvusSettings, BucketName: pulumi.String("b"), RoleArn: pulumi.String("r"),
+		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"),
 	})
 	assert.Len(t, s.Of("random:index/randomPassword:RandomPassword"), 1)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/network/layout"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
@@ -24,7 +25,7 @@ func declareNetwork(args network.Args) (*mockcloud.Stack, error) {
 // by the layout, tagged for the cluster and its load balancers; the private
 // subnets route out through one NAT gateway, or one per zone.
 func TestNetworkComponentNewVpc(t *testing.T) {
-	subnets, err := layout.Plan("10.0.0.0/16", network.Zones)
+	subnets, err := layout.Plan("10.0.0.0/16", facts.VpcZones)
 	require.NoError(t, err)
 	for _, perZone := range []bool{false, true} {
 		t.Run(fmt.Sprintf("NAT gateway per zone: %v", perZone), func(t *testing.T) {

@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,7 +9,6 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/cost"
-	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
 	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
 	"github.com/milvus-eks/milvus-eks/infra/offline/plan"
 )
@@ -68,70 +65,6 @@ func TestCostOfAnExistingClusterStack(t *testing.T) {
 	assert.Contains(t, string(e), "Network Load Balancer")
 }
 
-// The README's estimates are the plans' own.
-func TestReadmeCostIsGenerated(t *testing.T) {
-	columns := []struct {
-		title    string
-		estimate cost.Estimate
-	}{
-		{"dev", estimateOf(t, "dev", nil)},
-		{"prod", estimateOf(t, "prod", nil)},
-		{"prod with Pulsar", estimateOf(t, "prod", map[string]string{"milvus:messageQueue": "pulsar"})},
-	}
-	var items []string
-	seen := map[string]bool{}
-	for _, c := range columns {
-		for _, l := range c.estimate.Fixed {
-			if !seen[l.Item] {
-				seen[l.Item] = true
-				items = append(items, l.Item)
-			}
-		}
-	}
-	var b strings.Builder
-	b.WriteString("| Monthly, USD |")
-	for _, c := range columns {
-		fmt.Fprintf(&b, " %s |", c.title)
-	}
-	b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(columns)) + "\n")
-	for _, item := range items {
-		fmt.Fprintf(&b, "| %s |", item)
-		for _, c := range columns {
-			if hasItem(c.estimate, item) {
-				fmt.Fprintf(&b, " %.2f |", valueOf(c.estimate, item))
-			} else {
-				b.WriteString(" |")
-			}
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("| **Total, fixed** |")
-	for _, c := range columns {
-		fmt.Fprintf(&b, " **%.2f** |", c.estimate.Total())
-	}
-	fmt.Fprintf(&b, "\n\nUS East (Ohio) list prices, from the table compiled on %s ([its sources](infra/offline/cost/prices.md)); %d hours a month.", columns[0].estimate.PricesDate, cost.HoursPerMonth)
-	require.NoError(t, generated.Sync(filepath.Join(projectDir, "README.md"), generated.Markdown, "cost", b.String(), *update))
-}
-
-func valueOf(e cost.Estimate, item string) float64 {
-	total := 0.0
-	for _, l := range e.Fixed {
-		if l.Item == item {
-			total += l.Monthly
-		}
-	}
-	return total
-}
-
-func hasItem(e cost.Estimate, item string) bool {
-	for _, l := range e.Fixed {
-		if l.Item == item {
-			return true
-		}
-	}
-	return false
-}
-
 // The cost counts the volumes the chart claims from the release's values;
 // the inventory counts them from the configuration. Both must agree.
 func TestCostAndInventoryCountTheSameVolumes(t *testing.T) {
@@ -159,4 +92,17 @@ func TestCostAndInventoryCountTheSameVolumes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, inventory.Of(cfg).Requested.VolumeGiB, gib)
 	assert.Equal(t, 60+3*10+3*(20+50), gib)
+}
+
+// Every fixed item has a sourced price in every region of the table, so a
+// stack with a NAT gateway per zone prices wherever it may be deployed.
+func TestEveryRegionOfThePriceTablePricesAStackWithNAT(t *testing.T) {
+	for region := range cost.Embedded().Regions {
+		t.Run(region, func(t *testing.T) {
+			e := estimateOf(t, "dev", map[string]string{"aws:region": region, "milvus:natGateways": "perAz"})
+			nat, ok := e.Monthly("NAT gateway")
+			require.True(t, ok, "the estimate lists the NAT gateways")
+			assert.Greater(t, nat, 0.0)
+		})
+	}
 }

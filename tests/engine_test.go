@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
 
@@ -70,7 +71,7 @@ func realPreview(t *testing.T, name string) []string {
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(projectDir, "Pulumi.yaml"), filepath.Join(dir, "Pulumi.yaml"))
 	stackFile := filepath.Join(projectDir, "Pulumi."+name+".yaml")
-	if file, ok := exampleStacks[name]; ok {
+	if file, ok := stackfile.Examples[name]; ok {
 		stackFile = filepath.Join(projectDir, file)
 	}
 	copyFile(t, stackFile, filepath.Join(dir, "Pulumi."+name+".yaml"))
@@ -89,8 +90,8 @@ func realPreview(t *testing.T, name string) []string {
 	require.NoError(t, err)
 	s, err := auto.UpsertStack(ctx, name, ws)
 	require.NoError(t, err)
-	for key, value := range deployerSecrets[name] {
-		require.NoError(t, s.SetConfig(ctx, key, auto.ConfigValue{Value: value, Secret: true}))
+	for _, key := range stackfile.DeployerSecrets[name] {
+		require.NoError(t, s.SetConfig(ctx, config.FullName(key), auto.ConfigValue{Value: testRootPassword, Secret: true}))
 	}
 
 	stream := make(chan events.EngineEvent)

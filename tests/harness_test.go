@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/badconfig"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
@@ -46,17 +47,15 @@ func deploy(t *testing.T, stackName string) *deployment {
 }
 
 // stackConfig is a stack file's configuration as a deployer would have it
-// (with deployerSecrets), with some keys changed. A change to
+// (with its DeployerSecrets set), with some keys changed. A change to
 // milvus:milvusRootPassword is made as with --secret.
 func stackConfig(t *testing.T, stackName string, changes map[string]string) config.Settings {
 	t.Helper()
-	settings, err := stackfile.StackConfig(projectDir, stackName)
+	settings, err := stackfile.DeployerConfig(projectDir, stackName, testRootPassword)
 	require.NoError(t, err)
-	for _, set := range []map[string]string{deployerSecrets[stackName], changes} {
-		for k, v := range set {
-			settings.Values[k] = v
-			settings.Secret[k] = k == rootPasswordKey
-		}
+	for k, v := range changes {
+		settings.Values[k] = v
+		settings.Secret[k] = k == rootPasswordKey
 	}
 	return settings
 }
@@ -65,21 +64,16 @@ func stackConfig(t *testing.T, stackName string, changes map[string]string) conf
 const rootPasswordKey = "milvus:milvusRootPassword"
 
 // testRootPassword is the root password tests set where a deployer would.
-const testRootPassword = "a-root-password-for-tests"
+const testRootPassword = badconfig.TestRootPassword
 
-// deployerSecrets are what a deployer adds to a stack file before the first
-// `pulumi up`, with `pulumi config set --secret`: the prod file ships
-// without its root password.
-var deployerSecrets = map[string]map[string]string{
-	"prod":   {rootPasswordKey: testRootPassword},
-	"shared": {rootPasswordKey: testRootPassword},
-}
-
-// deployWith runs the program with the given configuration and expects success.
+// deployWith runs the program with the given configuration and expects
+// success: a stack that a real cluster would make ready, every release
+// deployed and every load balancer with an address.
 func deployWith(t *testing.T, stackName string, settings config.Settings) *deployment {
 	t.Helper()
 	s, err := run(stackName, settings)
 	require.NoError(t, err)
+	require.Empty(t, s.NotReady(), "%s declares what would never become ready", stackName)
 	return &deployment{Stack: s, name: stackName}
 }
 

@@ -8,8 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-	"github.com/milvus-eks/milvus-eks/infra/components/network"
-	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
@@ -18,7 +16,6 @@ import (
 // opted-in Local Zone (whose name sorts first) never shifts the subnets
 // (TestSubnetsAreLaidOutAndTaggedForEKS sees a, b and c).
 func TestAvailabilityZones(t *testing.T) {
-	assert.Equal(t, network.Zones, config.VpcZones, "the configuration checks the zones the network lays out")
 	d := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:availabilityZones": `["us-east-2c", "us-east-2a", "us-east-2b"]`}))
 	for i, zone := range []string{"us-east-2c", "us-east-2a", "us-east-2b"} {
 		assert.Equal(t, zone, d.one(t, typeSubnet, fmt.Sprintf("network-private-%d", i)).Input("availabilityZone").StringValue())
@@ -246,10 +243,18 @@ func TestExistingVpcS3Endpoint(t *testing.T) {
 		"tags":            map[string]any{"Name": "network-s3"},
 	}, mockcloud.Plain(endpoint.Input()))
 
-	s, err := run("dev", stackConfig(t, "dev", existing), mockcloud.WithUnassociatedSubnets("subnet-0000000000000000d"))
-	var problems config.Problems
-	require.ErrorAs(t, err, &problems)
-	assert.Equal(t, config.Problems{{Key: "milvus:existingPrivateSubnetIds", Value: "subnet-0000000000000000d",
-		Rule: "uses the VPC's main route table, which this stack does not give an S3 endpoint: associate a route table with it, or set existingVpcS3Endpoint to present and route S3 yourself"}}, problems)
-	assert.Empty(t, s.Resources, "nothing is registered")
+	// A subnet on the main route table: the case "a private subnet on the
+	// VPC's main route table" of testdata/bad-configs.yaml.
+}
+
+// A region whose account has two zones that need no opt-in cannot hold a
+// VPC of three: the program says so, and how to choose the zones, before
+// it creates anything of the network.
+func TestRegionWithTwoZones(t *testing.T) {
+	s, err := run("dev", stackConfig(t, "dev", map[string]string{"aws:region": mockcloud.TwoZoneRegion}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the region has 2 availability zones that need no opt-in; a new VPC needs 3 (or name them in availabilityZones)")
+	for _, r := range s.Resources {
+		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created", r.Type, r.Name)
+	}
 }

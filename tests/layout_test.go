@@ -66,17 +66,17 @@ func TestLayout(t *testing.T) {
 		"infra/components/cluster/existing/discovery",
 		"infra/components/storage/s3policy",
 		"infra/components/irsa/trust",
-		"infra/components/lbcontroller/values",
-		"infra/components/lbcontroller/controllerpolicy",
-		"infra/components/milvus/values",
+		"infra/components/lbcontroller/controllervalues",
+		"infra/iampolicy/controllerpolicy",
+		"infra/components/milvus/milvusvalues",
 		"infra/components/milvus/endpoint",
 		"infra/components/cluster/controlplane",
-		"infra/components/cluster/nodes",
 		"infra/components/ebscsi/released",
 		"infra/sizing",
 		"infra/offline/inventory",
 		"infra/policypack/rules",
 		"infra/offline/cost",
+		"infra/facts",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

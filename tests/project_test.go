@@ -3,7 +3,6 @@ package tests
 import (
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,12 +39,6 @@ func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-// The program reads its configuration from the variables the Pulumi engine sets.
-func TestConfigurationComesFromTheEnginesVariables(t *testing.T) {
-	assert.Equal(t, pulumi.EnvConfig, config.EnvConfig)
-	assert.Equal(t, pulumi.EnvConfigSecretKeys, config.EnvConfigSecretKeys)
-}
-
 // A stack exports exactly the outputs of the contract whose condition holds
 // for its configuration, secret where the contract says so.
 func TestStackExportsTheContract(t *testing.T) {
@@ -59,17 +52,19 @@ func TestStackExportsTheContract(t *testing.T) {
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "prod", stack: "prod", holds: map[outputs.Condition]bool{
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
-		{name: "add-ons off, internal and open", stack: "dev", changes: map[string]string{
-			"milvus:ebsCsiDriver": "false", "milvus:loadBalancerController": "false",
+		{name: "internal and open", stack: "dev", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:milvusAuthentication": "false"},
-			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true}},
+			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "existing cluster", stack: "shared", holds: map[outputs.Condition]bool{outputs.Authentication: true}},
+		{name: "existing cluster, its add-ons installed by the stack", stack: "shared",
+			changes: map[string]string{"milvus:ebsCsiDriver": "true", "milvus:loadBalancerController": "true"},
+			holds:   map[outputs.Condition]bool{outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var exported map[string]any
 			if tt.stack == "shared" {
-				exported = deployExisting(t, nil).Outputs
+				exported = deployExisting(t, tt.changes).Outputs
 			} else {
 				exported = deployWith(t, tt.stack, stackConfig(t, tt.stack, tt.changes)).Outputs
 			}

@@ -9,12 +9,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
+	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
+	"github.com/milvus-eks/milvus-eks/infra/components/network"
+	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
-// Resource types, spelled once.
+// Resource types, spelled once: the providers' here, the components' by
+// their own constants.
 const (
 	typeVpc               = "aws:ec2/vpc:Vpc"
 	typeSubnet            = "aws:ec2/subnet:Subnet"
@@ -43,13 +51,13 @@ const (
 	typeService           = "kubernetes:core/v1:Service"
 	typeLaunchTemplate    = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeRelease           = "kubernetes:helm.sh/v3:Release"
-	typeNetworkComp       = "milvus-eks:network:Network"
-	typeClusterComp       = "milvus-eks:cluster:Cluster"
-	typeStorageComp       = "milvus-eks:storage:Storage"
-	typeIRSAComp          = "milvus-eks:irsa:Role"
-	typeMilvusComp        = "milvus-eks:milvus:Milvus"
-	typeEbsCsiComp        = "milvus-eks:ebscsi:Driver"
-	typeLbcComp           = "milvus-eks:lbcontroller:Controller"
+	typeNetworkComp       = network.TypeToken
+	typeClusterComp       = cluster.TypeToken
+	typeStorageComp       = storage.TypeToken
+	typeIRSAComp          = irsa.TypeToken
+	typeMilvusComp        = milvus.TypeToken
+	typeEbsCsiComp        = ebscsi.TypeToken
+	typeLbcComp           = lbcontroller.TypeToken
 	typeStorageClass      = "kubernetes:storage.k8s.io/v1:StorageClass"
 	typeStorageClassPatch = "kubernetes:storage.k8s.io/v1:StorageClassPatch"
 	milvusRoleArn         = "arn:aws:iam::000000000000:role/milvus-s3"
@@ -106,11 +114,13 @@ func TestResourceCounts(t *testing.T) {
 }
 
 func TestComponentsParentEveryResource(t *testing.T) {
-	// Components that are children of other components, and of which.
+	// Components that are children of other components, and of which: each
+	// IRSA role belongs to the component whose pods assume it.
 	nested := map[string]string{
 		"ebs-csi-driver":           typeEbsCsiComp,
 		"load-balancer-controller": typeLbcComp,
 		"cluster-vpc-cni":          typeClusterComp,
+		"milvus-s3":                typeMilvusComp,
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -225,7 +235,7 @@ func TestReleaseInstallsThePinnedChart(t *testing.T) {
 
 // Each stack file reaches the chart's values whole: the settings below are
 // what Pulumi.dev.yaml and Pulumi.prod.yaml say (and the defaults they
-// leave), and values.Build's own tests pin the values they give.
+// leave), and milvusvalues.Build's own tests pin the values they give.
 func TestHelmValues(t *testing.T) {
 	w := func(replicas int, cpu, memory, cpuLimit, memoryLimit string) sizing.Workload {
 		return sizing.Workload{Replicas: replicas, CPURequest: cpu, MemoryRequest: memory, CPULimit: cpuLimit, MemoryLimit: memoryLimit}
@@ -237,8 +247,8 @@ func TestHelmValues(t *testing.T) {
 		Proxy:     w(2, "500m", "1Gi", "", "1Gi"),
 		Recovery:  w(1, "100m", "256Mi", "", "256Mi"),
 	}
-	settings := func(rootPath string) values.Settings {
-		return values.Settings{
+	settings := func(rootPath string) milvusvalues.Inputs {
+		return milvusvalues.Inputs{
 			Region: "us-east-2", BucketName: generatedBucketName, RootPath: rootPath,
 			ServiceAccount: "milvus-s3-access-sa", Authentication: true, RootPasswordSecret: "milvus-root-password",
 			ReleaseName: "milvus",
@@ -265,9 +275,9 @@ func TestHelmValues(t *testing.T) {
 		Etcd:           sizing.Etcd{Workload: w(3, "500m", "2Gi", "1", "4Gi"), VolumeGiB: 20},
 		Pulsar:         pulsar,
 	}
-	for name, want := range map[string]values.Settings{"dev": dev, "prod": prod} {
+	for name, want := range map[string]milvusvalues.Inputs{"dev": dev, "prod": prod} {
 		got := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
-		assert.Equal(t, values.Build(want).Map(), got, name)
+		assert.Equal(t, milvusvalues.Build(want).Map(), got, name)
 	}
 	// Spelled out: prod spreads and hardens, dev does neither.
 	release := func(stack string) *mockcloud.Resource { return deploy(t, stack).one(t, typeRelease, "milvus") }
@@ -275,7 +285,7 @@ func TestHelmValues(t *testing.T) {
 	assert.True(t, release("prod").Input("values", "etcd", "pdb", "create").BoolValue())
 	assert.Equal(t, "soft", release("dev").Input("values", "etcd", "podAntiAffinityPreset").StringValue())
 	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
-		assert.Equal(t, values.ZoneLabel, release("prod").Input("values", workload, "topologySpreadConstraints").ArrayValue()[0].ObjectValue()["topologyKey"].StringValue(), workload)
+		assert.Equal(t, milvusvalues.ZoneLabel, release("prod").Input("values", workload, "topologySpreadConstraints").ArrayValue()[0].ObjectValue()["topologyKey"].StringValue(), workload)
 		assert.True(t, release("dev").Input("values", workload, "topologySpreadConstraints").IsNull(), workload)
 	}
 
@@ -283,7 +293,7 @@ func TestHelmValues(t *testing.T) {
 	withPulsar := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:messageQueue": "pulsar"}))
 	want := dev
 	want.Pulsar = true
-	assert.Equal(t, values.Build(want).Map(), mockcloud.Plain(withPulsar.one(t, typeRelease, "milvus").Input("values")))
+	assert.Equal(t, milvusvalues.Build(want).Map(), mockcloud.Plain(withPulsar.one(t, typeRelease, "milvus").Input("values")))
 }
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 
-	lbvalues "github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
@@ -37,7 +36,6 @@ func (c Config) Pods() []sizing.Pod {
 		addOns := sizing.AddOns{
 			EbsCsiDriver:           c.Addons.EbsCsiDriver.Enabled,
 			LoadBalancerController: c.Addons.LoadBalancerController.Enabled,
-			Controller:             sizing.Workload{Replicas: lbvalues.Replicas, CPURequest: lbvalues.CPURequest, MemoryRequest: lbvalues.MemoryRequest},
 		}
 		pods = append(pods, addOns.Pods(c.NodeGroup.MinSize)...)
 	}
@@ -70,21 +68,21 @@ func (v *validator) capacity(c Config) {
 	}
 	capacity, unknown, err := sizing.CapacityOf(sizing.NodeGroup{InstanceTypes: g.InstanceTypes, MinSize: g.MinSize})
 	if err != nil {
-		v.add(FullName("nodeInstanceTypes"), unknown, err.Error())
+		v.add(FullName("nodeInstanceTypes"), unknown, broke("unknown-instance-type", err.Error()))
 		return
 	}
 	if g.MinSize < 1 {
 		return // the key's own rule reports it
 	}
 	for _, shortfall := range sizing.Shortfalls(c.Pods(), capacity) {
-		v.add(FullName("nodeMinSize"), fmt.Sprint(g.MinSize), shortfall)
+		v.add(FullName("nodeMinSize"), fmt.Sprint(g.MinSize), broke(Code("capacity-"+shortfall.Resource), shortfall.Text))
 	}
 	if !c.Milvus.SpreadAcrossZones {
 		return
 	}
 	for _, p := range c.hardAntiAffinity() {
 		if p.replicas > g.MinSize {
-			v.add(FullName("nodeMinSize"), fmt.Sprint(g.MinSize), fmt.Sprintf(
+			v.add(FullName("nodeMinSize"), fmt.Sprint(g.MinSize), broke("node-per-replica",
 				"must be at least %s.replicas (%d) with spreadAcrossZones: each replica needs a node of its own", p.key, p.replicas))
 		}
 	}

@@ -9,15 +9,7 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
-	"regexp"
-	"slices"
-	"sort"
-	"strings"
-
-	"github.com/agext/levenshtein"
 
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -252,16 +244,6 @@ type Authentication struct {
 	GenerateRootPassword bool
 }
 
-// Secret is a configuration value that must never be shown: printing it, on
-// its own or inside a struct, gives SecretMask.
-type Secret string
-
-func (Secret) String() string   { return SecretMask }
-func (Secret) GoString() string { return SecretMask }
-
-// Reveal is the value itself, for the one place that must pass it on.
-func (s Secret) Reveal() string { return string(s) }
-
 // LoadBalancer describes the NLB in front of Milvus' Service.
 type LoadBalancer struct {
 	Name   string
@@ -279,8 +261,8 @@ type LoadBalancer struct {
 func Defaults(stack string) Config {
 	c := Config{Stack: stack}
 	for _, k := range Keys {
-		if rule := k.decode(k.DefaultText(), &c); rule != "" {
-			panic(fmt.Sprintf("config: the default of %s: %s", k.Name, rule))
+		if f := k.decode(k.DefaultText(), &c); !f.ok() {
+			panic(fmt.Sprintf("config: the default of %s: %s", k.Name, f.rule))
 		}
 	}
 	c.derive()
@@ -303,56 +285,6 @@ func (c *Config) derive() {
 	c.Addons.LoadBalancerController.Enabled = c.Addons.LoadBalancerController.switched.or(c.CreatesCluster())
 }
 
-// Settings is the stack's configuration as the Pulumi engine hands it to the
-// program: every key that has a value (the stack file's, and Pulumi.yaml's
-// defaults), by full name ("milvus:bucketName"), and which of them are secret.
-// The engine has decrypted secrets by then; this package never prints them.
-type Settings struct {
-	Values map[string]string
-	Secret map[string]bool
-}
-
-// The environment variables through which the engine passes the
-// configuration to a program (pulumi.EnvConfig and pulumi.EnvConfigSecretKeys
-// in the Go SDK; a test holds them equal).
-const (
-	EnvConfig           = "PULUMI_CONFIG"
-	EnvConfigSecretKeys = "PULUMI_CONFIG_SECRET_KEYS"
-)
-
-// FromEnvironment reads the Settings the engine passed to this process. The
-// SDK's ctx.GetConfig reads the same variable but cannot list the keys, and
-// a misspelt key is found only by listing them.
-func FromEnvironment(getenv func(string) string) (Settings, error) {
-	s := Settings{Values: map[string]string{}, Secret: map[string]bool{}}
-	if raw := getenv(EnvConfig); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &s.Values); err != nil {
-			return Settings{}, fmt.Errorf("reading the stack configuration from %s: %w", EnvConfig, err)
-		}
-	}
-	if raw := getenv(EnvConfigSecretKeys); raw != "" {
-		var keys []string
-		if err := json.Unmarshal([]byte(raw), &keys); err != nil {
-			return Settings{}, fmt.Errorf("reading the secret configuration keys from %s: %w", EnvConfigSecretKeys, err)
-		}
-		for _, k := range keys {
-			s.Secret[k] = true
-		}
-	}
-	return s, nil
-}
-
-// display is how a value appears in an error: secrets never do.
-func (s Settings) display(key, value string) string {
-	if s.Secret[key] && value != "" {
-		return SecretMask
-	}
-	return value
-}
-
-// SecretMask stands for a secret value wherever one would be shown.
-const SecretMask = "[secret]"
-
 // FullName is the full name of one of this project's keys
 // ("milvus:nodeMinSize"). Code that names a key passes through here, so a
 // misspelt name fails the first test that reaches it.
@@ -361,172 +293,4 @@ func FullName(name string) string {
 		panic(fmt.Sprintf("config: %q is not a key of Keys", name))
 	}
 	return Namespace + ":" + name
-}
-
-// Load reads every key of this project over the defaults and validates the
-// result. The error, if any, is a Problems listing everything wrong at once,
-// in the order of the keys: values that do not parse, keys this project does
-// not have, and broken rules.
-func Load(settings Settings, stack string) (Config, error) {
-	cfg := Config{Stack: stack}
-	var problems Problems
-
-	region, ok := settings.Values[RegionKey]
-	if !ok || region == "" {
-		problems = append(problems, Problem{Key: RegionKey, Rule: "is required: set it with `pulumi config set aws:region us-east-2`"})
-	}
-	cfg.Region = region
-
-	undecoded := map[string]bool{}
-	for _, k := range Keys {
-		raw, ok := settings.Values[k.FullName()]
-		if !ok {
-			raw = k.DefaultText()
-		}
-		if rule := k.decode(raw, &cfg); rule != "" {
-			problems = append(problems, Problem{Key: k.FullName(), Value: settings.display(k.FullName(), raw), Rule: rule})
-			undecoded[k.FullName()] = true
-			k.decode(k.DefaultText(), &cfg)
-		}
-	}
-	problems = append(problems, unknownKeys(settings)...)
-	cfg.derive()
-
-	defaults := Defaults(stack)
-	for _, k := range Keys {
-		switch {
-		case undecoded[k.FullName()]:
-		case k.CreateOnly && !cfg.CreatesCluster():
-			problems = append(problems, createOnlyKeySet(settings, k, cfg, defaults)...)
-		default:
-			for _, broken := range k.bind.broken(cfg) {
-				key := k.FullName()
-				if broken.field != "" {
-					key += "." + broken.field
-				}
-				problems = append(problems, Problem{Key: key, Value: settings.display(k.FullName(), broken.value), Rule: broken.rule})
-			}
-		}
-	}
-
-	// A key that failed to decode holds its default: the rules that compare
-	// other keys with it ("between nodeMinSize (2) and ...") would speak of
-	// a value the user never wrote.
-	for _, p := range cfg.validate(settings.Secret) {
-		if !undecoded[p.Key] && !namesAnyOf(p.Rule, undecoded) {
-			problems = append(problems, p)
-		}
-	}
-	if len(problems) > 0 {
-		sortByKey(problems)
-		return Config{}, problems
-	}
-	return cfg, nil
-}
-
-// createOnlyKeySet reports a create-mode key that an existing-cluster stack
-// sets to something other than its default: it would be ignored, and a user
-// who set it expects it to matter.
-func createOnlyKeySet(settings Settings, k Key, cfg, defaults Config) Problems {
-	if reflect.DeepEqual(k.bind.field(&cfg), k.bind.field(&defaults)) {
-		return nil
-	}
-	return Problems{{Key: k.FullName(), Value: settings.display(k.FullName(), settings.Values[k.FullName()]),
-		Rule: `applies only when clusterMode is "create": an existing cluster's version, network and nodes are its owner's; remove it`}}
-}
-
-// sortByKey orders problems as the keys are ordered: aws:region first, then
-// this project's keys as Keys lists them (the fields of an object key,
-// "milvus:etcd.replicas", with the key), then keys it does not have. The
-// problems of one key keep their order.
-func sortByKey(problems Problems) {
-	rank := func(key string) int {
-		if key == RegionKey {
-			return -1
-		}
-		for i, k := range Keys {
-			if k.FullName() == key || strings.HasPrefix(key, k.FullName()+".") {
-				return i
-			}
-		}
-		return len(Keys)
-	}
-	sort.SliceStable(problems, func(i, j int) bool { return rank(problems[i].Key) < rank(problems[j].Key) })
-}
-
-// namesAnyOf reports whether a rule names one of the keys, by its short name.
-func namesAnyOf(rule string, keys map[string]bool) bool {
-	for key := range keys {
-		name := strings.TrimPrefix(key, Namespace+":")
-		if regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(rule) {
-			return true
-		}
-	}
-	return false
-}
-
-// unknownKeys reports the keys under this project's namespace that it does
-// not read: a misspelt key would otherwise be ignored, and its default used.
-func unknownKeys(settings Settings) Problems {
-	var unknown []string
-	for key := range settings.Values {
-		if _, known := keyNamed(strings.TrimPrefix(key, Namespace+":")); strings.HasPrefix(key, Namespace+":") && !known {
-			unknown = append(unknown, key)
-		}
-	}
-	sort.Strings(unknown)
-	var problems Problems
-	for _, key := range unknown {
-		rule := "is not a key of this project"
-		if field := retiredKeyField(strings.TrimPrefix(key, Namespace+":")); field != "" {
-			rule += fmt.Sprintf(" any more: set the field instead, with `pulumi config set --path %s <value>`", field)
-		} else if near := nearestKey(strings.TrimPrefix(key, Namespace+":")); near != "" {
-			rule += fmt.Sprintf("; did you mean %q?", near)
-		}
-		problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]), Rule: rule})
-	}
-	return problems
-}
-
-// retiredKeyField is the field of an object key that replaced a retired
-// flat workload key ("coordinatorCpuLimit" is now mixCoordinator.cpuLimit),
-// or "".
-func retiredKeyField(name string) string {
-	for prefix, object := range map[string]string{"coordinator": "mixCoordinator", "proxy": "proxy"} {
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || rest == "" {
-			continue
-		}
-		field := strings.ToLower(rest[:1]) + rest[1:]
-		k, _ := keyNamed(object)
-		if slices.Contains(k.objectFields(), field) {
-			return object + "." + field
-		}
-	}
-	return ""
-}
-
-// nearestKey is the key name closest to name in spelling, if it is close
-// enough to be the likely intent: a difference of case, a key that name
-// begins (a unit left off), or at most three edits.
-func nearestKey(name string) string {
-	lower := strings.ToLower(name)
-	for _, k := range Keys {
-		if strings.EqualFold(k.Name, name) {
-			return k.Name
-		}
-	}
-	for _, k := range Keys {
-		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(k.Name), lower) {
-			return k.Name
-		}
-	}
-	// Fewer edits than the name has letters: "vpc" is not "etcd".
-	best, bestDistance := "", min(4, len(name))
-	for _, k := range Keys {
-		if d := levenshtein.Distance(strings.ToLower(k.Name), lower, nil); d < bestDistance {
-			best, bestDistance = k.Name, d
-		}
-	}
-	return best
 }

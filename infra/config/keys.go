@@ -2,11 +2,8 @@ package config
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -70,10 +67,10 @@ var Keys = []Key{
 		bind: text(func(c *Config) *string { return &c.ExistingCluster.Stack })},
 	{Name: "clusterName", Group: GroupCluster, Default: "", EmptyMeans: "`milvus-<stack>`", CreateOnly: true,
 		Doc:  "Name of the EKS cluster this stack creates; it also tags the subnets the stack creates.",
-		bind: text(func(c *Config) *string { return &c.ClusterName }, matches(clusterNamePattern, clusterNameRule))},
+		bind: text(func(c *Config) *string { return &c.ClusterName }, clusterName)},
 	{Name: "kubernetesVersion", Group: GroupCluster, Default: "1.34", CreateOnly: true,
 		Doc:  "EKS control plane version (major.minor).",
-		bind: text(func(c *Config) *string { return &c.KubernetesVersion }, matches(kubernetesVersionPattern, `must be an EKS version such as "1.34"`))},
+		bind: text(func(c *Config) *string { return &c.KubernetesVersion }, matches(kubernetesVersionPattern, "kubernetes-version", `must be an EKS version such as "1.34"`))},
 
 	{Name: "production", Group: GroupCluster, Default: false,
 		Doc:  "Hold the stack to production's rules: an internet-facing load balancer needs loadBalancerCertificateArn and loadBalancerSourceRanges narrower than 0.0.0.0/0; a created cluster's public API endpoint is off or limited (clusterEndpointPublicCidrs) and logs its control plane (controlPlaneLogs). It also protects the cluster, Milvus' namespace and release from `pulumi destroy`, and keeps etcd's volumes when their claims go.",
@@ -99,7 +96,7 @@ var Keys = []Key{
 		bind: text(func(c *Config) *string { return &c.Network.NatGateways })},
 	{Name: "availabilityZones", Group: GroupNetwork, Default: []string{}, EmptyMeans: "the region's first three zones, by name, that need no opt-in", CreateOnly: true,
 		Doc:  "The three availability zones of the VPC this stack creates, such as us-east-2a. Local and Wavelength Zones, which need an opt-in, are never picked by default.",
-		bind: list(func(c *Config) *[]string { return &c.Network.AvailabilityZones }, each(matches(zonePattern, "must be an availability zone name such as us-east-2a")))},
+		bind: list(func(c *Config) *[]string { return &c.Network.AvailabilityZones }, each(matches(zonePattern, "zone-name", "must be an availability zone name such as us-east-2a")))},
 	{Name: "existingVpcId", Group: GroupNetwork, Default: "", CreateOnly: true,
 		Doc:  "Use this existing VPC instead of creating one, and create no network resource; needs existingPrivateSubnetIds.",
 		bind: text(func(c *Config) *string { return &c.Network.ExistingVpcID })},
@@ -117,7 +114,7 @@ var Keys = []Key{
 		Doc: "EC2 instance types of the managed node group (x86_64; the nodes run Amazon Linux 2023).",
 		bind: list(func(c *Config) *[]string { return &c.NodeGroup.InstanceTypes },
 			notEmpty("at least one instance type is required"),
-			each(matches(instanceTypePattern, "must be an EC2 instance type such as m6i.4xlarge")))},
+			each(matches(instanceTypePattern, "instance-type", "must be an EC2 instance type such as m6i.4xlarge")))},
 	{Name: "nodeMinSize", Group: GroupNodes, Default: 2, CreateOnly: true,
 		Doc:  "Fewest nodes.",
 		bind: number(func(c *Config) *int { return &c.NodeGroup.MinSize }, atLeast(1, "must be at least 1: Milvus needs nodes to run on"))},
@@ -132,14 +129,14 @@ var Keys = []Key{
 		bind: number(func(c *Config) *int { return &c.NodeGroup.DiskSizeGiB }, atLeast(minDiskSizeGiB, ""))},
 
 	{Name: "ebsCsiDriver", Group: GroupAddons, Default: "", EmptyMeans: "on in create mode, off in existing mode",
-		Doc:  `Install the EBS CSI driver add-on with its IAM role, and make an encrypted gp3 StorageClass the default: "true" or "false".`,
+		Doc:  `Install the EBS CSI driver add-on with its IAM role, and make an encrypted gp3 StorageClass the default: "true" or "false". A cluster the stack creates needs it (etcd's volumes), so "false" is refused there; on an existing cluster it is its owner's unless set to "true".`,
 		bind: switchKey(func(c *Config) *onOff { return &c.Addons.EbsCsiDriver.switched })},
 	{Name: "ebsCsiDriverVersion", Group: GroupAddons, Default: "", EmptyMeans: "EKS' default for the cluster's version",
 		Doc: "EKS add-on version of the EBS CSI driver, such as v1.48.0-eksbuild.1.",
 		bind: text(func(c *Config) *string { return &c.Addons.EbsCsiDriver.Version },
-			unlessEmpty(matches(addonVersionPattern, `must be an EKS add-on version such as "v1.48.0-eksbuild.1", or empty for EKS' default`)))},
+			unlessEmpty(matches(addonVersionPattern, "addon-version", `must be an EKS add-on version such as "v1.48.0-eksbuild.1", or empty for EKS' default`)))},
 	{Name: "loadBalancerController", Group: GroupAddons, Default: "", EmptyMeans: "on in create mode, off in existing mode",
-		Doc:  `Install the AWS Load Balancer Controller with its IAM role (Milvus' NLB needs it; aws partition only): "true" or "false".`,
+		Doc:  `Install the AWS Load Balancer Controller with its IAM role (aws partition only): "true" or "false". A cluster the stack creates needs it (Milvus' NLB), so "false" is refused there; on an existing cluster it is its owner's unless set to "true".`,
 		bind: switchKey(func(c *Config) *onOff { return &c.Addons.LoadBalancerController.switched })},
 	{Name: "loadBalancerControllerChartVersion", Group: GroupAddons, Default: "3.5.0",
 		Doc:  "Version of the eks-charts aws-load-balancer-controller chart; its controller's IAM policy must be embedded.",
@@ -147,7 +144,7 @@ var Keys = []Key{
 
 	{Name: "bucketName", Group: GroupBucket, Default: "", EmptyMeans: "generated from bucketNamePrefix",
 		Doc:  "Exact S3 bucket name, checked against S3's naming rules.",
-		bind: text(func(c *Config) *string { return &c.Bucket.Name }, unlessEmpty(BucketNameRule))},
+		bind: text(func(c *Config) *string { return &c.Bucket.Name }, unlessEmpty(bucketName))},
 	{Name: "bucketNamePrefix", Group: GroupBucket, Default: "milvus-bucket-",
 		Doc:  "Prefix of a generated bucket name (at most 37 characters).",
 		bind: text(func(c *Config) *string { return &c.Bucket.NamePrefix })},
@@ -166,7 +163,7 @@ var Keys = []Key{
 	{Name: "bucketKmsKeyArn", Group: GroupBucket, Default: "", EmptyMeans: "S3-managed keys (SSE-S3)",
 		Doc: "Encrypt with this KMS key (SSE-KMS), in the bucket's region; Milvus' role may then use the key.",
 		bind: text(func(c *Config) *string { return &c.Bucket.KmsKeyArn },
-			unlessEmpty(matches(kmsKeyArnPattern, "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")))},
+			unlessEmpty(matches(kmsKeyArnPattern, "kms-key-arn", "must be the ARN of a KMS key, such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")))},
 
 	{Name: "bucketRootPath", Group: GroupBucket, Default: "milvus", EmptyMeans: "the bucket's root (only with messageQueue pulsar: Woodpecker's log needs a prefix)",
 		Doc:  "Prefix under which Milvus keeps its data in the bucket (the chart's externalS3.rootPath), so that other tools can use other prefixes; Woodpecker writes its log under `<bucketRootPath>/wp`.",
@@ -211,7 +208,7 @@ var Keys = []Key{
 	{Name: "loadBalancerCertificateArn", Group: GroupEndpoint, Default: "", EmptyMeans: "no TLS: clients speak plain gRPC",
 		Doc: "ACM certificate, in aws:region, with which the load balancer terminates TLS on Milvus' port (TLS 1.3 and 1.2 only); clients then connect with https://.",
 		bind: text(func(c *Config) *string { return &c.Milvus.LoadBalancer.CertificateArn },
-			unlessEmpty(matches(certificateArnPattern, "must be the ARN of an ACM certificate, such as arn:aws:acm:us-east-2:111122223333:certificate/12345678-1234-1234-1234-123456789012")))},
+			unlessEmpty(matches(certificateArnPattern, "certificate-arn", "must be the ARN of an ACM certificate, such as arn:aws:acm:us-east-2:111122223333:certificate/12345678-1234-1234-1234-123456789012")))},
 	{Name: "loadBalancerSourceRanges", Group: GroupEndpoint, Default: []string{"0.0.0.0/0"},
 		Doc: "CIDR blocks allowed to reach the load balancer.",
 		bind: list(func(c *Config) *[]string { return &c.Milvus.LoadBalancer.SourceRanges },
@@ -309,212 +306,4 @@ func keyNamed(name string) (Key, bool) {
 		}
 	}
 	return Key{}, false
-}
-
-// binding ties a key to the field it sets and to the rules its value obeys.
-type binding struct {
-	kind   string // as Pulumi.yaml declares it
-	secret bool
-	onOff  bool
-	// field is a pointer to the key's field in c: *string, *Secret, *int,
-	// *bool, *onOff or *[]string.
-	field func(c *Config) any
-	// broken lists the rules the key's value in c breaks, with the value
-	// each speaks of (an element, for a list).
-	broken func(c Config) []violation
-	// decodeObject decodes an object key's JSON over its default.
-	decodeObject func(defaultText, raw string, c *Config) string
-}
-
-// violation is one broken rule of one key: the value as shown, and the
-// rule. For an object key, field names the field the rule speaks of.
-type violation struct{ field, value, rule string }
-
-func text(field func(*Config) *string, rules ...func(string) string) binding {
-	return binding{
-		kind:  "string",
-		field: func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation {
-			return check(*field(&c), rules, func(s string) string { return s })
-		},
-	}
-}
-
-func number(field func(*Config) *int, rules ...func(int) string) binding {
-	return binding{
-		kind:  "integer",
-		field: func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation {
-			return check(*field(&c), rules, strconv.Itoa)
-		},
-	}
-}
-
-func boolean(field func(*Config) *bool) binding {
-	return binding{kind: "boolean", field: func(c *Config) any { return field(c) }, broken: noRules}
-}
-
-func secret(field func(*Config) *Secret) binding {
-	return binding{kind: "string", secret: true, field: func(c *Config) any { return field(c) }, broken: noRules}
-}
-
-func switchKey(field func(*Config) *onOff) binding {
-	return binding{kind: "string", onOff: true, field: func(c *Config) any { return field(c) }, broken: noRules}
-}
-
-// list binds a list of strings; its rules see the whole list (notEmpty,
-// each).
-func list(field func(*Config) *[]string, rules ...func([]string) []violation) binding {
-	return binding{
-		kind:   "array",
-		field:  func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation { return applyAll(*field(&c), rules) },
-	}
-}
-
-// object binds a key whose value is a mapping of fields, as a stack file
-// writes it (`pulumi config set --path milvus:queryNode.replicas 3`). The
-// fields a stack sets are decoded over the key's default, so that a stack
-// may set only some; a field the key does not have is an error.
-func object[T any](field func(*Config) *T, rules ...func(T) []violation) binding {
-	return binding{
-		kind:   "object",
-		field:  func(c *Config) any { return field(c) },
-		broken: func(c Config) []violation { return applyAll(*field(&c), rules) },
-		decodeObject: func(defaultText, raw string, c *Config) string {
-			var v T
-			if err := json.Unmarshal([]byte(defaultText), &v); err != nil {
-				panic(fmt.Sprintf("config: a default of %T: %v", v, err))
-			}
-			decoder := json.NewDecoder(strings.NewReader(raw))
-			decoder.DisallowUnknownFields()
-			if err := decoder.Decode(&v); err != nil {
-				return objectRule(err, v)
-			}
-			*field(c) = v
-			return ""
-		},
-	}
-}
-
-// objectRule says in the stack file's terms why an object did not decode.
-func objectRule(err error, v any) string {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		// The field's path runs through embedded structs ("Workload.replicas").
-		path := strings.Split(typeErr.Field, ".")
-		return fmt.Sprintf("field %s must be a %s", path[len(path)-1], jsonKind(typeErr.Type))
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return fmt.Sprintf("has no field %s; its fields are %s", name, strings.Join(fieldNames(reflect.TypeOf(v)), ", "))
-	}
-	return "must be a mapping of fields: " + strings.Join(fieldNames(reflect.TypeOf(v)), ", ")
-}
-
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int:
-		return "whole number"
-	case reflect.Bool:
-		return "boolean (true or false)"
-	case reflect.String:
-		return "string"
-	}
-	return t.String()
-}
-
-// fieldNames are the JSON names of a struct's fields, embedded ones first.
-func fieldNames(t reflect.Type) []string {
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous {
-			names = append(names, fieldNames(f.Type)...)
-			continue
-		}
-		names = append(names, strings.Split(f.Tag.Get("json"), ",")[0])
-	}
-	return names
-}
-
-// objectFields are the fields of an object key, in order; nil for other keys.
-func (k Key) objectFields() []string {
-	if k.Kind() != "object" {
-		return nil
-	}
-	return fieldNames(reflect.TypeOf(k.Default))
-}
-
-func noRules(Config) []violation { return nil }
-
-// applyAll gathers what each rule finds wrong with a value.
-func applyAll[T any](value T, rules []func(T) []violation) []violation {
-	var out []violation
-	for _, rule := range rules {
-		out = append(out, rule(value)...)
-	}
-	return out
-}
-
-// check applies rules to a value; show is how the value appears in a problem.
-func check[T any](value T, rules []func(T) string, show func(T) string) []violation {
-	var out []violation
-	for _, rule := range rules {
-		if broken := rule(value); broken != "" {
-			out = append(out, violation{value: show(value), rule: broken})
-		}
-	}
-	return out
-}
-
-// decode parses one raw configuration value into the key's field of c and
-// returns the rule the text breaks, or "". The engine hands lists to the
-// program as JSON text.
-func (k Key) decode(raw string, c *Config) string {
-	if k.bind.decodeObject != nil {
-		return k.bind.decodeObject(k.DefaultText(), raw, c)
-	}
-	switch dst := k.bind.field(c).(type) {
-	case *string:
-		*dst = raw
-	case *Secret:
-		*dst = Secret(raw)
-	case *int:
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be a whole number"
-		}
-		*dst = n
-	case *bool:
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be true or false"
-		}
-		*dst = b
-	case *onOff:
-		if strings.TrimSpace(raw) == "" {
-			*dst = unset
-			break
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return "must be true, false or empty (on when the stack creates the cluster, off on an existing one)"
-		}
-		*dst = off
-		if b {
-			*dst = on
-		}
-	case *[]string:
-		var list []string
-		if err := json.Unmarshal([]byte(raw), &list); err != nil {
-			return "must be a list of strings"
-		}
-		if len(list) == 0 {
-			list = nil // an empty list and no list mean the same here
-		}
-		*dst = list
-	default:
-		panic(fmt.Sprintf("config: key %s binds a %T", k.Name, dst))
-	}
-	return ""
 }

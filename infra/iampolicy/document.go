@@ -6,7 +6,8 @@ package iampolicy
 
 import (
 	"encoding/json"
-	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 // Version is the current IAM policy language version.
@@ -62,28 +63,7 @@ func ServiceTrust(service string) Document {
 	}
 }
 
-// Partition is the ARN partition of a region: aws, aws-cn, aws-us-gov, or
-// one of the isolated partitions.
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	default:
-		return "aws"
-	}
-}
-
 // ManagedPolicyArn is the ARN of an AWS managed policy in region's partition.
 func ManagedPolicyArn(region, policy string) string {
-	return "arn:" + Partition(region) + ":iam::aws:policy/" + policy
+	return "arn:" + facts.Partition(region) + ":iam::aws:policy/" + policy
 }

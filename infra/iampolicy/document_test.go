@@ -39,19 +39,7 @@ func TestGrants(t *testing.T) {
 	assert.EqualError(t, err, `iampolicy: parsing a policy: want a string or a list of strings, got {"s3":"GetObject"}`)
 }
 
-func TestPartition(t *testing.T) {
-	for region, want := range map[string]string{
-		"us-east-2":       "aws",
-		"eu-central-1":    "aws",
-		"cn-north-1":      "aws-cn",
-		"us-gov-west-1":   "aws-us-gov",
-		"us-iso-east-1":   "aws-iso",
-		"us-isob-east-1":  "aws-iso-b",
-		"eu-isoe-west-1":  "aws-iso-e",
-		"us-isof-south-1": "aws-iso-f",
-	} {
-		assert.Equal(t, want, Partition(region), region)
-	}
+func TestManagedPolicyArnFollowsThePartition(t *testing.T) {
 	assert.Equal(t, "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", ManagedPolicyArn("us-gov-west-1", "service-role/AmazonEBSCSIDriverPolicy"))
 }
 

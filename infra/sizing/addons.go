@@ -5,13 +5,18 @@ package sizing
 // requests are those of the manifests EKS and the charts ship (the VPC CNI
 // 25m CPU; kube-proxy 100m; CoreDNS 100m and 70 MiB, two replicas; each
 // EBS CSI container 10m and 40 MiB). The Load Balancer Controller is sized
-// by this project (its chart's values), and passed in.
+// by this project: LoadBalancerController.
 type AddOns struct {
 	EbsCsiDriver           bool
 	LoadBalancerController bool
-	// Controller is the Load Balancer Controller's size.
-	Controller Workload
 }
+
+// LoadBalancerController is the AWS Load Balancer Controller's size: two
+// replicas (the chart's default, one leader), each requesting a tenth of a
+// CPU and 128 MiB, with room to 256 MiB. A choice of this project, sized
+// for one cluster's few load balancers; the chart's values set it and the
+// capacity check counts it.
+var LoadBalancerController = Workload{Replicas: 2, CPURequest: "100m", MemoryRequest: "128Mi", MemoryLimit: "256Mi"}
 
 // Pods lists the add-ons' pods on a node group of nodes.
 func (a AddOns) Pods(nodes int) []Pod {
@@ -29,7 +34,7 @@ func (a AddOns) Pods(nodes int) []Pod {
 			Pod{Name: "ebs-csi-controller", Replicas: 2, MilliCPU: 6 * 10, MemoryBytes: 6 * 40 * mib})
 	}
 	if a.LoadBalancerController {
-		pods = append(pods, PodOf("aws-load-balancer-controller", "", a.Controller))
+		pods = append(pods, PodOf("aws-load-balancer-controller", "", LoadBalancerController))
 	}
 	return pods
 }

@@ -48,24 +48,31 @@ func CapacityOf(g NodeGroup) (Capacity, string, error) {
 	return Capacity{Node: smallest, Nodes: g.MinSize}, "", nil
 }
 
-// Shortfalls says in words what the pods need that the capacity lacks: CPU,
-// memory or pod addresses, each with the figures and the keys to change.
-// The largest requests of the stack's own workloads are named first. No
-// shortfall gives none.
-func Shortfalls(pods []Pod, c Capacity) []string {
+// Shortfall is one resource the pods need more of than the nodes offer.
+type Shortfall struct {
+	// Resource is "cpu", "memory" or "pods" (addresses).
+	Resource string
+	// Text says so with the figures and the keys to change.
+	Text string
+}
+
+// Shortfalls lists what the pods need that the capacity lacks: CPU, memory
+// or pod addresses. The largest requests of the stack's own workloads are
+// named first. No shortfall gives none.
+func Shortfalls(pods []Pod, c Capacity) []Shortfall {
 	total := Sum(pods)
-	var out []string
+	var out []Shortfall
 	if total.MilliCPU > c.MilliCPU() {
-		out = append(out, fmt.Sprintf("the pods request %s vCPU, %s offer %s vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
-			VCPU(total.MilliCPU), c, VCPU(c.MilliCPU()), largest(pods, "cpuRequest", func(p Pod) int64 { return p.MilliCPU }, VCPU, "vCPU")))
+		out = append(out, Shortfall{"cpu", fmt.Sprintf("the pods request %s vCPU, %s offer %s vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
+			VCPU(total.MilliCPU), c, VCPU(c.MilliCPU()), largest(pods, "cpuRequest", func(p Pod) int64 { return p.MilliCPU }, VCPU, "vCPU"))})
 	}
 	if total.MemoryBytes > c.MemoryBytes() {
-		out = append(out, fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
-			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB")))
+		out = append(out, Shortfall{"memory", fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
+			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB"))})
 	}
 	if total.Pods > c.PodSlots() {
-		out = append(out, fmt.Sprintf("the stack runs %d pods, %s address at most %d: raise nodeMinSize or choose a larger nodeInstanceTypes",
-			total.Pods, c, c.PodSlots()))
+		out = append(out, Shortfall{"pods", fmt.Sprintf("the stack runs %d pods, %s address at most %d: raise nodeMinSize or choose a larger nodeInstanceTypes",
+			total.Pods, c, c.PodSlots())})
 	}
 	return out
 }

@@ -61,10 +61,10 @@ func TestShortfalls(t *testing.T) {
 		{Name: "proxy", Key: "proxy", Replicas: 1, MilliCPU: 500, MemoryBytes: gib},
 		{Name: "coredns", Replicas: 30, MilliCPU: 0, MemoryBytes: 0},
 	}
-	assert.Equal(t, []string{
-		"the pods request 2.5 vCPU, 1 × m6i.large offer 1.9 vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.cpuRequest (2 × 1 = 2 vCPU), proxy.cpuRequest (1 × 0.5 = 0.5 vCPU)",
-		"the pods request 9 GiB of memory, 1 × m6i.large offer 6.9 GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.memoryRequest (2 × 4 = 8 GiB), proxy.memoryRequest (1 × 1 = 1 GiB)",
-		"the stack runs 33 pods, 1 × m6i.large address at most 29: raise nodeMinSize or choose a larger nodeInstanceTypes",
+	assert.Equal(t, []Shortfall{
+		{"cpu", "the pods request 2.5 vCPU, 1 × m6i.large offer 1.9 vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.cpuRequest (2 × 1 = 2 vCPU), proxy.cpuRequest (1 × 0.5 = 0.5 vCPU)"},
+		{"memory", "the pods request 9 GiB of memory, 1 × m6i.large offer 6.9 GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.memoryRequest (2 × 4 = 8 GiB), proxy.memoryRequest (1 × 1 = 1 GiB)"},
+		{"pods", "the stack runs 33 pods, 1 × m6i.large address at most 29: raise nodeMinSize or choose a larger nodeInstanceTypes"},
 	}, Shortfalls(pods, c))
 	assert.Empty(t, Shortfalls(pods[1:2], c))
 }

@@ -13,11 +13,10 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
-	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/config"
@@ -39,19 +38,143 @@ func Program(settings config.Settings) pulumi.RunFunc {
 				return err
 			}
 		}
-		return declare(ctx, cfg)
+		return Declare(ctx, cfg)
 	}
 }
 
-// declare declares every resource of a valid configuration.
-func declare(ctx *pulumi.Context, cfg config.Config) error {
-	where, err := declareCluster(ctx, cfg)
+// Declare declares every resource of a configuration, in the guide's order:
+// the cluster, the bucket and its policy, the add-ons Milvus' release
+// relies on, then Milvus with its role. Program calls it with a valid
+// configuration; tests may call it with one that validation would refuse,
+// to show what the mock engine makes of it.
+func Declare(ctx *pulumi.Context, cfg config.Config) error {
+	kube, err := declareCluster(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	access := where.access
-	b := cfg.Bucket
-	data, err := storage.New(ctx, "storage", storage.Args{
+	bucket, err := storage.New(ctx, "storage", bucketArgs(cfg.Bucket))
+	if err != nil {
+		return err
+	}
+	addOnsReady, err := declareAddOns(ctx, cfg, kube)
+	if err != nil {
+		return err
+	}
+	db, err := milvus.New(ctx, "milvus", milvusArgs(cfg, kube.access, bucket, addOnsReady))
+	if err != nil {
+		return err
+	}
+	exportOutputs(ctx, cfg, kube, bucket, db)
+	return nil
+}
+
+// clusterSite is the cluster Milvus runs on, and the stack outputs that
+// describe it.
+type clusterSite struct {
+	access cluster.Access
+	// vpcID is the cluster's VPC, for the Load Balancer Controller.
+	vpcID pulumi.StringInput
+	// outputs are the cluster's stack outputs: an existing cluster's network
+	// is not this stack's to report.
+	outputs pulumi.Map
+}
+
+// declareCluster declares the network and the cluster, or finds the
+// existing cluster and declares only the Kubernetes provider that reaches it.
+func declareCluster(ctx *pulumi.Context, cfg config.Config) (clusterSite, error) {
+	if !cfg.CreatesCluster() {
+		found, err := existing.Find(ctx, existing.Source{
+			Name:    cfg.ExistingCluster.Name,
+			Region:  cfg.Region,
+			Stack:   cfg.ExistingCluster.Stack,
+			NeedVpc: cfg.Addons.LoadBalancerController.Enabled,
+		})
+		if err != nil {
+			return clusterSite{}, err
+		}
+		c, err := existing.New(ctx, "cluster", found)
+		if err != nil {
+			return clusterSite{}, err
+		}
+		return clusterSite{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs()}, nil
+	}
+
+	netArgs, err := networkArgs(ctx, cfg)
+	if err != nil {
+		return clusterSite{}, err
+	}
+	net, err := network.New(ctx, "network", netArgs)
+	if err != nil {
+		return clusterSite{}, err
+	}
+	eks, err := cluster.New(ctx, "cluster", clusterArgs(cfg, net))
+	if err != nil {
+		return clusterSite{}, err
+	}
+	clusterOutputs := eks.Access().Outputs()
+	clusterOutputs[outputs.VpcID] = net.VpcID
+	clusterOutputs[outputs.PublicSubnetIDs] = net.PublicSubnetIDs
+	clusterOutputs[outputs.PrivateSubnetIDs] = net.PrivateSubnetIDs
+	clusterOutputs[outputs.NodeLaunchTemplateID] = eks.LaunchTemplateID
+	return clusterSite{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs}, nil
+}
+
+// networkArgs are the VPC to create, or the existing one to use, with the
+// route tables of its private subnets when the stack gives them S3's
+// gateway endpoint (looked up before anything is declared).
+func networkArgs(ctx *pulumi.Context, cfg config.Config) (network.Args, error) {
+	n := cfg.Network
+	args := network.Args{
+		Region:            cfg.Region,
+		Cidr:              n.VpcCidr,
+		NatGatewayPerZone: n.NatGateways == config.NatPerAz,
+		ClusterName:       cfg.ClusterName,
+		Zones:             n.AvailabilityZones,
+	}
+	if !n.UsesExistingVpc() {
+		return args, nil
+	}
+	args.Existing = &network.Existing{
+		VpcID:            n.ExistingVpcID,
+		PublicSubnetIDs:  n.ExistingPublicSubnetIDs,
+		PrivateSubnetIDs: n.ExistingPrivateSubnetIDs,
+	}
+	if n.ExistingVpcS3Endpoint != config.S3EndpointCreate {
+		return args, nil
+	}
+	tables, err := network.RouteTablesOf(ctx, n.ExistingVpcID, n.ExistingPrivateSubnetIDs)
+	var unassociated network.UnassociatedSubnetsError
+	if errors.As(err, &unassociated) {
+		return args, config.Problems{{Key: config.FullName("existingPrivateSubnetIds"), Value: strings.Join(unassociated.Subnets, ","), Code: "subnet-main-route-table",
+			Rule: "uses the VPC's main route table, which this stack does not give an S3 endpoint: associate a route table with it, or set existingVpcS3Endpoint to present and route S3 yourself"}}
+	}
+	args.Existing.S3RouteTableIDs = tables
+	return args, err
+}
+
+func clusterArgs(cfg config.Config, net *network.Network) cluster.Args {
+	g, cp := cfg.NodeGroup, cfg.ControlPlane
+	return cluster.Args{
+		Name:             cfg.ClusterName,
+		Version:          cfg.KubernetesVersion,
+		Region:           cfg.Region,
+		VpcID:            net.VpcID,
+		PublicSubnetIDs:  net.PublicSubnetIDs,
+		PrivateSubnetIDs: net.PrivateSubnetIDs,
+		Nodes: cluster.NodeGroup{
+			InstanceTypes: g.InstanceTypes,
+			MinSize:       g.MinSize,
+			DesiredSize:   g.DesiredSize,
+			MaxSize:       g.MaxSize,
+			DiskSizeGiB:   g.DiskSizeGiB,
+		},
+		ControlPlane: cluster.ControlPlane{Admins: cp.Admins, Viewers: cp.Viewers, PublicCidrs: cp.PublicCidrs, Logs: cp.Logs},
+		Protect:      cfg.Production,
+	}
+}
+
+func bucketArgs(b config.Bucket) storage.Args {
+	return storage.Args{
 		Name:                  b.Name,
 		NamePrefix:            b.NamePrefix,
 		ForceDestroy:          b.ForceDestroy,
@@ -59,59 +182,53 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		Versioning:            b.Versioning,
 		NoncurrentVersionDays: b.NoncurrentVersionDays,
 		KmsKeyArn:             b.KmsKeyArn,
-	})
-	if err != nil {
-		return err
 	}
-	role, err := irsa.New(ctx, "milvus-s3", irsa.Args{
-		OidcProviderArn: access.OidcProviderArn,
-		OidcIssuerURL:   access.OidcIssuerURL,
-		Namespace:       cfg.Milvus.Namespace,
-		ServiceAccount:  cfg.Milvus.ServiceAccount,
-		Policies:        []irsa.Policy{{Name: "s3", Arn: data.PolicyArn}},
-	})
-	if err != nil {
-		return err
-	}
+}
 
-	// The add-ons the Milvus release needs but does not name. Each waits for
-	// the nodes, and only the release waits for them.
-	waitFor := access.WaitForNodes()
+// declareAddOns declares the add-ons Milvus' release needs but does not
+// name, and returns what the release must wait for: the nodes, and each
+// add-on's readiness. Each add-on waits for the nodes; only the release
+// waits for the add-ons.
+func declareAddOns(ctx *pulumi.Context, cfg config.Config, kube clusterSite) ([]pulumi.Resource, error) {
+	ready := kube.access.WaitForNodes()
 	if addon := cfg.Addons.EbsCsiDriver; addon.Enabled {
 		driver, err := ebscsi.New(ctx, "ebs-csi-driver", ebscsi.Args{
 			Version:       addon.Version,
 			Region:        cfg.Region,
-			Cluster:       access,
+			Cluster:       kube.access,
 			RetainVolumes: cfg.Production,
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		waitFor = append(waitFor, driver.Ready...)
+		ready = append(ready, driver.Ready...)
 		ctx.Export(outputs.EbsCsiDriverRoleArn, driver.RoleArn)
 	}
 	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
 		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
 			ChartVersion: addon.ChartVersion,
 			Region:       cfg.Region,
-			VpcID:        where.vpcID,
-			Cluster:      access,
+			VpcID:        kube.vpcID,
+			Cluster:      kube.access,
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		waitFor = append(waitFor, controller.Release)
+		ready = append(ready, controller.Release)
 		ctx.Export(outputs.LoadBalancerControllerRoleArn, controller.RoleArn)
 	}
+	return ready, nil
+}
 
+func milvusArgs(cfg config.Config, access cluster.Access, bucket *storage.Storage, waitFor []pulumi.Resource) milvus.Args {
 	m := cfg.Milvus
-	db, err := milvus.New(ctx, "milvus", milvus.Args{
+	return milvus.Args{
 		Namespace:      m.Namespace,
 		ServiceAccount: m.ServiceAccount,
 		ReleaseName:    m.ReleaseName,
 		ChartVersion:   m.ChartVersion,
 		TimeoutSeconds: m.TimeoutSeconds,
-		Values: values.Settings{
+		Values: milvusvalues.Inputs{
 			Region:            cfg.Region,
 			RootPath:          cfg.Bucket.RootPath,
 			Authentication:    m.Authentication.Enabled,
@@ -127,127 +244,32 @@ func declare(ctx *pulumi.Context, cfg config.Config) error {
 		},
 		Protect:      cfg.Production,
 		RootPassword: m.Authentication.RootPassword.Reveal(),
-		BucketName:   data.BucketName,
-		RoleArn:      role.Arn,
-		Provider:     access.Provider,
+		BucketName:   bucket.BucketName,
+		S3PolicyArn:  bucket.PolicyArn,
+		Cluster:      access,
 		WaitFor:      waitFor,
-	})
-	if err != nil {
-		return err
 	}
+}
 
+// exportOutputs exports the stack outputs of the contract (outputs); the
+// add-ons export their roles where they are declared.
+func exportOutputs(ctx *pulumi.Context, cfg config.Config, kube clusterSite, bucket *storage.Storage, db *milvus.Milvus) {
 	ctx.Export(outputs.Region, pulumi.String(cfg.Region))
-	for name, value := range where.outputs {
+	for name, value := range kube.outputs {
 		ctx.Export(name, value)
 	}
-	ctx.Export(outputs.BucketName, data.BucketName)
-	ctx.Export(outputs.BucketArn, data.BucketArn)
+	ctx.Export(outputs.BucketName, bucket.BucketName)
+	ctx.Export(outputs.BucketArn, bucket.BucketArn)
 	ctx.Export(outputs.MilvusRootPath, pulumi.String(cfg.Bucket.RootPath))
-	ctx.Export(outputs.MilvusMessageQueue, pulumi.String(m.MessageQueue))
-	ctx.Export(outputs.S3PolicyArn, data.PolicyArn)
-	ctx.Export(outputs.MilvusRoleArn, role.Arn)
+	ctx.Export(outputs.MilvusMessageQueue, pulumi.String(cfg.Milvus.MessageQueue))
+	ctx.Export(outputs.S3PolicyArn, bucket.PolicyArn)
+	ctx.Export(outputs.MilvusRoleArn, db.RoleArn)
 	ctx.Export(outputs.MilvusNamespace, db.Namespace)
 	ctx.Export(outputs.MilvusServiceAccount, db.ServiceAccount)
 	ctx.Export(outputs.MilvusChartVersion, db.ChartVersion)
 	ctx.Export(outputs.MilvusEndpoint, db.Endpoint)
 	ctx.Export(outputs.MilvusURI, db.URI)
-	if m.Authentication.Enabled {
+	if cfg.Milvus.Authentication.Enabled {
 		ctx.Export(outputs.MilvusRootPassword, db.RootPassword)
 	}
-	return nil
-}
-
-// placement is the cluster Milvus runs on, and the stack outputs that
-// describe it.
-type placement struct {
-	access cluster.Access
-	// vpcID is the cluster's VPC, for the Load Balancer Controller.
-	vpcID pulumi.StringInput
-	// outputs are the cluster's stack outputs: an existing cluster's network
-	// is not this stack's to report.
-	outputs pulumi.Map
-}
-
-// declareCluster declares the network and the cluster, or finds the
-// existing cluster and declares only the Kubernetes provider that reaches it.
-func declareCluster(ctx *pulumi.Context, cfg config.Config) (placement, error) {
-	if !cfg.CreatesCluster() {
-		found, err := existing.Find(ctx, existing.Source{
-			Name:    cfg.ExistingCluster.Name,
-			Region:  cfg.Region,
-			Stack:   cfg.ExistingCluster.Stack,
-			NeedVpc: cfg.Addons.LoadBalancerController.Enabled,
-		})
-		if err != nil {
-			return placement{}, err
-		}
-		c, err := existing.New(ctx, "cluster", found)
-		if err != nil {
-			return placement{}, err
-		}
-		return placement{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs()}, nil
-	}
-
-	netArgs := network.Args{
-		Region:            cfg.Region,
-		Cidr:              cfg.Network.VpcCidr,
-		NatGatewayPerZone: cfg.Network.NatGateways == config.NatPerAz,
-		ClusterName:       cfg.ClusterName,
-		Zones:             cfg.Network.AvailabilityZones,
-	}
-	if n := cfg.Network; n.UsesExistingVpc() {
-		netArgs.Existing = &network.Existing{
-			VpcID:            n.ExistingVpcID,
-			PublicSubnetIDs:  n.ExistingPublicSubnetIDs,
-			PrivateSubnetIDs: n.ExistingPrivateSubnetIDs,
-		}
-		if n.ExistingVpcS3Endpoint == config.S3EndpointCreate {
-			tables, err := network.RouteTablesOf(ctx, n.ExistingVpcID, n.ExistingPrivateSubnetIDs)
-			var unassociated network.UnassociatedSubnetsError
-			if errors.As(err, &unassociated) {
-				return placement{}, config.Problems{{Key: config.FullName("existingPrivateSubnetIds"), Value: strings.Join(unassociated.Subnets, ","),
-					Rule: "uses the VPC's main route table, which this stack does not give an S3 endpoint: associate a route table with it, or set existingVpcS3Endpoint to present and route S3 yourself"}}
-			}
-			if err != nil {
-				return placement{}, err
-			}
-			netArgs.Existing.S3RouteTableIDs = tables
-		}
-	}
-	net, err := network.New(ctx, "network", netArgs)
-	if err != nil {
-		return placement{}, err
-	}
-	g := cfg.NodeGroup
-	eks, err := cluster.New(ctx, "cluster", cluster.Args{
-		Name:             cfg.ClusterName,
-		Version:          cfg.KubernetesVersion,
-		Region:           cfg.Region,
-		VpcID:            net.VpcID,
-		PublicSubnetIDs:  net.PublicSubnetIDs,
-		PrivateSubnetIDs: net.PrivateSubnetIDs,
-		Nodes: cluster.NodeGroup{
-			InstanceTypes: g.InstanceTypes,
-			MinSize:       g.MinSize,
-			DesiredSize:   g.DesiredSize,
-			MaxSize:       g.MaxSize,
-			DiskSizeGiB:   g.DiskSizeGiB,
-		},
-		ControlPlane: cluster.ControlPlane{
-			Admins:      cfg.ControlPlane.Admins,
-			Viewers:     cfg.ControlPlane.Viewers,
-			PublicCidrs: cfg.ControlPlane.PublicCidrs,
-			Logs:        cfg.ControlPlane.Logs,
-		},
-		Protect: cfg.Production,
-	})
-	if err != nil {
-		return placement{}, err
-	}
-	clusterOutputs := eks.Access().Outputs()
-	clusterOutputs[outputs.VpcID] = net.VpcID
-	clusterOutputs[outputs.PublicSubnetIDs] = net.PublicSubnetIDs
-	clusterOutputs[outputs.PrivateSubnetIDs] = net.PrivateSubnetIDs
-	clusterOutputs[outputs.NodeLaunchTemplateID] = eks.LaunchTemplateID
-	return placement{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs}, nil
 }

@@ -17,8 +17,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodes"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 // EC2 is the part of the EC2 API the checks use; *ec2.Client has it.
@@ -73,7 +73,7 @@ func checkListeners(ctx context.Context, lbs ELB, out Outputs, o Options) Result
 		protocol = elbtypes.ProtocolEnumTls
 	}
 	check := "the load balancer " + host + "'s listeners"
-	expected := fmt.Sprintf("only %s on %d", protocol, endpoint.Port)
+	expected := fmt.Sprintf("only %s on %d", protocol, facts.MilvusPort)
 	if protocol == elbtypes.ProtocolEnumTls {
 		expected += " with " + endpoint.TLSPolicy
 	}
@@ -95,7 +95,7 @@ func checkListeners(ctx context.Context, lbs ELB, out Outputs, o Options) Result
 			desc += " with " + aws.ToString(l.SslPolicy)
 		}
 		found = append(found, desc)
-		ok = ok && l.Protocol == protocol && aws.ToInt32(l.Port) == endpoint.Port &&
+		ok = ok && l.Protocol == protocol && aws.ToInt32(l.Port) == facts.MilvusPort &&
 			(protocol != elbtypes.ProtocolEnumTls || aws.ToString(l.SslPolicy) == endpoint.TLSPolicy)
 	}
 	if !ok {
@@ -129,7 +129,7 @@ func loadBalancerArn(ctx context.Context, lbs ELB, host string, o Options) (stri
 // checkLaunchTemplate checks the nodes' metadata options.
 func checkLaunchTemplate(ctx context.Context, e EC2, out Outputs, o Options) Result {
 	check := "the nodes' launch template " + out.NodeLaunchTemplateID
-	expected := fmt.Sprintf("IMDSv2 tokens %s, hop limit %d", nodes.MetadataHTTPTokens, nodes.MetadataHopLimit)
+	expected := fmt.Sprintf("IMDSv2 tokens %s, hop limit %d", facts.NodeMetadataHTTPTokens, facts.NodeMetadataHopLimit)
 	versions, err := call(ctx, o, func(ctx context.Context) (*ec2.DescribeLaunchTemplateVersionsOutput, error) {
 		return e.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
 			LaunchTemplateId: aws.String(out.NodeLaunchTemplateID), Versions: []string{"$Latest"},
@@ -144,7 +144,7 @@ func checkLaunchTemplate(ctx context.Context, e EC2, out Outputs, o Options) Res
 	}
 	m := versions.LaunchTemplateVersions[0].LaunchTemplateData.MetadataOptions
 	tokens, hops := string(m.HttpTokens), aws.ToInt32(m.HttpPutResponseHopLimit)
-	if tokens != nodes.MetadataHTTPTokens || hops != nodes.MetadataHopLimit {
+	if tokens != facts.NodeMetadataHTTPTokens || hops != facts.NodeMetadataHopLimit {
 		return fail(check, expected, fmt.Sprintf("IMDSv2 tokens %s, hop limit %d", tokens, hops))
 	}
 	return pass(check, expected, "so")

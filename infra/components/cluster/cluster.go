@@ -17,9 +17,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodes"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
@@ -41,13 +41,6 @@ const (
 	CNIPolicy         = "AmazonEKS_CNI_Policy"
 	CNINamespace      = "kube-system"
 	CNIServiceAccount = "aws-node"
-)
-
-const (
-	MetadataHTTPTokens = "required"
-	MetadataHopLimit   = 1
-	// RootDevice is the root volume's device on Amazon Linux 2023 images.
-	RootDevice = "/dev/xvda"
 )
 
 // NodeAmiType is the managed node group's image family.
@@ -209,14 +202,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Description: pulumi.String("Nodes of " + args.Name + ": IMDSv2 only, out of pods' reach; an encrypted gp3 root volume"),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String(nodes.MetadataHTTPTokens),
-			HttpPutResponseHopLimit: pulumi.Int(nodes.MetadataHopLimit),
+			HttpTokens:              pulumi.String(facts.NodeMetadataHTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(facts.NodeMetadataHopLimit),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-			DeviceName: pulumi.String(nodes.RootDevice),
+			DeviceName: pulumi.String(facts.NodeRootDevice),
 			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
 				VolumeSize:          pulumi.Int(args.Nodes.DiskSizeGiB),
-				VolumeType:          pulumi.String(nodes.RootVolumeType),
+				VolumeType:          pulumi.String(facts.NodeRootVolumeType),
 				Encrypted:           pulumi.String("true"),
 				DeleteOnTermination: pulumi.String("true"),
 			},

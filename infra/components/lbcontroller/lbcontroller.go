@@ -12,8 +12,8 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllerpolicy"
-	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllervalues"
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy/controllerpolicy"
 )
 
 // TypeToken is the Controller component's type.
@@ -69,8 +69,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	role, err := irsa.New(ctx, name, irsa.Args{
 		OidcProviderArn: args.Cluster.OidcProviderArn,
 		OidcIssuerURL:   args.Cluster.OidcIssuerURL,
-		Namespace:       values.Namespace,
-		ServiceAccount:  values.ServiceAccountName,
+		Namespace:       controllervalues.Namespace,
+		ServiceAccount:  controllervalues.ServiceAccountName,
 		Policies:        []irsa.Policy{{Name: "policy", Arn: policy.Arn}},
 	}, parent)
 	if err != nil {
@@ -78,15 +78,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	chartValues := pulumi.All(args.Cluster.Name, args.VpcID, role.Arn).ApplyT(func(v []any) map[string]any {
-		return values.Build(v[0].(string), args.Region, v[1].(string), v[2].(string)).Map()
+		return controllervalues.Build(v[0].(string), args.Region, v[1].(string), v[2].(string)).Map()
 	}).(pulumi.MapOutput)
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
-		Name:      pulumi.String(values.ReleaseName),
-		Namespace: pulumi.String(values.Namespace),
-		Chart:     pulumi.String(values.Chart),
+		Name:      pulumi.String(controllervalues.ReleaseName),
+		Namespace: pulumi.String(controllervalues.Namespace),
+		Chart:     pulumi.String(controllervalues.Chart),
 		Version:   pulumi.String(args.ChartVersion),
 		RepositoryOpts: &helmv3.RepositoryOptsArgs{
-			Repo: pulumi.String(values.Repository),
+			Repo: pulumi.String(controllervalues.Repository),
 		},
 		Values:  chartValues,
 		Atomic:  pulumi.Bool(true),

@@ -1,18 +1,22 @@
-// Package milvus declares Milvus itself on the cluster: its namespace, the
-// ServiceAccount bound to the IRSA role, and the Helm release.
+// Package milvus declares Milvus itself on the cluster: its IRSA role, its
+// namespace, the ServiceAccount bound to the role, the root password's
+// Secret, the Helm release, and the Service that puts its API behind a
+// Network Load Balancer.
 package milvus
 
 import (
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
+	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/values"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 // TypeToken is the Milvus component's type.
@@ -30,20 +34,22 @@ type Args struct {
 	TimeoutSeconds int
 	// Values are the chart's settings but for the names this component
 	// fills in: the bucket, the ServiceAccount and the password's Secret.
-	Values values.Settings
+	Values milvusvalues.Inputs
 	// RootPassword is the root user's password when authentication is on;
 	// empty means generate one (and keep it in the stack's state).
 	RootPassword string
 	BucketName   pulumi.StringInput
-	// RoleArn is the IRSA role the ServiceAccount is bound to.
-	RoleArn pulumi.StringInput
+	// S3PolicyArn is the policy of Milvus' IRSA role: what it may do in the
+	// bucket.
+	S3PolicyArn pulumi.StringInput
 	// LoadBalancer is the NLB in front of Milvus' API.
 	LoadBalancer endpoint.LoadBalancer
 	// Protect keeps `pulumi destroy` from deleting the namespace and the
 	// release, and with them etcd's volume claims (production).
 	Protect bool
-	// Provider is the cluster's Kubernetes provider; nothing here uses any other.
-	Provider *kubernetes.Provider
+	// Cluster is where Milvus runs: every Kubernetes resource here takes its
+	// provider, and its IAM OIDC provider vouches for the ServiceAccount.
+	Cluster cluster.Access
 	// WaitFor is what the release needs in the cluster although nothing in its
 	// arguments refers to it: the nodes its pods run on, the default
 	// StorageClass its claims get, the controller that gives its Service a
@@ -64,7 +70,9 @@ type Milvus struct {
 
 	Namespace      pulumi.StringOutput `pulumi:"namespace"`
 	ServiceAccount pulumi.StringOutput `pulumi:"serviceAccount"`
-	ChartVersion   pulumi.StringOutput `pulumi:"chartVersion"`
+	// RoleArn is the IRSA role the ServiceAccount is bound to.
+	RoleArn      pulumi.StringOutput `pulumi:"roleArn"`
+	ChartVersion pulumi.StringOutput `pulumi:"chartVersion"`
 	// Endpoint is the load balancer's host name and Milvus' port.
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
 	// URI is how clients name Milvus: https:// when the load balancer
@@ -81,7 +89,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, m, opts...); err != nil {
 		return nil, err
 	}
-	k8s := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(args.Provider)}
+	k8s := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(args.Cluster.Provider)}
+
+	// The role was the stack's own before it became the component's: the
+	// alias keeps a deployed stack's role in place.
+	role, err := irsa.New(ctx, name+"-s3", irsa.Args{
+		OidcProviderArn: args.Cluster.OidcProviderArn,
+		OidcIssuerURL:   args.Cluster.OidcIssuerURL,
+		Namespace:       args.Namespace,
+		ServiceAccount:  args.ServiceAccount,
+		Policies:        []irsa.Policy{{Name: "s3", Arn: args.S3PolicyArn}},
+	}, pulumi.Parent(m), pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
+	if err != nil {
+		return nil, err
+	}
 
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace)},
@@ -96,7 +117,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name:      pulumi.String(args.ServiceAccount),
 			Namespace: namespace,
 			Annotations: pulumi.StringMap{
-				trust.RoleArnAnnotation: args.RoleArn,
+				trust.RoleArnAnnotation: role.Arn,
 			},
 		},
 	}, k8s...)
@@ -117,16 +138,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		settings := args.Values
 		settings.BucketName, settings.ServiceAccount, settings.RootPasswordSecret = v[0].(string), v[1].(string), v[2].(string)
 		settings.ReleaseName = args.ReleaseName
-		return values.Build(settings).Map()
+		return milvusvalues.Build(settings).Map()
 	}).(pulumi.MapOutput)
 
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:      pulumi.String(args.ReleaseName),
 		Namespace: namespace,
-		Chart:     pulumi.String(values.Chart),
+		Chart:     pulumi.String(milvusvalues.Chart),
 		Version:   pulumi.String(args.ChartVersion),
 		RepositoryOpts: &helmv3.RepositoryOptsArgs{
-			Repo: pulumi.String(values.Repository),
+			Repo: pulumi.String(milvusvalues.Repository),
 		},
 		Values: chartValues,
 		// A release that is not healthy in time is rolled back, not left half-installed.
@@ -144,6 +165,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	m.Namespace = namespace
 	m.ServiceAccount = serviceAccount
+	m.RoleArn = role.Arn
 	m.RootPassword = rootPassword
 	m.ChartVersion = release.Version.Elem()
 	host := svc.Status.LoadBalancer().Ingress().ApplyT(LoadBalancerHost).(pulumi.StringOutput)
@@ -152,6 +174,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	outputs := pulumi.Map{
 		"namespace":      m.Namespace,
 		"serviceAccount": m.ServiceAccount,
+		"roleArn":        m.RoleArn,
 		"chartVersion":   m.ChartVersion,
 		"endpoint":       m.Endpoint,
 		"uri":            m.URI,
@@ -188,11 +211,11 @@ func declareRootPassword(ctx *pulumi.Context, name string, args Args, namespace 
 	}
 	secret, err := corev1.NewSecret(ctx, name+"-root-password", &corev1.SecretArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(values.RootPasswordSecretName(args.ReleaseName)),
+			Name:      pulumi.String(milvusvalues.RootPasswordSecretName(args.ReleaseName)),
 			Namespace: namespace,
 		},
 		Type:       pulumi.String("Opaque"),
-		StringData: pulumi.StringMap{values.RootPasswordSecretKey: password},
+		StringData: pulumi.StringMap{milvusvalues.RootPasswordSecretKey: password},
 	}, k8s...)
 	if err != nil {
 		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
@@ -217,8 +240,8 @@ func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv
 			Selector: pulumi.ToStringMap(endpoint.ProxySelector(args.ReleaseName)),
 			Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{
 				Name:       pulumi.String("milvus"),
-				Port:       pulumi.Int(endpoint.Port),
-				TargetPort: pulumi.Int(endpoint.Port),
+				Port:       pulumi.Int(facts.MilvusPort),
+				TargetPort: pulumi.Int(facts.MilvusPort),
 				Protocol:   pulumi.String("TCP"),
 			}},
 			// They become the load balancer's security group rules.

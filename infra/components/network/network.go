@@ -11,13 +11,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/network/layout"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 // TypeToken is the Network component's type.
 const TypeToken = "milvus-eks:network:Network"
-
-// Zones is how many availability zones a new VPC spans.
-const Zones = 3
 
 // Subnet tags that EKS and the AWS Load Balancer Controller read to find
 // where load balancers go (see the EKS user guide, "Subnet requirements").
@@ -26,14 +24,9 @@ const (
 	TagInternalELB = "kubernetes.io/role/internal-elb"
 )
 
-// S3EndpointService is the VPC endpoint service of S3 in a region; the
-// China regions name theirs with a "cn." prefix (as `aws ec2
-// describe-vpc-endpoint-services` lists them there).
+// S3EndpointService is the VPC endpoint service of S3 in a region.
 func S3EndpointService(region string) string {
-	if strings.HasPrefix(region, "cn-") {
-		return "cn.com.amazonaws." + region + ".s3"
-	}
-	return "com.amazonaws." + region + ".s3"
+	return facts.ServicePrefix(region) + "." + region + ".s3"
 }
 
 // ClusterTag is the tag that marks a subnet as usable by the named cluster.
@@ -59,7 +52,7 @@ type Args struct {
 	NatGatewayPerZone bool
 	// ClusterName tags the new subnets as the cluster's.
 	ClusterName string
-	// Zones are a new VPC's availability zones, Zones of them; none means
+	// Zones are a new VPC's availability zones, facts.VpcZones of them; none means
 	// the region's first ones, by name, that need no opt-in.
 	Zones []string
 	// Existing, when set, is used instead: nothing is created.
@@ -107,7 +100,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 // zones; Local and Wavelength Zones, once opted in, are "opted-in".
 const OptInNotRequired = "opt-in-not-required"
 
-// availabilityZones are the named zones, or the region's first Zones that
+// availabilityZones are the named zones, or the region's first facts.VpcZones that
 // need no opt-in. The filter keeps an opted-in Local Zone, whose name
 // ("us-east-2-chi-1a") sorts before the region's own, from shifting the
 // subnets and replacing the cluster. There is no state filter: a zone that
@@ -122,10 +115,10 @@ func availabilityZones(ctx *pulumi.Context, named []string, parent pulumi.Invoke
 	if err != nil {
 		return nil, fmt.Errorf("looking up availability zones: %w", err)
 	}
-	if len(zones.Names) < Zones {
-		return nil, fmt.Errorf("the region has %d availability zones that need no opt-in; a new VPC needs %d (or name them in availabilityZones)", len(zones.Names), Zones)
+	if len(zones.Names) < facts.VpcZones {
+		return nil, fmt.Errorf("the region has %d availability zones that need no opt-in; a new VPC needs %d (or name them in availabilityZones)", len(zones.Names), facts.VpcZones)
 	}
-	return zones.Names[:Zones], nil
+	return zones.Names[:facts.VpcZones], nil
 }
 
 func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
@@ -133,7 +126,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, args Args) error {
 	if err != nil {
 		return err
 	}
-	subnets, err := layout.Plan(args.Cidr, Zones)
+	subnets, err := layout.Plan(args.Cidr, facts.VpcZones)
 	if err != nil {
 		return err
 	}

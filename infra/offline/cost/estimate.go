@@ -49,6 +49,18 @@ func (e Estimate) Total() float64 {
 	return round(t)
 }
 
+// Monthly is the fixed monthly cost of an item, and whether the estimate
+// has it.
+func (e Estimate) Monthly(item string) (float64, bool) {
+	total, found := 0.0, false
+	for _, l := range e.Fixed {
+		if l.Item == item {
+			total, found = total+l.Monthly, true
+		}
+	}
+	return round(total), found
+}
+
 func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // Estimated prices a stack's usage.

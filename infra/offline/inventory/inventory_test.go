@@ -1,21 +1,15 @@
 package inventory_test
 
 import (
-	"flag"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
-	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
 	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 )
-
-var update = flag.Bool("update", false, "rewrite the README's What runs tables")
 
 const projectDir = "../../.."
 
@@ -32,23 +26,6 @@ func load(t *testing.T, stack string, changes map[string]string) config.Config {
 	cfg, err := config.Load(settings, stack)
 	require.NoError(t, err)
 	return cfg
-}
-
-// The README's tables are what the shipped stacks run, and prod with Pulsar
-// beside it for comparison.
-func TestReadmeWhatRunsIsGenerated(t *testing.T) {
-	var b strings.Builder
-	for _, s := range []struct {
-		title, stack string
-		changes      map[string]string
-	}{
-		{"dev", "dev", nil},
-		{"prod", "prod", nil},
-		{"prod with `messageQueue: pulsar`", "prod", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}},
-	} {
-		fmt.Fprintf(&b, "**%s**\n\n%s\n", s.title, inventory.Of(load(t, s.stack, s.changes)).Markdown())
-	}
-	require.NoError(t, generated.Sync(projectDir+"/README.md", generated.Markdown, "what runs", strings.TrimSuffix(b.String(), "\n"), *update))
 }
 
 // Woodpecker needs no volume but etcd's; Pulsar adds its own, and pods.

@@ -58,6 +58,10 @@ type Resource struct {
 	// StandInFor is, for a stand-in, the URN of the remote component whose
 	// child it plays.
 	StandInFor string
+	// NotReady says why the resource would never become ready in a real
+	// cluster (a release whose volumes no driver provisions, a load
+	// balancer Service no controller serves); "" when it would.
+	NotReady string
 }
 
 // Stack is what one run of the program registered and exported.
@@ -160,7 +164,10 @@ type mocks struct {
 	providers []discovery.OidcProvider
 	// unassociated subnets have no route table of their own.
 	unassociated map[string]bool
-	stacks       map[string]map[string]any
+	// createsCluster says the program creates the cluster it deploys onto,
+	// add-ons included (readiness.go).
+	createsCluster bool
+	stacks         map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -171,7 +178,12 @@ type mocks struct {
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	id, outputs, err := m.outputsFor(args)
+	var dependencies []string
+	if rpc := args.RegisterRPC; rpc != nil {
+		dependencies = rpc.GetDependencies()
+	}
+	notReady := m.missing(args, dependencies)
+	id, outputs, err := m.outputsFor(args, notReady)
 	if err != nil {
 		return "", nil, err
 	}
@@ -182,6 +194,8 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Outputs: outputs,
 		ID:      id,
 		Custom:  args.Custom,
+		// What the resource needs in the cluster and lacks.
+		NotReady: notReady,
 	}
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
@@ -260,7 +274,7 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		if !filtersOptInNotRequired(args.Args) {
 			names = append(names, m.region+"-lz-1a")
 		}
-		for _, zone := range []string{"a", "b", "c"} {
+		for _, zone := range zonesOf(m.region) {
 			names = append(names, m.region+zone)
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -283,6 +297,19 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	return nil, fmt.Errorf("mockcloud: no mock for the invoke %s", args.Token)
 }
+
+// zonesOf are the letters of a region's availability zones that need no
+// opt-in: three everywhere but in us-west-1, where an account sees two (AWS
+// opens no new subnets in its third zone to new accounts).
+func zonesOf(region string) []string {
+	if region == TwoZoneRegion {
+		return []string{"a", "c"}
+	}
+	return []string{"a", "b", "c"}
+}
+
+// TwoZoneRegion is the region where the mock's account has two zones.
+const TwoZoneRegion = "us-west-1"
 
 // componentLookUp answers the look-ups pulumi-eks' own code makes, which
 // the program never does: they reach the fake cloud only when the real

@@ -12,7 +12,7 @@ import (
 // outputsFor returns the ID and the state the mock engine reports for a new
 // resource: its inputs, plus placeholders for what AWS or Kubernetes would
 // compute.
-func (m *mocks) outputsFor(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+func (m *mocks) outputsFor(args pulumi.MockResourceArgs, notReady string) (string, resource.PropertyMap, error) {
 	in := args.Inputs
 	out := in.Copy()
 	set := func(key string, v any) { out[resource.PropertyKey(key)] = resource.NewPropertyValue(v) }
@@ -56,25 +56,32 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs) (string, resource.Prope
 		set("url", m.issuerHost())
 		set("clientIdLists", []any{"sts.amazonaws.com"})
 	case "eks:index:Cluster":
+		m.mu.Lock()
+		m.createsCluster = true
+		m.mu.Unlock()
 		return m.eksCluster(args)
 	case "pulumi:pulumi:StackReference":
 		return m.readStackReference(args)
 	case "random:index/randomPassword:RandomPassword":
 		set("result", GeneratedPassword)
 	case "kubernetes:helm.sh/v3:Release":
+		status := "deployed"
+		if notReady != "" {
+			status = "pending-install"
+		}
 		set("status", map[string]any{
 			"name":      str("name"),
 			"namespace": str("namespace"),
 			"chart":     str("chart"),
 			"version":   str("version"),
-			"status":    "deployed",
+			"status":    status,
 			"revision":  1,
 		})
 	case "kubernetes:core/v1:Service":
 		// A LoadBalancer Service gets its NLB's host name, named as the
 		// AWS Load Balancer Controller names NLBs: by the name annotation.
 		spec, metadata := args.Inputs["spec"], args.Inputs["metadata"]
-		if spec.IsObject() && stringOf(spec.ObjectValue()["type"]) == "LoadBalancer" && metadata.IsObject() {
+		if spec.IsObject() && stringOf(spec.ObjectValue()["type"]) == "LoadBalancer" && metadata.IsObject() && notReady == "" {
 			annotations := metadata.ObjectValue()["annotations"]
 			name := ""
 			if annotations.IsObject() {

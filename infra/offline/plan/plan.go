@@ -80,6 +80,9 @@ type Options struct {
 	// the deployer sets with `pulumi config set --secret` before the first
 	// `pulumi up`, and that the stack file does not hold yet.
 	AssumeSecrets []string
+	// Set are keys (full names) set over the stack file's, to plan a
+	// variant of the stack.
+	Set map[string]string
 }
 
 // UnknownStackError says a stack has no Pulumi.<stack>.yaml.
@@ -128,6 +131,9 @@ func Synthesize(o Options) (Plan, error) {
 		settings.Values[key] = stackfile.SecretPlaceholder
 		settings.Secret[key] = true
 	}
+	for key, value := range o.Set {
+		settings.Values[key] = value
+	}
 	s, err := mockcloud.Run(project.Name, o.Stack, settings, stack.Program(settings))
 	if err != nil {
 		var problems config.Problems
@@ -135,6 +141,9 @@ func Synthesize(o Options) (Plan, error) {
 			return Plan{}, problems
 		}
 		return Plan{}, err
+	}
+	if notReady := s.NotReady(); len(notReady) > 0 {
+		return Plan{}, fmt.Errorf("stack %s declares what would never become ready:\n  %s", o.Stack, strings.Join(notReady, "\n  "))
 	}
 	p := FromStack(project.Name, o.Stack, s)
 	// The program has just loaded the same settings without a problem.

@@ -124,3 +124,35 @@ func ConfigText(value any) (string, error) {
 		return string(text), err
 	}
 }
+
+// Examples are the example stack files of this repository, by the stack
+// each is for.
+var Examples = map[string]string{"shared": "Pulumi.shared.yaml.example"}
+
+// DeployerSecrets are, by stack, the secret keys its stack file ships
+// without: its deployer sets them with `pulumi config set --secret` before
+// the first `pulumi up`.
+var DeployerSecrets = map[string][]string{
+	"prod":   {"milvusRootPassword"},
+	"shared": {"milvusRootPassword"},
+}
+
+// DeployerConfig is a shipped stack's configuration as its deployer has it
+// before the first `pulumi up`: its stack file (its example, for a stack
+// that has one, so that a deployer's own copy changes no test), with value
+// set, as a secret, for each of its DeployerSecrets.
+func DeployerConfig(dir, stack, value string) (config.Settings, error) {
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	if example, ok := Examples[stack]; ok {
+		path = filepath.Join(dir, example)
+	}
+	settings, err := FileConfig(dir, path)
+	if err != nil {
+		return settings, err
+	}
+	for _, key := range DeployerSecrets[stack] {
+		settings.Values[config.FullName(key)] = value
+		settings.Secret[config.FullName(key)] = true
+	}
+	return settings, nil
+}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 var s3PublicAccessBlock = Policy{
@@ -347,12 +349,6 @@ var helmReleasePinned = Policy{
 	},
 }
 
-// Milvus' ports: its API, and the metrics, pprof and WebUI port.
-const (
-	milvusPort  = 19530.0
-	metricsPort = 9091.0
-)
-
 var loadBalancerExposure = Policy{
 	Name:        "load-balancer-exposure",
 	Description: "Load balancers publish Milvus' API alone, to listed sources; in production an internet-facing one has TLS and no 0.0.0.0/0.",
@@ -363,7 +359,8 @@ var loadBalancerExposure = Policy{
 				return nil
 			}
 			if t, _ := get(r.Inputs, "values", "service", "type"); t == "LoadBalancer" || t == "NodePort" {
-				return []string{fmt.Sprintf("%s gives the chart's Service type %s, which publishes port 9091 (metrics, pprof, the WebUI) beside 19530: keep it ClusterIP and publish 19530 through a Service of your own", where(r), t)}
+				return []string{fmt.Sprintf("%s gives the chart's Service type %s, which publishes port %d (metrics, pprof, the WebUI) beside %d: keep it ClusterIP and publish %d through a Service of your own",
+					where(r), t, facts.MilvusMetricsPort, facts.MilvusPort, facts.MilvusPort)}
 			}
 		case typeK8sService:
 			if t, _ := get(r.Inputs, "spec", "type"); t != "LoadBalancer" {
@@ -379,8 +376,8 @@ func serviceExposure(r Resource, s Stack) []string {
 	var out []string
 	ports, _ := get(r.Inputs, "spec", "ports")
 	for _, p := range asSlice(ports) {
-		if port := mapValue(p, "port"); port != milvusPort && !unknown(port) {
-			out = append(out, fmt.Sprintf("%s publishes port %v on its load balancer: publish Milvus' 19530 alone (9091 serves metrics, pprof and the WebUI with no login)", where(r), port))
+		if port := mapValue(p, "port"); port != float64(facts.MilvusPort) && !unknown(port) {
+			out = append(out, fmt.Sprintf("%s publishes port %v on its load balancer: publish Milvus' %d alone (%d serves metrics, pprof and the WebUI with no login)", where(r), port, facts.MilvusPort, facts.MilvusMetricsPort))
 		}
 	}
 	sources, _ := get(r.Inputs, "spec", "loadBalancerSourceRanges")
@@ -412,10 +409,10 @@ var nodeMetadata = Policy{
 		case typeLaunchTemplate:
 			tokens, _ := get(r.Inputs, "metadataOptions", "httpTokens")
 			hops, _ := get(r.Inputs, "metadataOptions", "httpPutResponseHopLimit")
-			if (tokens == "required" || unknown(tokens)) && (hops == 1.0 || unknown(hops)) {
+			if (tokens == facts.NodeMetadataHTTPTokens || unknown(tokens)) && (hops == float64(facts.NodeMetadataHopLimit) || unknown(hops)) {
 				return nil
 			}
-			return []string{fmt.Sprintf("%s lets pods reach the instance metadata service (httpTokens %v, hop limit %v): require tokens with a hop limit of 1", where(r), orUnset(tokens), orUnset(hops))}
+			return []string{fmt.Sprintf("%s lets pods reach the instance metadata service (httpTokens %v, hop limit %v): require tokens with a hop limit of %d", where(r), orUnset(tokens), orUnset(hops), facts.NodeMetadataHopLimit)}
 		case typeManagedNodeGroup, typeEKSNodeGroup:
 			var out []string
 			if r.Inputs["enableIMDSv2"] == true {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
 // AuthenticationMode is EKS' access entries only: every principal that can
@@ -54,7 +54,7 @@ func Entries(region string, admins, viewers []string) []Entry {
 
 // PolicyArn is an EKS access policy's ARN in the region's partition.
 func PolicyArn(region, policy string) string {
-	return "arn:" + iampolicy.Partition(region) + ":eks::aws:cluster-access-policy/" + policy
+	return "arn:" + facts.Partition(region) + ":eks::aws:cluster-access-policy/" + policy
 }
 
 var unsafe = regexp.MustCompile(`[^a-zA-Z0-9-]+`)

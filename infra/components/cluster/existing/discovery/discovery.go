@@ -69,12 +69,12 @@ var (
 
 // NoIssuer is the problem of a cluster whose look-up reports no OIDC issuer.
 func NoIssuer(name string) config.Problems {
-	return config.Problems{{Key: byNameKey, Value: name, Rule: "reports no OIDC issuer, and IRSA needs one: is it an EKS cluster on AWS (not on Outposts)?"}}
+	return config.Problems{{Key: byNameKey, Value: name, Code: "cluster-without-issuer", Rule: "reports no OIDC issuer, and IRSA needs one: is it an EKS cluster on AWS (not on Outposts)?"}}
 }
 
 // NotFound is the problem of a cluster the EKS look-up did not find.
 func NotFound(name, region string, lookupErr error) config.Problems {
-	return config.Problems{{Key: byNameKey, Value: name, Rule: fmt.Sprintf(
+	return config.Problems{{Key: byNameKey, Value: name, Code: "cluster-not-found", Rule: fmt.Sprintf(
 		"no EKS cluster of that name can be read in %s (aws:region) with these credentials (the look-up said: %v)", region, lookupErr)}}
 }
 
@@ -92,13 +92,13 @@ func notFound(err error) bool {
 func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, error) {
 	switch {
 	case providerErr != nil && notFound(providerErr):
-		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: fmt.Sprintf(
+		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Code: "oidc-provider-missing", Rule: fmt.Sprintf(
 			"has no IAM OIDC provider for its issuer %s in this account (the look-up said: %v). "+
 				"IRSA needs one, and this stack never creates one on a cluster it does not own: "+
 				"ask the cluster's owner to create it, e.g. `eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve`",
 			c.Issuer, providerErr, c.Name, c.Region)}}
 	case providerErr != nil:
-		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: fmt.Sprintf(
+		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Code: "oidc-provider-unreadable", Rule: fmt.Sprintf(
 			"the IAM OIDC provider for its issuer %s could not be looked up (the look-up said: %v): "+
 				"the deploying identity needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider",
 			c.Issuer, providerErr)}}
@@ -108,7 +108,7 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 	}
 	text, err := Kubeconfig(c)
 	if err != nil {
-		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Rule: err.Error()}}
+		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Code: "kubeconfig", Rule: err.Error()}}
 	}
 	return Cluster{
 		Name:            c.Name,
@@ -129,10 +129,10 @@ func checkProvider(key, value, issuer string, provider OidcProvider, hide bool) 
 	}
 	switch {
 	case trust.IssuerHost(provider.URL) != trust.IssuerHost(issuer):
-		return config.Problems{{Key: key, Value: value, Rule: fmt.Sprintf(
+		return config.Problems{{Key: key, Value: value, Code: "oidc-provider-of-another-issuer", Rule: fmt.Sprintf(
 			"its IAM OIDC provider %s is for %s, not for the cluster's issuer %s", arn, url, shownIssuer)}}
 	case !slices.Contains(provider.ClientIDs, trust.STSAudience):
-		return config.Problems{{Key: key, Value: value, Rule: fmt.Sprintf(
+		return config.Problems{{Key: key, Value: value, Code: "oidc-provider-audience", Rule: fmt.Sprintf(
 			"its IAM OIDC provider %s does not list the client ID %s, so no ServiceAccount token can assume a role through it: "+
 				"ask the cluster's owner to add it (`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s`)",
 			arn, trust.STSAudience, arn, trust.STSAudience)}}
@@ -157,8 +157,8 @@ var oidcProviderArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):o
 // says whether its vpcId is required (by the Load Balancer Controller).
 func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 	var problems config.Problems
-	add := func(rule string, args ...any) {
-		problems = append(problems, config.Problem{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)})
+	add := func(code config.Code, rule string, args ...any) {
+		problems = append(problems, config.Problem{Key: byStackKey, Value: stack, Code: code, Rule: fmt.Sprintf(rule, args...)})
 	}
 	// show is how an output appears in a problem: secrets never do.
 	show := func(name, value string) string {
@@ -180,11 +180,11 @@ func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 		case nil:
 			if ok {
 				mistyped[name] = true
-				add("its output %s is empty", name)
+				add("platform-output-empty", "its output %s is empty", name)
 			}
 			return ""
 		default:
-			add("its output %s is a %T, not a string", name, v)
+			add("platform-output-type", "its output %s is a %T, not a string", name, v)
 			mistyped[name] = true
 			return ""
 		}
@@ -194,17 +194,17 @@ func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 	c.OidcIssuerURL = text(outputs.OidcIssuer)
 	c.VpcID = text(outputs.VpcID)
 	if c.Name == "" && !mistyped[outputs.ClusterName] {
-		add("exports no %s: a platform stack must export %s", outputs.ClusterName, requiredOutputs)
+		add("platform-output-missing", "exports no %s: a platform stack must export %s", outputs.ClusterName, requiredOutputs)
 	}
 	if read[outputs.Kubeconfig].Secret {
 		c.Secret[outputs.Kubeconfig] = true
 	}
 	switch kc := read[outputs.Kubeconfig].Value.(type) {
 	case nil:
-		add("exports no %s: a platform stack must export %s", outputs.Kubeconfig, requiredOutputs)
+		add("platform-output-missing", "exports no %s: a platform stack must export %s", outputs.Kubeconfig, requiredOutputs)
 	case string:
 		if strings.TrimSpace(kc) == "" {
-			add("its output %s is empty", outputs.Kubeconfig)
+			add("platform-output-empty", "its output %s is empty", outputs.Kubeconfig)
 		}
 		c.Kubeconfig = kc
 	case map[string]any:
@@ -212,20 +212,20 @@ func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 		// provider takes it as JSON text.
 		raw, err := json.Marshal(kc)
 		if err != nil {
-			add("its output %s does not marshal as JSON: %v", outputs.Kubeconfig, err)
+			add("platform-output-type", "its output %s does not marshal as JSON: %v", outputs.Kubeconfig, err)
 		}
 		c.Kubeconfig = string(raw)
 	default:
-		add("its output %s is a %T, neither kubeconfig text nor an object", outputs.Kubeconfig, kc)
+		add("platform-output-type", "its output %s is a %T, neither kubeconfig text nor an object", outputs.Kubeconfig, kc)
 	}
 	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
 	case mistyped[outputs.OidcProviderArn]:
 	case c.OidcProviderArn == "":
-		add("exports no %s. IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
+		add("oidc-provider-missing", "exports no %s. IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
 			"ask the platform team to create it (e.g. `eksctl utils associate-iam-oidc-provider --cluster <name> --approve`) and export its ARN as %s",
 			outputs.OidcProviderArn, outputs.OidcProviderArn)
 	case m == nil:
-		add("its output %s %q is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE",
+		add("platform-output-type", "its output %s %q is not an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/EXAMPLE",
 			outputs.OidcProviderArn, show(outputs.OidcProviderArn, c.OidcProviderArn))
 	case c.OidcIssuerURL == "" && !mistyped[outputs.OidcIssuer]:
 		c.OidcIssuerURL = "https://" + m[2]
@@ -233,11 +233,11 @@ func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 			c.Secret[outputs.OidcIssuer] = true
 		}
 	case trust.IssuerHost(c.OidcIssuerURL) != m[2] || !strings.HasPrefix(c.OidcIssuerURL, "https://"):
-		add("its outputs disagree: %s %q is not the issuer of %s %q",
+		add("platform-outputs-disagree", "its outputs disagree: %s %q is not the issuer of %s %q",
 			outputs.OidcIssuer, show(outputs.OidcIssuer, c.OidcIssuerURL), outputs.OidcProviderArn, show(outputs.OidcProviderArn, c.OidcProviderArn))
 	}
 	if needVpc && c.VpcID == "" && !mistyped[outputs.VpcID] {
-		add("exports no %s, which the AWS Load Balancer Controller (loadBalancerController: true) needs", outputs.VpcID)
+		add("platform-output-missing", "exports no %s, which the AWS Load Balancer Controller (loadBalancerController: true) needs", outputs.VpcID)
 	}
 	if problems != nil {
 		return Cluster{}, problems
@@ -247,7 +247,7 @@ func FromStack(stack string, read Outputs, needVpc bool) (Cluster, error) {
 
 // Unreadable is the problem of a platform stack that cannot be read.
 func Unreadable(stack string, err error) config.Problems {
-	return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(
+	return config.Problems{{Key: byStackKey, Value: stack, Code: "platform-stack-unreadable", Rule: fmt.Sprintf(
 		"cannot be read (%v): give it as organization/project/stack, and deploy with a Pulumi login that may read it", err)}}
 }
 
@@ -258,8 +258,8 @@ var requiredOutputs = strings.Join(outputs.PlatformRequired, ", ")
 // provider of the role's own account), and IAM's look-up by ARN must find it
 // (providerErr is the look-up's error, if it failed).
 func CheckStackProvider(stack, account string, c Cluster, provider OidcProvider, providerErr error) error {
-	problem := func(rule string, args ...any) error {
-		return config.Problems{{Key: byStackKey, Value: stack, Rule: fmt.Sprintf(rule, args...)}}
+	problem := func(code config.Code, rule string, args ...any) error {
+		return config.Problems{{Key: byStackKey, Value: stack, Code: code, Rule: fmt.Sprintf(rule, args...)}}
 	}
 	arn := c.OidcProviderArn
 	if c.Secret[outputs.OidcProviderArn] {
@@ -267,16 +267,16 @@ func CheckStackProvider(stack, account string, c Cluster, provider OidcProvider,
 	}
 	switch m := oidcProviderArnPattern.FindStringSubmatch(c.OidcProviderArn); {
 	case m != nil && m[1] != account:
-		return problem("its %s %s is in account %s, but this stack deploys to account %s: "+
+		return problem("oidc-provider-account", "its %s %s is in account %s, but this stack deploys to account %s: "+
 			"the Milvus role must be in its OIDC provider's account, so deploy with credentials for account %s",
 			outputs.OidcProviderArn, arn, m[1], account, m[1])
 	case providerErr != nil && notFound(providerErr):
-		return problem("its %s %s does not exist (the look-up said: %v). "+
+		return problem("oidc-provider-missing", "its %s %s does not exist (the look-up said: %v). "+
 			"IRSA needs the cluster's IAM OIDC provider, and this stack never creates one on a cluster it does not own: "+
 			"ask the platform team to create it again (e.g. `eksctl utils associate-iam-oidc-provider --cluster %s --approve`) and export its ARN",
 			outputs.OidcProviderArn, arn, providerErr, c.Name)
 	case providerErr != nil:
-		return problem("its %s %s could not be looked up (the look-up said: %v): the deploying identity needs iam:GetOpenIDConnectProvider",
+		return problem("oidc-provider-unreadable", "its %s %s could not be looked up (the look-up said: %v): the deploying identity needs iam:GetOpenIDConnectProvider",
 			outputs.OidcProviderArn, arn, providerErr)
 	}
 	hide := c.Secret[outputs.OidcProviderArn] || c.Secret[outputs.OidcIssuer]

@@ -1,4 +1,4 @@
-package values
+package milvusvalues
 
 import (
 	"fmt"
@@ -115,7 +115,7 @@ type PulsarVolume struct {
 
 // workload sizes one Milvus component; component is the chart's
 // `component` label of its pods ("querynode").
-func (s Settings) workload(component string, w sizing.Workload) Workload {
+func (s Inputs) workload(component string, w sizing.Workload) Workload {
 	out := Workload{Replicas: w.Replicas, Resources: resources(w)}
 	if s.SpreadAcrossZones && w.Replicas > 1 {
 		out.TopologySpreadConstraints = zoneSpread(map[string]string{
@@ -158,7 +158,7 @@ func resources(w sizing.Workload) Resources {
 // etcd sizes Milvus' etcd. Spread across zones, each member gets a node of
 // its own in a zone of its own, and a PodDisruptionBudget keeps a majority
 // up through node drains.
-func (s Settings) etcd() Etcd {
+func (s Inputs) etcd() Etcd {
 	e := s.Workloads.Etcd
 	out := Etcd{
 		ReplicaCount:          e.Replicas,
@@ -179,7 +179,7 @@ func (s Settings) etcd() Etcd {
 }
 
 // streaming embeds Woodpecker in the streaming nodes, on object storage.
-func (s Settings) streaming() *Streaming {
+func (s Inputs) streaming() *Streaming {
 	if s.Pulsar {
 		return nil
 	}
@@ -194,7 +194,7 @@ func (s Settings) streaming() *Streaming {
 // bookies, brokers and proxies (Netty's buffers live off the heap), half
 // as heap for ZooKeeper and auto-recovery, which need little direct
 // memory. The rest is the JVM's own (metaspace, threads, code cache).
-func (s Settings) pulsar() Pulsar {
+func (s Inputs) pulsar() Pulsar {
 	if !s.Pulsar {
 		return Pulsar{Enabled: false}
 	}
@@ -223,7 +223,7 @@ func heapAndDirect(mib int64) string {
 
 func heapOnly(mib int64) string { return fmt.Sprintf("-Xms%[1]dm -Xmx%[1]dm", mib/2) }
 
-func (s Settings) pulsarComponent(w sizing.Workload, memoryVariable string, jvm func(int64) string, budget bool, volumes map[string]PulsarVolume) *PulsarComponent {
+func (s Inputs) pulsarComponent(w sizing.Workload, memoryVariable string, jvm func(int64) string, budget bool, volumes map[string]PulsarVolume) *PulsarComponent {
 	c := &PulsarComponent{
 		ReplicaCount: w.Replicas,
 		Resources:    resources(w),

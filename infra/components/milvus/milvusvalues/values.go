@@ -6,7 +6,7 @@
 // Network Load Balancer made by the AWS Load Balancer Controller. The guide was
 // written for chart 4.2.x; see Build for how its coordinator layout maps onto
 // chart 5.x.
-package values
+package milvusvalues
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
+	"github.com/milvus-eks/milvus-eks/infra/facts"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -150,9 +150,9 @@ type Resources struct {
 	Limits   map[string]string `json:"limits,omitempty"`
 }
 
-// Settings are what the values are built from: the stack's choices, and the
+// Inputs are what the values are built from: the stack's choices, and the
 // names of what the stack creates for the release.
-type Settings struct {
+type Inputs struct {
 	Region     string
 	BucketName string
 	// RootPath is the prefix of Milvus' objects in the bucket; "" for none.
@@ -190,7 +190,7 @@ type Settings struct {
 //     authentication is off).
 //   - The guide keeps the chart's Pulsar; Woodpecker, in the bucket, is the
 //     default here, and every workload has requests (workloads.go).
-func Build(s Settings) Values {
+func Build(s Inputs) Values {
 	var user userConfig
 	user.Common.Security.AuthorizationEnabled = s.Authentication
 	var coordinatorEnv []EnvVar
@@ -203,7 +203,7 @@ func Build(s Settings) Values {
 	return Values{
 		Cluster:          Toggle{Enabled: true},
 		ExtraConfigFiles: map[string]string{"user.yaml": yamlText(user)},
-		Service:          Service{Type: "ClusterIP", Port: endpoint.Port},
+		Service:          Service{Type: "ClusterIP", Port: facts.MilvusPort},
 		ServiceAccount:   ServiceAccount{Create: false, Name: s.ServiceAccount},
 		Minio:            Toggle{Enabled: false},
 		ExternalS3: ExternalS3{
@@ -247,10 +247,7 @@ func yamlText(v any) string {
 
 // S3Host is the regional S3 endpoint.
 func S3Host(region string) string {
-	if strings.HasPrefix(region, "cn-") {
-		return "s3." + region + ".amazonaws.com.cn"
-	}
-	return "s3." + region + ".amazonaws.com"
+	return "s3." + region + "." + facts.DNSSuffix(region)
 }
 
 // Map renders the values as the generic map a Helm release takes.

@@ -1,4 +1,4 @@
-package values
+package milvusvalues
 
 import (
 	"testing"
@@ -10,8 +10,8 @@ import (
 
 // settings are those of a small stack: one replica of each workload,
 // Woodpecker, authentication on.
-func settings() Settings {
-	return Settings{
+func settings() Inputs {
+	return Inputs{
 		Region:             "us-east-2",
 		BucketName:         "milvus-bucket-abc",
 		ServiceAccount:     "milvus-s3-access-sa",

@@ -1,45 +1,26 @@
-package config
+package generate
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strings"
-	"testing"
 
-	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/milvus-eks/milvus-eks/infra/offline/generated"
+	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
-var update = flag.Bool("update", false, "rewrite the parts of Pulumi.yaml and README.md generated from Keys")
-
-// The repository's files that list the keys.
-const (
-	projectFile = "../../Pulumi.yaml"
-	readmeFile  = "../../README.md"
-)
-
-// Pulumi.yaml declares exactly Keys: names, types, defaults and
-// descriptions. The engine reads the defaults from there, so a key the file
-// lacks would be unknown to `pulumi config set` users, and a default that
-// differed would be the one deployed.
-func TestPulumiYamlConfigIsGenerated(t *testing.T) {
-	require.NoError(t, generated.Sync(projectFile, generated.YAML, "config keys", projectConfig(), *update))
-}
-
-// The README's configuration reference lists exactly Keys.
-func TestReadmeConfigTableIsGenerated(t *testing.T) {
-	require.NoError(t, generated.Sync(readmeFile, generated.Markdown, "config table", readmeTable(), *update))
-}
+// The parts generated from the key registry (config.Keys), which the
+// engine reads Pulumi.yaml's defaults from and users read the README's
+// table of, and from the stack-output contract (outputs.Contract).
 
 // projectConfig is Pulumi.yaml's config block, one declaration per key,
 // with a comment at the head of each group.
 func projectConfig() string {
 	var b strings.Builder
-	var group Group
-	for _, k := range Keys {
+	var group config.Group
+	for _, k := range config.Keys {
 		if k.Group != group {
 			group = k.Group
 			fmt.Fprintf(&b, "  # %s\n", group)
@@ -57,11 +38,12 @@ func projectConfig() string {
 	return b.String()
 }
 
-// readmeTable is the README's configuration reference: a table per group.
-func readmeTable() string {
+// readmeConfigTable is the README's configuration reference: a table per
+// group.
+func readmeConfigTable() string {
 	var b strings.Builder
-	var group Group
-	for _, k := range Keys {
+	var group config.Group
+	for _, k := range config.Keys {
 		if k.Group != group {
 			if group != "" {
 				b.WriteString("\n")
@@ -79,14 +61,14 @@ func readmeTable() string {
 }
 
 // description is a key's Doc, and what its empty value means.
-func description(k Key) string {
+func description(k config.Key) string {
 	if k.EmptyMeans == "" {
 		return k.Doc
 	}
 	return k.Doc + " Empty means " + k.EmptyMeans + "."
 }
 
-func readmeType(k Key) string {
+func readmeType(k config.Key) string {
 	switch {
 	case k.Secret():
 		return "secret string"
@@ -100,7 +82,7 @@ func readmeType(k Key) string {
 	return k.Kind()
 }
 
-func readmeDefault(k Key) string {
+func readmeDefault(k config.Key) string {
 	switch {
 	case k.EmptyMeans != "" && k.DefaultText() == "":
 		return k.EmptyMeans
@@ -158,4 +140,18 @@ func wrap(text string, width int) []string {
 		line += word
 	}
 	return append(lines, line)
+}
+
+// readmeOutputsTable is the README's table of the stack-output contract.
+func readmeOutputsTable() string {
+	var b strings.Builder
+	b.WriteString("| Output | Exported | Meaning |\n| --- | --- | --- |\n")
+	for _, o := range outputs.Contract {
+		meaning := o.Meaning
+		if o.Secret {
+			meaning += "; **secret**"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", o.Name, o.When, meaning)
+	}
+	return b.String()
 }

@@ -1,11 +1,12 @@
 // Package values builds the values of the AWS Load Balancer Controller's
 // Helm chart (eks-charts, chart aws-load-balancer-controller) as a typed Go
 // value. The keys are those of the chart's values.yaml.
-package values
+package controllervalues
 
 import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/helmvalues"
+	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
 // Where the chart lives and where the controller runs.
@@ -43,17 +44,6 @@ type Resources struct {
 	Limits   map[string]string `json:"limits"`
 }
 
-// The controller's size: two replicas (the chart's default, one leader),
-// each requesting a tenth of a CPU and 128 MiB, with room to 256 MiB. A
-// choice of this project, sized for one cluster's few load balancers; the
-// capacity check counts the same figures.
-const (
-	Replicas      = 2
-	CPURequest    = "100m"
-	MemoryRequest = "128Mi"
-	MemoryLimit   = "256Mi"
-)
-
 // ServiceAccount makes the chart create the controller's ServiceAccount,
 // bound to its IAM role.
 type ServiceAccount struct {
@@ -65,6 +55,7 @@ type ServiceAccount struct {
 // Build returns the chart values for a cluster, with the controller's
 // ServiceAccount bound to roleArn.
 func Build(clusterName, region, vpcID, roleArn string) Values {
+	size := sizing.LoadBalancerController
 	return Values{
 		ClusterName: clusterName,
 		Region:      region,
@@ -74,10 +65,10 @@ func Build(clusterName, region, vpcID, roleArn string) Values {
 			Name:        ServiceAccountName,
 			Annotations: map[string]string{trust.RoleArnAnnotation: roleArn},
 		},
-		ReplicaCount: Replicas,
+		ReplicaCount: size.Replicas,
 		Resources: Resources{
-			Requests: map[string]string{"cpu": CPURequest, "memory": MemoryRequest},
-			Limits:   map[string]string{"memory": MemoryLimit},
+			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest},
+			Limits:   map[string]string{"memory": size.MemoryLimit},
 		},
 	}
 }
