@@ -1,6 +1,10 @@
 package tests
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,7 +17,7 @@ import (
 )
 
 // Pulumi.yaml's config block is generated from the key registry and checked
-// against it in infra/config. Here: the engine's reading of that file (as
+// against it (TestGeneratedFilesAreFresh). Here: the engine's reading of that file (as
 // stackfile imitates it, YAML types and all) gives the program's defaults.
 func TestPulumiYamlDefaultsAreTheProgramDefaults(t *testing.T) {
 	project, err := stackfile.ReadProject(projectDir)
@@ -82,4 +86,22 @@ func TestStackExportsTheContract(t *testing.T) {
 			assert.Equal(t, want, got, "output name: secret")
 		})
 	}
+}
+
+// .ci/run refuses, in the deployed binary, exactly the checker's clients
+// that the README says it does not link.
+func TestCIForbidsTheClientsTheReadmeRulesOut(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join(projectDir, ".ci", "run"))
+	require.NoError(t, err)
+	line := regexp.MustCompile(`(?m)^checker_only_modules="([^"]*)"$`).FindStringSubmatch(string(script))
+	require.NotNil(t, line, ".ci/run names checker_only_modules")
+	readme, err := os.ReadFile(filepath.Join(projectDir, "README.md"))
+	require.NoError(t, err)
+	paragraph := regexp.MustCompile(`(?s)It links\s+neither (.*?)\. client-go`).FindSubmatch(readme)
+	require.NotNil(t, paragraph, "the README says which clients the program does not link")
+	var named []string
+	for _, m := range regexp.MustCompile("`([^`]+)`").FindAllSubmatch(paragraph[1], -1) {
+		named = append(named, string(m[1]))
+	}
+	assert.ElementsMatch(t, strings.Fields(line[1]), named)
 }

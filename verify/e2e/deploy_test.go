@@ -42,9 +42,10 @@ func TestDeployAndVerify(t *testing.T) {
 	stack, err := auto.UpsertStackLocalSource(ctx, name, projectDir)
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		// Always: a failed check must not leave a cluster running.
+		// Always: a failed check must not leave a cluster running. The
+		// program runs, as the engine requires of a stack with a delete hook.
 		ctx := context.Background()
-		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout)); err != nil {
+		if _, err := stack.Destroy(ctx, optdestroy.RunProgram(true), optdestroy.ProgressStreams(os.Stdout)); err != nil {
 			t.Errorf("destroying stack %s failed; destroy it by hand: %v", name, err)
 			return
 		}
