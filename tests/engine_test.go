@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,17 +33,35 @@ import (
 // Each stack must preview with no error, and plan exactly the resources the
 // offline plan shows (type, name, parent), but for what pulumi-eks' remote
 // components create inside themselves, which the mocks only stand in for.
+// For every resource both show, what the engine received (its gRPC log) is
+// what the mock recorded: parent, provider, dependencies, protect,
+// retainOnDelete, delete hooks, and every input known before anything
+// exists (compareRegistrations).
 func TestRealEnginePreview(t *testing.T) {
 	if _, err := exec.LookPath("pulumi"); err != nil {
 		t.Fatal("no pulumi CLI on the PATH: run `eval \"$(bash .ci/engine-tools)\"` first")
 	}
 	for _, name := range plannedStacks {
 		t.Run(name, func(t *testing.T) {
-			real := realPreview(t, name)
+			real, registered := realPreview(t, name)
 			offline := offlinePlan(t, name)
 			require.NotEmpty(t, real)
 			assert.Equal(t, offline, real, "%s: the offline plan, left, against the real engine's", name)
-			t.Logf("%s: %d resources planned by the real engine, as offline", name, len(real))
+
+			mock, err := run(name, stackConfig(t, name, nil))
+			require.NoError(t, err)
+			offlineRegistered := offlineRegistrations(mock)
+			assert.Empty(t, compareRegistrations(offlineRegistered, registered),
+				"%s: what the engine received differs from what the mock recorded", name)
+			resources, inputs := 0, 0
+			for urn := range offlineRegistered {
+				if r, ok := registered[urn]; ok {
+					resources++
+					inputs += len(knownInputs("", resource.NewObjectProperty(r.Inputs)))
+				}
+			}
+			t.Logf("%s: %d resources planned by the real engine, as offline; %d registrations compared, with %d inputs the engine knew",
+				name, len(real), resources, inputs)
 		})
 	}
 }
@@ -64,8 +83,9 @@ func engineProgram(ctx *pulumi.Context) error {
 	return stack.Program(settings)(ctx)
 }
 
-// realPreview previews a stack on a local backend and lists what it plans.
-func realPreview(t *testing.T, name string) []string {
+// realPreview previews a stack on a local backend and lists what it plans,
+// and what the engine received of each resource.
+func realPreview(t *testing.T, name string) ([]string, map[string]registration) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -77,7 +97,10 @@ func realPreview(t *testing.T, name string) []string {
 	copyFile(t, stackFile, filepath.Join(dir, "Pulumi."+name+".yaml"))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
 
+	grpcLog := filepath.Join(dir, "grpc.log")
 	env := map[string]string{
+		// The engine logs every gRPC call, the resource registrations too.
+		"PULUMI_DEBUG_GRPC":                           grpcLog,
 		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(dir, "state"),
 		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test",
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
@@ -113,7 +136,7 @@ func realPreview(t *testing.T, name string) []string {
 	<-done
 	require.NoError(t, err, "%s: errors: %s", name, strings.Join(errors, "\n"))
 	assert.Empty(t, errors, name)
-	return declared(planned)
+	return declared(planned), engineRegistrations(t, grpcLog)
 }
 
 // offlinePlan lists what the offline plan declares.
@@ -148,10 +171,6 @@ func typeAndName(urn string) string {
 
 // step is one resource the engine plans.
 type step struct{ typ, urn, parent string }
-
-// remoteComponents are pulumi-eks' components, which create their children
-// inside the eks plugin.
-var remoteComponents = map[string]bool{"eks:index:Cluster": true, "eks:index:ManagedNodeGroup": true}
 
 // declared keeps what the program itself declares: not the stack, not the
 // default providers, and not what a remote component creates inside itself.
