@@ -60,7 +60,8 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 	// NodeGroup is what Milvus' pods run on.
 	NodeGroup *eks.ManagedNodeGroup
-	// LaunchTemplateID is the nodes' launch template, for cmd/verify.
+	// LaunchTemplateID is the nodes' launch template, which the post-deploy
+	// checks (verify/) read.
 	LaunchTemplateID pulumi.StringOutput
 }
 
