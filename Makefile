@@ -15,7 +15,7 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test engine synth cost generate snapshots lint build preview up verify ci
+.PHONY: test engine synth cost generate lint build preview up verify ci
 
 # The program's module, then the post-deploy checker's (a module of its own).
 test:
@@ -37,17 +37,12 @@ synth:
 cost:
 	$(MAKE) synth FORMAT=cost
 
-# Rewrites what is generated from Go values: Pulumi.yaml's config block and
-# the README's tables of keys and outputs (pure packages, seconds), and the
-# graph in docs/graph.md (the mock engine). One package at a time: two of
-# them write README.md.
+# Rewrites everything generated from Go values (infra/offline/generate):
+# Pulumi.yaml's config block, the README's tables, the graph in
+# docs/graph.md, the plan snapshots and the golden problems in
+# tests/testdata. Review the diff.
 generate:
-	$(GO) test -p 1 ./infra/config ./infra/stack/outputs ./infra/offline/inventory -run Generated -update
-	$(GO) test ./tests -run 'TestGraphIsGenerated|TestReadmeCostIsGenerated' -update
-
-# Rewrites tests/testdata/*.json after an intended change; review the diff.
-snapshots:
-	$(GO) test ./tests -run TestSynthSnapshots -update
+	$(GO) generate ./...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

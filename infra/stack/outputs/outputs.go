@@ -7,7 +7,7 @@
 // exports them, the discovery of an existing cluster from a platform stack's
 // outputs (a stack of this project can be another's platform), the offline
 // mock of such a platform, and the post-deploy checks. The README's table is
-// generated from Contract (make generate).
+// generated from Contract (go generate ./...).
 package outputs
 
 // The outputs, by name.
