@@ -172,3 +172,36 @@ func TestLoadBalancerHost(t *testing.T) {
 		assert.Equal(t, tt.want, milvus.LoadBalancerHost(tt.ingress), tt.name)
 	}
 }
+
+// With a hosted zone, the name clients use becomes an alias of the NLB: an
+// A record on the load balancer's host in the region's canonical zone of
+// network load balancers.
+func TestMilvusComponentPointsItsNameAtTheLoadBalancer(t *testing.T) {
+	lb := testLoadBalancer
+	lb.DNSName = "milvus.example.com"
+	s := declareMilvus(t, milvus.Args{
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: lb, DNSZoneID: "Z0123456789ABCDEFGHIJ",
+	})
+	record := s.Of("aws:route53/record:Record")
+	require.Len(t, record, 1)
+	assert.Equal(t, map[string]any{
+		"zoneId": "Z0123456789ABCDEFGHIJ",
+		"name":   "milvus.example.com",
+		"type":   "A",
+		"aliases": []any{map[string]any{
+			"name":                 "milvus-test-0000000000000000.elb.us-east-2.amazonaws.com",
+			"zoneId":               mockcloud.LoadBalancerZoneID,
+			"evaluateTargetHealth": true,
+		}},
+	}, mockcloud.Plain(record[0].Input()))
+	assert.Equal(t, s.Of(milvus.TypeToken)[0].URN, record[0].Parent)
+	assert.True(t, record[0].DependsOn(s.Named(typeService, "milvus-endpoint")[0]), "the record waits for the load balancer")
+	assert.Equal(t, "https://milvus.example.com:19530", s.Outputs["uri"])
+
+	without := declareMilvus(t, milvus.Args{
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: lb,
+	})
+	assert.Empty(t, without.Of("aws:route53/record:Record"), "no zone, no record")
+}

@@ -55,7 +55,7 @@ func TestStackExportsTheContract(t *testing.T) {
 		{name: "dev", stack: "dev", holds: map[outputs.Condition]bool{
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "prod", stack: "prod", holds: map[outputs.Condition]bool{
-			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
+			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true}},
 		{name: "internal and open", stack: "dev", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:milvusAuthentication": "false"},
 			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},

@@ -372,9 +372,11 @@ func TestOutputs(t *testing.T) {
 		"milvusNamespace":      "milvus",
 		"milvusServiceAccount": "milvus-s3-access-sa",
 		"milvusChartVersion":   "5.0.19",
-		// The NLB is named by loadBalancerName; prod's speaks TLS.
+		// The NLB is named by loadBalancerName; prod's speaks TLS, and
+		// clients name the host its certificate is for.
 		"milvusEndpoint":                "milvus-service-0000000000000000.elb.us-east-2.amazonaws.com:19530",
-		"milvusUri":                     "https://milvus-service-0000000000000000.elb.us-east-2.amazonaws.com:19530",
+		"milvusUri":                     "https://milvus.example.com:19530",
+		"milvusDnsName":                 "milvus.example.com",
 		"nodeLaunchTemplateId":          "cluster-nodes-id",
 		"ebsCsiDriverRoleArn":           ebsCsiRoleArn,
 		"loadBalancerControllerRoleArn": lbcRoleArn,

@@ -253,6 +253,10 @@ type LoadBalancer struct {
 	CertificateArn string
 	// SourceRanges are the CIDR blocks allowed to reach the load balancer.
 	SourceRanges []string
+	// DNSName is the name clients reach Milvus by; empty means the load
+	// balancer's own. DNSZoneID, when set, is the Route 53 hosted zone in
+	// which the stack points the name at the load balancer.
+	DNSName, DNSZoneID string
 }
 
 // Defaults is the configuration of a stack whose file sets no key: each

@@ -12,6 +12,7 @@ import (
 var production = map[string]string{
 	"milvus:production":                 "true",
 	"milvus:loadBalancerCertificateArn": "arn:aws:acm:us-east-2:111122223333:certificate/12345678-1234-1234-1234-123456789012",
+	"milvus:milvusDnsName":              "milvus.example.com",
 	"milvus:loadBalancerSourceRanges":   `["203.0.113.0/24"]`,
 	"milvus:clusterEndpointPublicCidrs": `["198.51.100.0/24"]`,
 	"milvus:controlPlaneLogs":           "true",
@@ -26,6 +27,9 @@ func TestExposureRules(t *testing.T) {
 		{name: "production, closed", changes: nil},
 		{name: "production, internal and open inside", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:loadBalancerCertificateArn": "", "milvus:loadBalancerSourceRanges": `["0.0.0.0/0"]`}},
+		{name: "a certificate without the name it is for", changes: map[string]string{"milvus:milvusDnsName": ""},
+			want: []found{{"milvus:milvusDnsName", "", "dns-name-required"}}},
+		{name: "a record in a zone, and its name", changes: map[string]string{"milvus:milvusDnsZoneId": "Z0123456789ABCDEFGHIJ"}},
 		{name: "production, public endpoint off", changes: map[string]string{"milvus:clusterEndpointPublicCidrs": `[]`}},
 		{name: "no certificate", changes: map[string]string{"milvus:loadBalancerCertificateArn": ""},
 			want: []found{{"milvus:loadBalancerCertificateArn", "", "production-certificate"}}},

@@ -48,6 +48,11 @@ var (
 	// than S3 allows, since the chart writes the value into milvus.yaml
 	// unquoted, where "true", "*x" or "!x" would not stay a string.
 	rootPathPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)*$`)
+	// DNS host names (RFC 1123): dot-separated labels of lowercase letters,
+	// digits and hyphens, at least two of them.
+	hostNamePattern = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	// Route 53 hosted zone IDs: a Z and upper-case letters and digits.
+	hostedZoneIDPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	// Elastic Load Balancing names: up to 32 letters, digits and hyphens, not
 	// starting or ending with a hyphen.
 	loadBalancerNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
@@ -204,6 +209,13 @@ func cidrBlock(s string) finding {
 func loadBalancerName(s string) finding {
 	if !loadBalancerNamePattern.MatchString(s) || strings.HasPrefix(s, "internal-") {
 		return broke("load-balancer-name", `load balancer names are 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with "internal-"`)
+	}
+	return finding{}
+}
+
+func hostName(s string) finding {
+	if len(s) > 253 || !hostNamePattern.MatchString(s) {
+		return broke("dns-name", "must be a DNS host name such as milvus.example.com: lowercase letters, digits and hyphens in dot-separated labels")
 	}
 	return finding{}
 }

@@ -14,8 +14,18 @@ import (
 func (v *validator) milvus(c Config, secret map[string]bool) {
 	m := c.Milvus
 	v.authentication(m.Authentication, m.LoadBalancer.Scheme, secret)
-	if arn := certificateArnPattern.FindStringSubmatch(m.LoadBalancer.CertificateArn); arn != nil && c.Region != "" && arn[1] != c.Region {
-		v.add(FullName("loadBalancerCertificateArn"), m.LoadBalancer.CertificateArn, broke("certificate-region", "the certificate must be in the load balancer's region, %s", c.Region))
+	lb := m.LoadBalancer
+	if arn := certificateArnPattern.FindStringSubmatch(lb.CertificateArn); arn != nil && c.Region != "" && arn[1] != c.Region {
+		v.add(FullName("loadBalancerCertificateArn"), lb.CertificateArn, broke("certificate-region", "the certificate must be in the load balancer's region, %s", c.Region))
+	}
+	// A certificate names the host clients ask for, and no certificate can
+	// name the load balancer's own host (AWS owns elb.amazonaws.com).
+	if lb.CertificateArn != "" && lb.DNSName == "" {
+		v.add(FullName("milvusDnsName"), "", broke("dns-name-required",
+			"is required with loadBalancerCertificateArn: clients check the certificate against the name they connect to, and no certificate can cover the load balancer's own host name; set the name the certificate is for"))
+	}
+	if lb.DNSZoneID != "" && lb.DNSName == "" {
+		v.add(FullName("milvusDnsZoneId"), lb.DNSZoneID, broke("dns-zone-without-name", "needs milvusDnsName, the record to make in the zone"))
 	}
 	w := m.Workloads
 	if w.MixCoordinator.Replicas > 1 && !w.MixCoordinator.ActiveStandby {

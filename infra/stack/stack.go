@@ -241,7 +241,9 @@ func milvusArgs(cfg config.Config, access cluster.Access, bucket *storage.Storag
 			Scheme:         m.LoadBalancer.Scheme,
 			SourceRanges:   m.LoadBalancer.SourceRanges,
 			CertificateArn: m.LoadBalancer.CertificateArn,
+			DNSName:        m.LoadBalancer.DNSName,
 		},
+		DNSZoneID:    m.LoadBalancer.DNSZoneID,
 		Protect:      cfg.Production,
 		RootPassword: m.Authentication.RootPassword.Reveal(),
 		BucketName:   bucket.BucketName,
@@ -269,6 +271,9 @@ func exportOutputs(ctx *pulumi.Context, cfg config.Config, kube clusterSite, buc
 	ctx.Export(outputs.MilvusChartVersion, db.ChartVersion)
 	ctx.Export(outputs.MilvusEndpoint, db.Endpoint)
 	ctx.Export(outputs.MilvusURI, db.URI)
+	if name := cfg.Milvus.LoadBalancer.DNSName; name != "" {
+		ctx.Export(outputs.MilvusDNSName, pulumi.String(name))
+	}
 	if cfg.Milvus.Authentication.Enabled {
 		ctx.Export(outputs.MilvusRootPassword, db.RootPassword)
 	}

@@ -66,6 +66,9 @@ type Outputs struct {
 	MilvusMessageQueue string
 	// MilvusURI is https:// when the load balancer speaks TLS.
 	MilvusURI string
+	// MilvusDNSName is the name clients use, which the load balancer's
+	// certificate covers; absent when the stack sets none.
+	MilvusDNSName string
 	// NodeLaunchTemplateID is present when the stack created its cluster.
 	NodeLaunchTemplateID string
 }
@@ -97,6 +100,7 @@ func (o *Outputs) fields() []outputField {
 		{outputs.MilvusRootPath, &o.MilvusRootPath, false},
 		{outputs.MilvusMessageQueue, &o.MilvusMessageQueue, false},
 		{outputs.MilvusURI, &o.MilvusURI, false},
+		{outputs.MilvusDNSName, &o.MilvusDNSName, false},
 		{outputs.NodeLaunchTemplateID, &o.NodeLaunchTemplateID, false},
 	}
 }

@@ -40,7 +40,7 @@ func TestAHealthyDeploymentPasses(t *testing.T) {
 		"PASS  the ServiceAccount milvus/milvus-s3-access-sa's eks.amazonaws.com/role-arn annotation: expected " + roleArn + "; found it",
 		"PASS  Milvus pod milvus-mixcoord-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
 		"PASS  Milvus pod milvus-proxy-0: expected ServiceAccount milvus-s3-access-sa, AWS_ROLE_ARN=" + roleArn + ", AWS_WEB_IDENTITY_TOKEN_FILE set, Ready; found so",
-		"PASS  the load balancer milvus-nlb.elb.us-east-2.amazonaws.com's listeners: expected only TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06; found exactly that",
+		"PASS  the load balancer milvus-nlb.elb.us-east-2.amazonaws.com's listeners: expected only TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06 and ALPN HTTP2Preferred; found exactly that",
 		"PASS  the nodes' launch template " + launchTemplateID + ": expected IMDSv2 tokens required, hop limit 1; found so",
 		"PASS  the cluster milvus-dev's authentication mode: expected API; found it",
 		"PASS  a pod in milvus asks the instance metadata service for a token: expected no token; found no token",
@@ -129,12 +129,14 @@ func TestEachWayItCanGoWrong(t *testing.T) {
 			map[string]string{"new objects in S3": "no objects: Milvus did not write the flushed segment to the bucket"}},
 		{"the metrics port on the load balancer", func(w *world) {
 			w.listeners = append(w.listeners, elbtypes.Listener{Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(9091)})
-		}, map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06, TCP on 9091"}},
+		}, map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06 and ALPN HTTP2Preferred, TCP on 9091"}},
 		{"no TLS although the stack has a certificate", func(w *world) {
 			w.listeners = []elbtypes.Listener{{Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(19530)}}
 		}, map[string]string{listenersCheck: "TCP on 19530"}},
 		{"a weaker TLS policy", func(w *world) { w.listeners[0].SslPolicy = aws.String("ELBSecurityPolicy-2016-08") },
-			map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-2016-08"}},
+			map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-2016-08 and ALPN HTTP2Preferred"}},
+		{"TLS that negotiates no HTTP/2, which gRPC clients refuse", func(w *world) { w.listeners[0].AlpnPolicy = nil },
+			map[string]string{listenersCheck: "TLS on 19530 with ELBSecurityPolicy-TLS13-1-2-2021-06"}},
 		{"pulumi-eks' hop limit", func(w *world) { w.hopLimit = 2 },
 			map[string]string{templateCheck: "IMDSv2 tokens required, hop limit 2"}},
 		{"IMDSv1 allowed", func(w *world) { w.httpTokens = ec2types.LaunchTemplateHttpTokensStateOptional },

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -76,9 +77,7 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 	closeAll = func() {}
 	milvusCtx, cancelMilvus := context.WithTimeout(ctx, timeout)
 	defer cancelMilvus()
-	// The URI's scheme says whether the load balancer speaks TLS; stacks
-	// from before it existed have only the endpoint.
-	db, closeDB, err := ConnectMilvus(milvusCtx, cmp.Or(out.MilvusURI, out.MilvusEndpoint), "root", out.MilvusRootPassword)
+	db, closeDB, err := ConnectMilvus(milvusCtx, milvusAddress(out), tlsServerName(out), "root", out.MilvusRootPassword)
 	if err != nil {
 		c.Milvus = Unreachable{Err: errors.Join(errors.New("connecting to Milvus"), err)}
 		return c, closeAll, nil
@@ -90,4 +89,25 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 		_ = closeDB(ctx)
 	}
 	return c, closeAll, nil
+}
+
+// milvusAddress is where the checks dial Milvus: the load balancer itself
+// when it speaks TLS for a name of the stack's (the name's record may be a
+// team's own, or not there yet); otherwise the URI, whose scheme says
+// whether the load balancer speaks TLS (stacks from before it existed have
+// only the endpoint).
+func milvusAddress(out Outputs) string {
+	if tlsServerName(out) != "" {
+		return out.MilvusEndpoint
+	}
+	return cmp.Or(out.MilvusURI, out.MilvusEndpoint)
+}
+
+// tlsServerName is the name the load balancer's certificate must cover, when
+// it speaks TLS for one.
+func tlsServerName(out Outputs) string {
+	if strings.HasPrefix(out.MilvusURI, "https://") {
+		return out.MilvusDNSName
+	}
+	return ""
 }

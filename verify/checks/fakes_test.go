@@ -52,7 +52,8 @@ var stackOutputs = Outputs{
 	MilvusNamespace:      "milvus",
 	MilvusServiceAccount: "milvus-s3-access-sa",
 	MilvusEndpoint:       "milvus-nlb.elb.us-east-2.amazonaws.com:19530",
-	MilvusURI:            "https://milvus-nlb.elb.us-east-2.amazonaws.com:19530",
+	MilvusURI:            "https://milvus.example.com:19530",
+	MilvusDNSName:        "milvus.example.com",
 	MilvusRootPassword:   "a-root-password",
 	NodeLaunchTemplateID: launchTemplateID,
 }
@@ -99,7 +100,7 @@ func healthy() *world {
 		providerURL: issuerHost,
 		flushWrites: true,
 		listeners: []elbtypes.Listener{{Protocol: elbtypes.ProtocolEnumTls, Port: aws.Int32(19530),
-			SslPolicy: aws.String("ELBSecurityPolicy-TLS13-1-2-2021-06")}},
+			SslPolicy: aws.String("ELBSecurityPolicy-TLS13-1-2-2021-06"), AlpnPolicy: []string{"HTTP2Preferred"}}},
 		httpTokens: ec2types.LaunchTemplateHttpTokensStateRequired,
 		hopLimit:   1,
 		authMode:   ekstypes.AuthenticationModeApi,

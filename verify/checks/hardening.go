@@ -75,7 +75,7 @@ func checkListeners(ctx context.Context, lbs ELB, out Outputs, o Options) Result
 	check := "the load balancer " + host + "'s listeners"
 	expected := fmt.Sprintf("only %s on %d", protocol, facts.MilvusPort)
 	if protocol == elbtypes.ProtocolEnumTls {
-		expected += " with " + endpoint.TLSPolicy
+		expected += " with " + endpoint.TLSPolicy + " and ALPN " + endpoint.ALPNPolicy
 	}
 	arn, err := loadBalancerArn(ctx, lbs, host, o)
 	if err != nil {
@@ -94,9 +94,13 @@ func checkListeners(ctx context.Context, lbs ELB, out Outputs, o Options) Result
 		if l.SslPolicy != nil {
 			desc += " with " + aws.ToString(l.SslPolicy)
 		}
+		if len(l.AlpnPolicy) > 0 {
+			desc += " and ALPN " + strings.Join(l.AlpnPolicy, ",")
+		}
 		found = append(found, desc)
 		ok = ok && l.Protocol == protocol && aws.ToInt32(l.Port) == facts.MilvusPort &&
-			(protocol != elbtypes.ProtocolEnumTls || aws.ToString(l.SslPolicy) == endpoint.TLSPolicy)
+			(protocol != elbtypes.ProtocolEnumTls || aws.ToString(l.SslPolicy) == endpoint.TLSPolicy &&
+				len(l.AlpnPolicy) == 1 && l.AlpnPolicy[0] == endpoint.ALPNPolicy)
 	}
 	if !ok {
 		return fail(check, expected, strings.Join(found, ", "))

@@ -34,3 +34,18 @@ func TestConnectReadsTheKubeconfigOfAnExistingCluster(t *testing.T) {
 	assert.Equal(t, discovery.GetTokenArgs("platform-prod", "eu-west-1"), rest.ExecProvider.Args)
 	assert.Empty(t, rest.BearerToken, "no credential is stored")
 }
+
+// Over TLS, the checks dial the load balancer itself and check its
+// certificate against the name clients use; without TLS, the URI.
+func TestMilvusIsDialedByTheNameTheCertificateCovers(t *testing.T) {
+	tls := Outputs{MilvusEndpoint: "nlb.elb.us-east-2.amazonaws.com:19530", MilvusURI: "https://milvus.example.com:19530", MilvusDNSName: "milvus.example.com"}
+	assert.Equal(t, "nlb.elb.us-east-2.amazonaws.com:19530", milvusAddress(tls))
+	assert.Equal(t, "milvus.example.com", tlsServerName(tls))
+
+	plain := Outputs{MilvusEndpoint: "nlb.elb.us-east-2.amazonaws.com:19530", MilvusURI: "http://milvus.example.com:19530", MilvusDNSName: "milvus.example.com"}
+	assert.Equal(t, "http://milvus.example.com:19530", milvusAddress(plain))
+	assert.Equal(t, "", tlsServerName(plain))
+
+	old := Outputs{MilvusEndpoint: "nlb.elb.us-east-2.amazonaws.com:19530"}
+	assert.Equal(t, "nlb.elb.us-east-2.amazonaws.com:19530", milvusAddress(old), "a stack from before milvusUri")
+}

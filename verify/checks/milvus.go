@@ -2,15 +2,28 @@ package checks
 
 import (
 	"context"
+	"crypto/tls"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	"github.com/milvus-io/milvus/client/v2/entity"
 	"github.com/milvus-io/milvus/client/v2/milvusclient"
 )
 
-// ConnectMilvus connects to Milvus at address ("host:19530"), as username
-// when a password is given, and returns the client the data-path check uses.
-func ConnectMilvus(ctx context.Context, address, username, password string) (Milvus, func(context.Context) error, error) {
+// ConnectMilvus connects to Milvus at address ("host:19530", or a URI whose
+// https:// asks for TLS), as username when a password is given, and returns
+// the client the data-path check uses. With serverName, it speaks TLS and
+// checks the certificate against that name, whatever host it dials: the
+// load balancer's certificate is for the name clients use, never for the
+// load balancer's own host, which the name may not point at yet.
+func ConnectMilvus(ctx context.Context, address, serverName, username, password string) (Milvus, func(context.Context) error, error) {
 	config := &milvusclient.ClientConfig{Address: address}
+	if serverName != "" {
+		config.EnableTLSAuth = true
+		config.DialOptions = append(append([]grpc.DialOption{}, milvusclient.DefaultGrpcOpts...),
+			grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{ServerName: serverName, MinVersion: tls.VersionTLS12})))
+	}
 	if password != "" {
 		config.Username, config.Password = username, password
 	}

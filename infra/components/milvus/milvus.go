@@ -5,6 +5,8 @@
 package milvus
 
 import (
+	awslb "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -44,6 +46,9 @@ type Args struct {
 	S3PolicyArn pulumi.StringInput
 	// LoadBalancer is the NLB in front of Milvus' API.
 	LoadBalancer endpoint.LoadBalancer
+	// DNSZoneID, when set, is a Route 53 hosted zone in which the
+	// component makes LoadBalancer.DNSName an alias of the NLB.
+	DNSZoneID string
 	// Protect keeps `pulumi destroy` from deleting the namespace and the
 	// release, and with them etcd's volume claims (production).
 	Protect bool
@@ -169,6 +174,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	m.RootPassword = rootPassword
 	m.ChartVersion = release.Version.Elem()
 	host := svc.Status.LoadBalancer().Ingress().ApplyT(LoadBalancerHost).(pulumi.StringOutput)
+	if args.DNSZoneID != "" {
+		if err := declareDNSRecord(ctx, name, args, host, m); err != nil {
+			return nil, err
+		}
+	}
 	m.Endpoint = host.ApplyT(endpoint.Address).(pulumi.StringOutput)
 	m.URI = host.ApplyT(args.LoadBalancer.URI).(pulumi.StringOutput)
 	outputs := pulumi.Map{
@@ -248,6 +258,28 @@ func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv
 			LoadBalancerSourceRanges: pulumi.ToStringArray(lb.SourceRanges),
 		},
 	}, k8s...)
+}
+
+// declareDNSRecord makes the name clients use an alias of the NLB in a
+// Route 53 hosted zone: an A record whose target is the load balancer's
+// host in the region's canonical zone of network load balancers.
+func declareDNSRecord(ctx *pulumi.Context, name string, args Args, host pulumi.StringOutput, component pulumi.Resource) error {
+	parent := pulumi.Parent(component)
+	zone := awslb.GetHostedZoneIdOutput(ctx, awslb.GetHostedZoneIdOutputArgs{
+		LoadBalancerType: pulumi.String("network"),
+		Region:           pulumi.String(args.Values.Region),
+	}, parent)
+	_, err := route53.NewRecord(ctx, name+"-dns", &route53.RecordArgs{
+		ZoneId: pulumi.String(args.DNSZoneID),
+		Name:   pulumi.String(args.LoadBalancer.DNSName),
+		Type:   pulumi.String("A"),
+		Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
+			Name:                 host,
+			ZoneId:               zone.Id(),
+			EvaluateTargetHealth: pulumi.Bool(true),
+		}},
+	}, parent)
+	return err
 }
 
 // LoadBalancerHost is the host name (or address) of the load balancer in

@@ -30,6 +30,9 @@ const (
 	BucketSuffix = "00000000000000000000000000"
 	// GeneratedPassword stands for a password random.RandomPassword makes.
 	GeneratedPassword = "00000000000000000000000000000000"
+	// LoadBalancerZoneID stands for the canonical hosted zone of a region's
+	// network load balancers.
+	LoadBalancerZoneID = "Z0000000000000"
 )
 
 // Resource is one registration the program made.
@@ -291,6 +294,8 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return m.lookUpCluster(args.Args)
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
 		return m.lookUpOidcProvider(args.Args)
+	case "aws:lb/getHostedZoneId:getHostedZoneId":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": LoadBalancerZoneID, "loadBalancerType": "network", "region": m.region}), nil
 	}
 	if answer, ok := m.componentLookUp(args.Token); ok {
 		return answer, nil

@@ -351,7 +351,7 @@ var helmReleasePinned = Policy{
 
 var loadBalancerExposure = Policy{
 	Name:        "load-balancer-exposure",
-	Description: "Load balancers publish Milvus' API alone, to listed sources; in production an internet-facing one has TLS and no 0.0.0.0/0.",
+	Description: "Load balancers publish Milvus' API alone, to listed sources, and negotiate HTTP/2 when they terminate TLS; in production an internet-facing one has TLS and no 0.0.0.0/0.",
 	Resource: func(r Resource, s Stack) []string {
 		switch r.Type {
 		case typeRelease:
@@ -386,6 +386,14 @@ func serviceExposure(r Resource, s Stack) []string {
 		out = append(out, fmt.Sprintf("%s sets no loadBalancerSourceRanges, so its load balancer admits every address: list the clients' CIDR blocks", where(r)))
 	}
 	annotations, _ := get(r.Inputs, "metadata", "annotations")
+	// gRPC clients refuse a TLS connection that negotiates no protocol
+	// (grpc-go from 1.67), and the NLB's TLS listener negotiates none by
+	// default.
+	if cert, _ := mapValue(annotations, "service.beta.kubernetes.io/aws-load-balancer-ssl-cert").(string); cert != "" {
+		if alpn := mapValue(annotations, "service.beta.kubernetes.io/aws-load-balancer-alpn-policy"); alpn != "HTTP2Preferred" && alpn != "HTTP2Only" && !unknown(alpn) {
+			out = append(out, fmt.Sprintf("%s terminates TLS with ALPN policy %v: gRPC clients refuse TLS that negotiates no HTTP/2; set the aws-load-balancer-alpn-policy annotation to HTTP2Preferred (or HTTP2Only)", where(r), orUnset(alpn)))
+		}
+	}
 	scheme := mapValue(annotations, "service.beta.kubernetes.io/aws-load-balancer-scheme")
 	if !s.Production || scheme != "internet-facing" {
 		return out

@@ -197,6 +197,13 @@ func TestEachPolicyFires(t *testing.T) {
 		}},
 		{"load-balancer-exposure", "prod", func(t *testing.T, rs []Resource) []Resource {
 			svc := find(t, rs, typeK8sService, "milvus-endpoint")
+			delete(svc.Inputs["metadata"].(map[string]any)["annotations"].(map[string]any), "service.beta.kubernetes.io/aws-load-balancer-alpn-policy")
+			return rs
+		}, []string{
+			typeK8sService + " milvus-endpoint terminates TLS with ALPN policy unset: gRPC clients refuse TLS that negotiates no HTTP/2; set the aws-load-balancer-alpn-policy annotation to HTTP2Preferred (or HTTP2Only)",
+		}},
+		{"load-balancer-exposure", "prod", func(t *testing.T, rs []Resource) []Resource {
+			svc := find(t, rs, typeK8sService, "milvus-endpoint")
 			delete(svc.Inputs["metadata"].(map[string]any)["annotations"].(map[string]any), "service.beta.kubernetes.io/aws-load-balancer-ssl-cert")
 			svc.Inputs["spec"].(map[string]any)["loadBalancerSourceRanges"] = []any{"0.0.0.0/0"}
 			return rs

@@ -31,6 +31,7 @@ const (
 	MilvusChartVersion            = "milvusChartVersion"
 	MilvusEndpoint                = "milvusEndpoint"
 	MilvusURI                     = "milvusUri"
+	MilvusDNSName                 = "milvusDnsName"
 	MilvusRootPassword            = "milvusRootPassword"
 	EbsCsiDriverRoleArn           = "ebsCsiDriverRoleArn"
 	NodeLaunchTemplateID          = "nodeLaunchTemplateId"
@@ -49,6 +50,7 @@ const (
 	Authentication         Condition = "with `milvusAuthentication` on"
 	EbsCsiDriver           Condition = "with `ebsCsiDriver` on"
 	LoadBalancerController Condition = "with `loadBalancerController` on"
+	DNSName                Condition = "with `milvusDnsName` set"
 )
 
 // Output is one output of the contract.
@@ -82,7 +84,8 @@ var Contract = []Output{
 	{Name: MilvusServiceAccount, When: Always, Meaning: "ServiceAccount annotated with the role"},
 	{Name: MilvusChartVersion, When: Always, Meaning: "Installed chart version"},
 	{Name: MilvusEndpoint, When: Always, Meaning: "`<NLB host>:19530`, read from the load balancer's Service after install"},
-	{Name: MilvusURI, When: Always, Meaning: "What clients connect to: `https://<NLB host>:19530` with `loadBalancerCertificateArn`, `http://...` without"},
+	{Name: MilvusURI, When: Always, Meaning: "What clients connect to: `https://<milvusDnsName>:19530` with `loadBalancerCertificateArn`, `http://<NLB host or milvusDnsName>:19530` without"},
+	{Name: MilvusDNSName, When: DNSName, Meaning: "The name clients reach Milvus by, which the certificate covers (`milvusDnsName`); the post-deploy checks connect to the load balancer with it as the TLS server name"},
 	{Name: MilvusRootPassword, When: Authentication, Secret: true, Meaning: "Milvus' root password"},
 	{Name: EbsCsiDriverRoleArn, When: EbsCsiDriver, Meaning: "The EBS CSI driver's IRSA role"},
 	{Name: LoadBalancerControllerRoleArn, When: LoadBalancerController, Meaning: "The load balancer controller's IRSA role"},
