@@ -214,7 +214,7 @@ var Keys = []Key{
 		bind: list(func(c *Config) *[]string { return &c.Milvus.LoadBalancer.SourceRanges },
 			notEmpty(`at least one CIDR block is required ("0.0.0.0/0" admits every address)`), each(cidrBlock))},
 	{Name: "milvusDnsName", Group: GroupEndpoint, Default: "", EmptyMeans: "clients use the load balancer's own host name (only without loadBalancerCertificateArn)",
-		Doc: "The DNS name clients reach Milvus by, such as milvus.example.com: milvusUri names it, and with loadBalancerCertificateArn the certificate must cover it (the load balancer's own host name is never on a certificate). It points at the load balancer through milvusDnsZoneId, or a record of your own.",
+		Doc:  "The DNS name clients reach Milvus by, such as milvus.example.com: milvusUri names it, and with loadBalancerCertificateArn the certificate must cover it (the load balancer's own host name is never on a certificate). It points at the load balancer through milvusDnsZoneId, or a record of your own.",
 		bind: text(func(c *Config) *string { return &c.Milvus.LoadBalancer.DNSName }, unlessEmpty(hostName))},
 	{Name: "milvusDnsZoneId", Group: GroupEndpoint, Default: "", EmptyMeans: "no record: point milvusDnsName at the load balancer yourself",
 		Doc:  "A Route 53 hosted zone in which the stack makes milvusDnsName an alias of the load balancer, such as Z0123456789ABCDEFGHIJ.",
