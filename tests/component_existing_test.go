@@ -9,6 +9,7 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
@@ -29,7 +30,7 @@ func TestExistingClusterComponentByName(t *testing.T) {
 	}, platformWorld...)
 	require.NoError(t, err)
 
-	kubeconfig, err := discovery.Kubeconfig(discovery.EKSCluster{
+	kubeconfig, err := kubeconfig.Of(kubeconfig.Cluster{
 		Name: mockcloud.PlatformCluster, Region: "us-east-2", Endpoint: mockcloud.PlatformEndpoint, CertificateAuthorityData: mockcloud.PlatformCA,
 	})
 	require.NoError(t, err)

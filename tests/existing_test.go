@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
@@ -142,7 +142,7 @@ func TestExistingClusterTrustPolicyUsesTheLookedUpProvider(t *testing.T) {
 // kubeconfig built from the EKS look-up that runs `aws eks get-token`, by
 // stack with the platform stack's own discovery. Both stay secret.
 func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
-	byName, err := discovery.Kubeconfig(discovery.EKSCluster{
+	byName, err := kubeconfig.Of(kubeconfig.Cluster{
 		Name: mockcloud.PlatformCluster, Region: "us-east-2", Endpoint: mockcloud.PlatformEndpoint, CertificateAuthorityData: mockcloud.PlatformCA,
 	})
 	require.NoError(t, err)

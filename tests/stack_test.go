@@ -346,7 +346,13 @@ func TestOutputs(t *testing.T) {
 	d := deploy(t, "prod")
 	kubeconfig, ok := d.Outputs["kubeconfig"].(mockcloud.Secret)
 	require.True(t, ok, "kubeconfig is exported as a secret")
-	assert.Contains(t, kubeconfig.Value, `"get-token","--cluster-name","milvus-prod"`)
+	// The kubeconfig the provider uses, and the stack hands out, runs `aws
+	// eks get-token` for the cluster with the caller's own credentials: it
+	// names no profile and no role of whoever created the cluster.
+	assert.Contains(t, kubeconfig.Value, `"args":["eks","get-token","--cluster-name","milvus-prod","--region","us-east-2","--output","json"]`)
+	assert.NotContains(t, kubeconfig.Value, "AWS_PROFILE")
+	assert.NotContains(t, kubeconfig.Value, "--role")
+	assert.Equal(t, kubeconfig.Value, mockcloud.Plain(d.only(t, typeK8sProvider).Input("kubeconfig")))
 	assert.Equal(t, mockcloud.Secret{Value: testRootPassword}, d.Outputs["milvusRootPassword"], "the root password is exported as a secret")
 
 	outputs := map[string]any{}

@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 )
 
-var platform = discovery.EKSCluster{
+var platform = kubeconfig.Cluster{
 	Name:     "platform-prod",
 	Region:   "eu-west-1",
 	Endpoint: "https://EXAMPLE0123.gr7.eu-west-1.eks.amazonaws.com",
@@ -19,11 +19,11 @@ var platform = discovery.EKSCluster{
 	CertificateAuthorityData: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
 }
 
-// The kubeconfig a stack hands out for a cluster it found by name (the
+// The kubeconfig a stack hands out for its cluster (the
 // kubeconfig output) is one that Connect's client-go reads, as a client
 // configuration for the cluster with exec credentials and no stored token.
 func TestConnectReadsTheKubeconfigOfAnExistingCluster(t *testing.T) {
-	text, err := discovery.Kubeconfig(platform)
+	text, err := kubeconfig.Of(platform)
 	require.NoError(t, err)
 	rest, err := clientcmd.RESTConfigFromKubeConfig([]byte(text))
 	require.NoError(t, err)
@@ -31,7 +31,7 @@ func TestConnectReadsTheKubeconfigOfAnExistingCluster(t *testing.T) {
 	assert.Equal(t, "-----BEGIN CERTIFICATE-----\n", string(rest.TLSClientConfig.CAData))
 	require.NotNil(t, rest.ExecProvider)
 	assert.Equal(t, "aws", rest.ExecProvider.Command)
-	assert.Equal(t, discovery.GetTokenArgs("platform-prod", "eu-west-1"), rest.ExecProvider.Args)
+	assert.Equal(t, kubeconfig.GetTokenArgs("platform-prod", "eu-west-1"), rest.ExecProvider.Args)
 	assert.Empty(t, rest.BearerToken, "no credential is stored")
 }
 

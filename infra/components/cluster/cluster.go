@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
@@ -248,7 +249,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	c.Name = cluster.EksCluster.Name()
-	c.Kubeconfig = pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)
+	// The kubeconfig is the project's own, like an existing cluster's: it
+	// names no AWS profile or role, so that whoever runs Pulumi next (a
+	// person with AWS_PROFILE set, CI with its role) reaches the cluster
+	// with their own credentials.
+	c.Kubeconfig = pulumi.ToSecret(pulumi.All(c.Name, cluster.EksCluster.Endpoint(), cluster.EksCluster.CertificateAuthority().Data().Elem()).ApplyT(
+		func(v []any) (string, error) {
+			return kubeconfig.Of(kubeconfig.Cluster{Name: v[0].(string), Region: args.Region, Endpoint: v[1].(string), CertificateAuthorityData: v[2].(string)})
+		})).(pulumi.StringOutput)
 	c.OidcProviderArn = oidc.Arn()
 	c.OidcIssuerURL = issuer
 	c.NodeGroup = nodeGroup

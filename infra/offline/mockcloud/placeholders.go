@@ -48,6 +48,7 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs, notReady string) (strin
 		id = name
 		set("arn", m.arn("eks", m.region, "cluster/"+name))
 		set("endpoint", m.clusterEndpoint())
+		set("certificateAuthority", map[string]any{"data": placeholderCA})
 		set("identities", []any{map[string]any{"oidcs": []any{map[string]any{"issuer": "https://" + m.issuerHost()}}}})
 	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
 		id = m.oidcProviderArn()

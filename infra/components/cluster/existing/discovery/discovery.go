@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
@@ -106,7 +107,7 @@ func FromEKS(c EKSCluster, provider OidcProvider, providerErr error) (Cluster, e
 	if problems := checkProvider(byNameKey, c.Name, c.Issuer, provider, false); problems != nil {
 		return Cluster{}, problems
 	}
-	text, err := Kubeconfig(c)
+	text, err := kubeconfig.Of(kubeconfig.Cluster{Name: c.Name, Region: c.Region, Endpoint: c.Endpoint, CertificateAuthorityData: c.CertificateAuthorityData})
 	if err != nil {
 		return Cluster{}, config.Problems{{Key: byNameKey, Value: c.Name, Code: "kubeconfig", Rule: err.Error()}}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 )
 
@@ -33,7 +34,7 @@ var (
 func TestFromEKS(t *testing.T) {
 	got, err := FromEKS(found, provider, nil)
 	require.NoError(t, err)
-	want, err := Kubeconfig(found)
+	want, err := kubeconfig.Of(kubeconfig.Cluster{Name: found.Name, Region: found.Region, Endpoint: found.Endpoint, CertificateAuthorityData: found.CertificateAuthorityData})
 	require.NoError(t, err)
 	assert.Equal(t, Cluster{
 		Name:            "platform-prod",

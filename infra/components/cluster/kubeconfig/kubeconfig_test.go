@@ -1,4 +1,4 @@
-package discovery
+package kubeconfig
 
 import (
 	"testing"
@@ -7,8 +7,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// found is a cluster as EKS describes it.
+var found = Cluster{
+	Name: "platform-prod", Region: "eu-west-1",
+	Endpoint:                 "https://EXAMPLE0123.gr7.eu-west-1.eks.amazonaws.com",
+	CertificateAuthorityData: caData,
+}
+
+const caData = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="
+
 func TestKubeconfigIsExactly(t *testing.T) {
-	got, err := Kubeconfig(found)
+	got, err := Of(found)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{
 		"kind": "Config",
@@ -31,19 +40,19 @@ func TestKubeconfigIsExactly(t *testing.T) {
 func TestKubeconfigRefusesAnIncompleteCluster(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*EKSCluster)
+		edit func(*Cluster)
 		want string
 	}{
-		{"no region", func(c *EKSCluster) { c.Region = "" }, `kubeconfig: cluster "platform-prod" in region "": both are required`},
-		{"no endpoint", func(c *EKSCluster) { c.Endpoint = "" }, `kubeconfig: cluster "platform-prod" has no endpoint`},
-		{"no CA", func(c *EKSCluster) { c.CertificateAuthorityData = "" }, `kubeconfig: cluster "platform-prod" has no certificate authority data in base64`},
-		{"CA not base64", func(c *EKSCluster) { c.CertificateAuthorityData = "not base64!" }, `kubeconfig: cluster "platform-prod" has no certificate authority data in base64`},
+		{"no region", func(c *Cluster) { c.Region = "" }, `kubeconfig: cluster "platform-prod" in region "": both are required`},
+		{"no endpoint", func(c *Cluster) { c.Endpoint = "" }, `kubeconfig: cluster "platform-prod" has no endpoint`},
+		{"no CA", func(c *Cluster) { c.CertificateAuthorityData = "" }, `kubeconfig: cluster "platform-prod" has no certificate authority data in base64`},
+		{"CA not base64", func(c *Cluster) { c.CertificateAuthorityData = "not base64!" }, `kubeconfig: cluster "platform-prod" has no certificate authority data in base64`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := found
 			tt.edit(&c)
-			_, err := Kubeconfig(c)
+			_, err := Of(c)
 			assert.EqualError(t, err, tt.want)
 		})
 	}

@@ -1,4 +1,11 @@
-package discovery
+// Package kubeconfig writes the kubeconfig with which the Kubernetes
+// provider, and anyone the stack outputs it to, reaches an EKS cluster: the
+// cluster's endpoint and certificate authority, and a token from
+// `aws eks get-token` with the credentials of whoever runs it. It names no
+// AWS profile and no role, so that it works for every deployer (a person
+// with AWS_PROFILE set in their shell, CI with its role) and stores no
+// credential in the stack.
+package kubeconfig
 
 import (
 	"encoding/base64"
@@ -18,13 +25,20 @@ func GetTokenArgs(cluster, region string) []string {
 	return []string{"eks", "get-token", "--cluster-name", cluster, "--region", region, "--output", "json"}
 }
 
-// Kubeconfig is the kubeconfig, as JSON, with which the Kubernetes provider
-// reaches a cluster found by name: the cluster's endpoint and certificate
-// authority, and a token from `aws eks get-token` each time the provider
-// connects, with the credentials of whoever runs Pulumi, so that no
-// credential is stored in the stack. It is written with client-go's
-// kubeconfig types, so the field names are Kubernetes' own.
-func Kubeconfig(c EKSCluster) (string, error) {
+// Cluster is what a kubeconfig needs of an EKS cluster.
+type Cluster struct {
+	Name, Region string
+	// Endpoint is the API server's URL, https:// included.
+	Endpoint string
+	// CertificateAuthorityData is the cluster's CA bundle, base64-encoded
+	// PEM as EKS reports it.
+	CertificateAuthorityData string
+}
+
+// Of is the cluster's kubeconfig, as JSON: a token from `aws eks get-token`
+// each time a client connects. It is written with client-go's kubeconfig
+// types, so the field names are Kubernetes' own.
+func Of(c Cluster) (string, error) {
 	switch {
 	case c.Name == "" || c.Region == "":
 		return "", fmt.Errorf("kubeconfig: cluster %q in region %q: both are required", c.Name, c.Region)
