@@ -122,13 +122,40 @@ func TestClusterArguments(t *testing.T) {
 // from outside only as the stack says; prod logs its control plane and is
 // protected.
 func TestClusterControlPlane(t *testing.T) {
-	viewer := "arn:aws:iam::111122223333:role/milvus-eks-prod-preview"
+	// Each stack names the role that deploys it, as an administrator, and
+	// the one that previews it, which reads the cluster and the releases'
+	// Secrets.
+	entries := func(deploy, preview string) map[string]any {
+		return map[string]any{
+			"admin-role-" + deploy: map[string]any{
+				"principalArn": "arn:aws:iam::111122223333:role/" + deploy,
+				"accessPolicies": map[string]any{"cluster-admin": map[string]any{
+					"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+					"accessScope": map[string]any{"type": "cluster"},
+				}},
+			},
+			"viewer-role-" + preview: map[string]any{
+				"principalArn": "arn:aws:iam::111122223333:role/" + preview,
+				"accessPolicies": map[string]any{
+					"view": map[string]any{
+						"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+						"accessScope": map[string]any{"type": "cluster"},
+					},
+					"releases": map[string]any{
+						"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+						"accessScope": map[string]any{"type": "namespace", "namespaces": []any{"milvus", "kube-system"}},
+					},
+				},
+			},
+		}
+	}
 	want := map[string]map[string]any{
 		"dev": {
 			"authenticationMode":    "API",
 			"endpointPrivateAccess": true,
 			"endpointPublicAccess":  true,
 			"publicAccessCidrs":     []any{"0.0.0.0/0"},
+			"accessEntries":         entries("milvus-eks-dev-deploy", "milvus-eks-pr-preview"),
 		},
 		"prod": {
 			"authenticationMode":     "API",
@@ -136,13 +163,7 @@ func TestClusterControlPlane(t *testing.T) {
 			"endpointPublicAccess":   true,
 			"publicAccessCidrs":      []any{"198.51.100.0/24"},
 			"enabledClusterLogTypes": []any{"api", "audit", "authenticator"},
-			"accessEntries": map[string]any{"viewer-role-milvus-eks-prod-preview": map[string]any{
-				"principalArn": viewer,
-				"accessPolicies": map[string]any{"policy": map[string]any{
-					"policyArn":   "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-					"accessScope": map[string]any{"type": "cluster"},
-				}},
-			}},
+			"accessEntries":          entries("milvus-eks-prod-deploy", "milvus-eks-prod-preview"),
 		},
 	}
 	for _, name := range stacks {
@@ -257,4 +278,17 @@ func TestRegionWithTwoZones(t *testing.T) {
 	for _, r := range s.Resources {
 		assert.NotContains(t, r.Type, "aws:ec2/", "%s %s is created", r.Type, r.Name)
 	}
+}
+
+// A person creates the cluster first (README, "The first deploy"): the
+// stack file's administrators are others, and the person's own entry is
+// the one EKS makes for the creator. The role that creates it may not be
+// listed too (testdata/bad-configs.yaml, "the cluster's creator among its
+// administrators").
+func TestFirstDeployByAPerson(t *testing.T) {
+	s, err := run("dev", stackConfig(t, "dev", nil),
+		mockcloud.WithClusters(nil, nil), mockcloud.WithCaller("arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice"))
+	require.NoError(t, err)
+	assert.Empty(t, s.NotReady())
+	assert.Len(t, s.Of(typeEKSCluster), 1)
 }

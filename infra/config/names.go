@@ -192,8 +192,25 @@ func principalArn(s string) finding {
 	if !principalArnPattern.MatchString(s) {
 		return broke("principal-arn", "must be the ARN of an IAM role or user, such as arn:aws:iam::111122223333:role/platform-admin (not an assumed-role session)")
 	}
+	// IAM Identity Center's roles live under a path, which EKS needs in
+	// the ARN ("invalid principal" without it).
+	resource := s[strings.LastIndex(s, ":")+1:]
+	name := resource[strings.LastIndex(resource, "/")+1:]
+	if strings.HasPrefix(name, ssoRolePrefix) && !strings.HasPrefix(resource, "role/"+ssoRolePath) {
+		return broke("sso-role-path", "is an IAM Identity Center role named without its path, which EKS refuses as an invalid principal: "+
+			"give its full ARN, role/%s<region>/%s (no region segment when Identity Center is in us-east-1), as `aws iam get-role --role-name %s` prints it",
+			ssoRolePath, name, name)
+	}
 	return finding{}
 }
+
+// IAM Identity Center's roles: their names' prefix, and the path they live
+// under (IAM Identity Center user guide, "Referencing permission sets in
+// resource policies").
+const (
+	ssoRolePrefix = "AWSReservedSSO_"
+	ssoRolePath   = "aws-reserved/sso.amazonaws.com/"
+)
 
 func cidrBlock(s string) finding {
 	prefix, err := netip.ParsePrefix(s)

@@ -14,6 +14,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
+	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllervalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
@@ -99,6 +100,18 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (clusterSite, error)
 		return clusterSite{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs()}, nil
 	}
 
+	creators, err := cluster.AdminsWhoCreate(ctx, cfg.ClusterName, cfg.ControlPlane.Admins)
+	if err != nil {
+		return clusterSite{}, err
+	}
+	if len(creators) > 0 {
+		var problems config.Problems
+		for _, arn := range creators {
+			problems = append(problems, config.Problem{Key: config.FullName("clusterAdminArns"), Value: arn, Code: "creator-entry",
+				Rule: "is the principal creating the cluster in this run: EKS gives the cluster's creator an administrator's entry of its own, and a second entry for it fails (ResourceInUseException); create the cluster as another principal (README: the first deploy), or leave this one out until the cluster exists"})
+		}
+		return clusterSite{}, problems
+	}
 	netArgs, err := networkArgs(ctx, cfg)
 	if err != nil {
 		return clusterSite{}, err
@@ -168,7 +181,11 @@ func clusterArgs(cfg config.Config, net *network.Network) cluster.Args {
 			MaxSize:       g.MaxSize,
 			DiskSizeGiB:   g.DiskSizeGiB,
 		},
-		ControlPlane: cluster.ControlPlane{Admins: cp.Admins, Viewers: cp.Viewers, PublicCidrs: cp.PublicCidrs, Logs: cp.Logs},
+		ControlPlane: cluster.ControlPlane{
+			Admins: cp.Admins, Viewers: cp.Viewers, PublicCidrs: cp.PublicCidrs, Logs: cp.Logs,
+			// Milvus' release, and the load balancer controller's.
+			ReleaseNamespaces: []string{cfg.Milvus.Namespace, controllervalues.Namespace},
+		},
 		Protect:      cfg.Production,
 	}
 }

@@ -92,6 +92,9 @@ type ControlPlane struct {
 	// PublicCidrs may reach the public endpoint; none turns it off.
 	PublicCidrs []string
 	Logs        bool
+	// ReleaseNamespaces hold the stack's Helm releases, whose Secrets the
+	// viewers may read.
+	ReleaseNamespaces []string
 }
 
 // NodeGroup sizes the managed node group.
@@ -274,22 +277,22 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, componentOutputs)
 }
 
-// accessEntries are the administrators' and viewers' entries, cluster-wide.
+// accessEntries are the administrators' and viewers' entries.
 func accessEntries(args Args) map[string]eks.AccessEntryArgs {
 	var entries map[string]eks.AccessEntryArgs
-	for _, e := range controlplane.Entries(args.Region, args.ControlPlane.Admins, args.ControlPlane.Viewers) {
+	for _, e := range controlplane.Entries(args.Region, args.ControlPlane.Admins, args.ControlPlane.Viewers, args.ControlPlane.ReleaseNamespaces) {
 		if entries == nil {
 			entries = map[string]eks.AccessEntryArgs{}
 		}
-		entries[e.Name] = eks.AccessEntryArgs{
-			PrincipalArn: pulumi.String(e.PrincipalArn),
-			AccessPolicies: map[string]eks.AccessPolicyAssociationInput{
-				"policy": eks.AccessPolicyAssociationArgs{
-					PolicyArn:   pulumi.String(e.PolicyArn),
-					AccessScope: awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-				},
-			},
+		policies := map[string]eks.AccessPolicyAssociationInput{}
+		for _, p := range e.Policies {
+			scope := awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")}
+			if len(p.Namespaces) > 0 {
+				scope = awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("namespace"), Namespaces: pulumi.ToStringArray(p.Namespaces)}
+			}
+			policies[p.Name] = eks.AccessPolicyAssociationArgs{PolicyArn: pulumi.String(p.PolicyArn), AccessScope: scope}
 		}
+		entries[e.Name] = eks.AccessEntryArgs{PrincipalArn: pulumi.String(e.PrincipalArn), AccessPolicies: policies}
 	}
 	return entries
 }

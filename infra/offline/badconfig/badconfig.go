@@ -40,8 +40,9 @@ type Case struct {
 	Plain []string `yaml:"plain"`
 	// World is the account the program looks up: "platform"
 	// (mockcloud.WithPlatform), "main-route-table" (subnet-0000000000000000d
-	// has no route table of its own), or the mock's placeholders when
-	// empty.
+	// has no route table of its own), "first-deploy-by-ci" (no cluster yet,
+	// and FirstDeployCaller runs the program), or the mock's placeholders
+	// when empty.
 	World string `yaml:"world"`
 	// Read says that the platform stack's reference is read before the
 	// problem is found; otherwise nothing at all is registered.
@@ -55,6 +56,10 @@ type Want struct {
 	Value string      `yaml:"value"`
 	Code  config.Code `yaml:"code"`
 }
+
+// FirstDeployCaller is the workflow's dev deploy role, running the first
+// `pulumi up` of a stack that names it an administrator.
+const FirstDeployCaller = "arn:aws:sts::111122223333:assumed-role/milvus-eks-dev-deploy/github-actions"
 
 // Cases reads the table from the repository at root.
 func Cases(root string) ([]Case, error) {
@@ -121,6 +126,8 @@ func (c Case) Run(root string) (*mockcloud.Stack, error) {
 		world = mockcloud.WithPlatform()
 	case "main-route-table":
 		world = []mockcloud.Option{mockcloud.WithUnassociatedSubnets("subnet-0000000000000000d")}
+	case "first-deploy-by-ci":
+		world = []mockcloud.Option{mockcloud.WithClusters(nil, nil), mockcloud.WithCaller(FirstDeployCaller)}
 	default:
 		return nil, fmt.Errorf("case %q: no world %q", c.Name, c.World)
 	}

@@ -10,6 +10,7 @@ package mockcloud
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -167,6 +168,8 @@ type mocks struct {
 	providers []discovery.OidcProvider
 	// unassociated subnets have no route table of their own.
 	unassociated map[string]bool
+	// caller is the ARN of whoever runs the program (WithCaller).
+	caller string
 	// createsCluster says the program creates the cluster it deploys onto,
 	// add-ons included (readiness.go).
 	createsCluster bool
@@ -285,8 +288,13 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"names": names,
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
+		caller := m.caller
+		if caller == "" {
+			caller = m.arn("iam", "", "user/deployer")
+		}
+		account := strings.SplitN(caller, ":", 6)[4]
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": AccountID, "accountId": AccountID, "arn": m.arn("iam", "", "user/deployer"), "userId": "AIDA00000000000000000",
+			"id": account, "accountId": account, "arn": caller, "userId": "AIDA00000000000000000",
 		}), nil
 	case "aws:ec2/getRouteTables:getRouteTables":
 		return m.lookUpRouteTables(args.Args)

@@ -39,6 +39,13 @@ func WithClusters(clusters []discovery.EKSCluster, providers []discovery.OidcPro
 	}
 }
 
+// WithCaller makes the caller of the program the principal of this ARN,
+// as STS names it (a user, or a role's session); without it, the
+// placeholder account's user "deployer".
+func WithCaller(arn string) Option {
+	return func(m *mocks) { m.caller = arn }
+}
+
 // WithStacks makes stack references find exactly these stacks (by the name
 // the program gives) with these outputs; an output wrapped in Secret is a
 // secret one. Without it, every stack is found, exporting PlatformClusterName
