@@ -15,7 +15,7 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test engine synth cost generate lint build preview up verify ci
+.PHONY: test engine synth cost generate lint build preflight preview up verify ci
 
 # The program's module, then the post-deploy checker's (a module of its own).
 test:
@@ -60,6 +60,11 @@ preview:
 
 up:
 	pulumi up --stack $(STACK) --policy-pack infra/policypack
+
+# Before the first `pulumi up`: the tools, credentials, quotas, access-entry
+# principals and certificate a deploy needs.
+preflight:
+	$(GO) -C verify run ./cmd/preflight -stack $(STACK) -dir $(CURDIR)
 
 # Checks a deployed stack against AWS and its cluster.
 verify:
