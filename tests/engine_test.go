@@ -53,6 +53,9 @@ func TestRealEnginePreview(t *testing.T) {
 			offlineRegistered := offlineRegistrations(mock)
 			assert.Empty(t, compareRegistrations(offlineRegistered, registered),
 				"%s: what the engine received differs from what the mock recorded", name)
+			if name != "shared" {
+				assertNodesWaitForTheCNI(t, registered)
+			}
 			resources, inputs := 0, 0
 			for urn := range offlineRegistered {
 				if r, ok := registered[urn]; ok {
@@ -205,4 +208,19 @@ func copyFile(t *testing.T, from, to string) {
 	data, err := os.ReadFile(from)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(to, data, 0o644))
+}
+
+// The managed node group that pulumi-eks creates inside its component
+// depends on the VPC CNI add-on itself (the tag that carries the add-on's
+// ARN), so that no node starts before the CNI has its role: a DependsOn on
+// the component would not reach it.
+func assertNodesWaitForTheCNI(t *testing.T, registered map[string]registration) {
+	t.Helper()
+	for _, r := range registered {
+		if r.Type == "aws:eks/nodeGroup:NodeGroup" {
+			assert.Contains(t, r.Dependencies, "aws:eks/addon:Addon::cluster-vpc-cni", "the node group %s, created by pulumi-eks, waits for the CNI add-on", r.Name)
+			return
+		}
+	}
+	t.Error("the engine registered no aws:eks/nodeGroup:NodeGroup")
 }

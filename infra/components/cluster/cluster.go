@@ -44,6 +44,9 @@ const (
 	CNIServiceAccount = "aws-node"
 )
 
+// CNITag is the node group's tag that names the VPC CNI add-on it waits for.
+const CNITag = "milvus-eks/vpc-cni-addon"
+
 // NodeAmiType is the managed node group's image family.
 const NodeAmiType = "AL2023_x86_64_STANDARD"
 
@@ -244,9 +247,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
 			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
 		},
-		// Nodes that came up before the CNI had its role would have an
-		// aws-node without credentials: nothing in the arguments says so.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{cni}))
+		// Nodes that came up before the CNI add-on had its role would run
+		// an aws-node without credentials. A DependsOn on pulumi-eks'
+		// component does not reach the aws.eks.NodeGroup it creates inside
+		// (its code passes its own dependsOn), but an input does: the tag
+		// carries the add-on's ARN, so the node group itself depends on the
+		// add-on. The ARN never changes for a cluster's add-on.
+		Tags: pulumi.StringMap{CNITag: cni.Arn},
+	}, parent)
 	if err != nil {
 		return nil, err
 	}
