@@ -25,7 +25,7 @@ test:
 # The real-engine preview of every stack (README, "The real-engine
 # preview"); the first run builds the Pulumi CLI (about 8 minutes).
 engine:
-	eval "$$(bash .ci/engine-tools)" && $(GO) test -tags engine -run TestRealEnginePreview -count=1 ./tests
+	eval "$$(bash .ci/engine-tools)" && $(GO) test -tags engine -run TestRealEngine -count=1 ./tests
 
 # Built once into bin/ rather than `go run`: go build skips relinking an
 # up-to-date binary (0.4 s), where go run links again every time (about 10 s).

@@ -25,6 +25,9 @@ func TestClusterComponent(t *testing.T) {
 			PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-public-a", "subnet-public-b"}),
 			PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-private-a", "subnet-private-b"}),
 			Nodes:            cluster.NodeGroup{InstanceTypes: []string{"m6i.xlarge"}, MinSize: 1, DesiredSize: 2, MaxSize: 4, DiskSizeGiB: 50},
+			// With an access entry, pulumi-eks' core holds references its Go
+			// SDK cannot read: the component must not read it.
+			ControlPlane: cluster.ControlPlane{Admins: []string{"arn:aws:iam::111122223333:role/milvus-eks-test-deploy"}},
 		})
 		if c != nil {
 			access = c.Access()
@@ -36,7 +39,16 @@ func TestClusterComponent(t *testing.T) {
 	eks := s.Of("eks:index:Cluster")[0]
 	assert.Equal(t, "milvus-test", eks.Input("name").StringValue())
 	assert.Equal(t, "1.34", eks.Input("version").StringValue())
-	assert.True(t, eks.Input("createOidcProvider").BoolValue())
+	assert.False(t, eks.Input("createOidcProvider").BoolValue(), "the component declares the OIDC provider itself")
+	oidc := s.Of("aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0]
+	assert.Equal(t, map[string]any{
+		"url":           "https://" + mockcloud.OidcIssuerHost("us-west-2"),
+		"clientIdLists": []any{"sts.amazonaws.com"},
+	}, mockcloud.Plain(oidc.Input()), "the issuer EKS reports, STS as the audience, and no thumbprint: IAM verifies EKS' issuer itself")
+	assert.Contains(t, oidc.Dependencies, s.StandIns[0].URN, "the provider waits for the EKS cluster")
+	cniRole := s.Named("aws:iam/role:Role", "cluster-vpc-cni")[0]
+	assert.Contains(t, cniRole.Dependencies, oidc.URN)
+	assert.Contains(t, cniRole.Input("assumeRolePolicy").StringValue(), `"Federated":"`+mockcloud.OidcProviderArn("us-west-2")+`"`)
 	assert.Equal(t, []any{"subnet-private-a", "subnet-private-b"}, mockcloud.Plain(eks.Input("privateSubnetIds")))
 
 	nodes := s.Of("eks:index:ManagedNodeGroup")[0]
@@ -62,7 +74,7 @@ func TestClusterComponent(t *testing.T) {
 	provider := s.Of("pulumi:providers:kubernetes")[0]
 	assert.True(t, provider.Input("kubeconfig").IsSecret(), "the kubeconfig is a secret")
 	component := s.Of(cluster.TypeToken)[0]
-	for _, r := range []*mockcloud.Resource{eks, nodes, provider} {
+	for _, r := range []*mockcloud.Resource{eks, oidc, nodes, provider} {
 		assert.Equal(t, component.URN, r.Parent, r.Type)
 	}
 	assert.NotNil(t, access.Nodes, "pods wait for the node group")

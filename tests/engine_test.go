@@ -14,12 +14,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
+	"github.com/milvus-eks/milvus-eks/infra/offline/approval"
+	"github.com/milvus-eks/milvus-eks/infra/offline/approval/previewed"
 	"github.com/milvus-eks/milvus-eks/infra/offline/stackfile"
 	"github.com/milvus-eks/milvus-eks/infra/stack"
 )
@@ -86,9 +89,11 @@ func engineProgram(ctx *pulumi.Context) error {
 	return stack.Program(settings)(ctx)
 }
 
-// realPreview previews a stack on a local backend and lists what it plans,
-// and what the engine received of each resource.
-func realPreview(t *testing.T, name string) ([]string, map[string]registration) {
+// engineStack is a stack of the project on a local backend in a directory
+// of its own, with the stack file as its deployer would have it, run
+// inline by the real engine; grpcLog is where the engine logs every gRPC
+// call.
+func engineStack(t *testing.T, name string) (s auto.Stack, grpcLog string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -100,7 +105,7 @@ func realPreview(t *testing.T, name string) ([]string, map[string]registration) 
 	copyFile(t, stackFile, filepath.Join(dir, "Pulumi."+name+".yaml"))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
 
-	grpcLog := filepath.Join(dir, "grpc.log")
+	grpcLog = filepath.Join(dir, "grpc.log")
 	env := map[string]string{
 		// The engine logs every gRPC call, the resource registrations too.
 		"PULUMI_DEBUG_GRPC":                           grpcLog,
@@ -109,16 +114,25 @@ func realPreview(t *testing.T, name string) ([]string, map[string]registration) 
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
 	}
-	for k, v := range issuerStandIn(t) {
+	for k, v := range eksEndpointsStandIn(t) {
 		env[k] = v
 	}
 	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(dir), auto.Program(engineProgram), auto.EnvVars(env))
 	require.NoError(t, err)
-	s, err := auto.UpsertStack(ctx, name, ws)
+	s, err = auto.UpsertStack(ctx, name, ws)
 	require.NoError(t, err)
 	for _, key := range stackfile.DeployerSecrets[name] {
 		require.NoError(t, s.SetConfig(ctx, config.FullName(key), auto.ConfigValue{Value: testRootPassword, Secret: true}))
 	}
+	return s, grpcLog
+}
+
+// realPreview previews a stack on a local backend and lists what it plans,
+// and what the engine received of each resource.
+func realPreview(t *testing.T, name string) ([]string, map[string]registration) {
+	t.Helper()
+	ctx := context.Background()
+	s, grpcLog := engineStack(t, name)
 
 	stream := make(chan events.EngineEvent)
 	var planned []step
@@ -135,7 +149,7 @@ func realPreview(t *testing.T, name string) ([]string, map[string]registration) 
 			}
 		}
 	}()
-	_, err = s.Preview(ctx, optpreview.EventStreams(stream))
+	_, err := s.Preview(ctx, optpreview.EventStreams(stream))
 	<-done
 	require.NoError(t, err, "%s: errors: %s", name, strings.Join(errors, "\n"))
 	assert.Empty(t, errors, name)
@@ -223,4 +237,72 @@ func assertNodesWaitForTheCNI(t *testing.T, registered map[string]registration) 
 		}
 	}
 	t.Error("the engine registered no aws:eks/nodeGroup:NodeGroup")
+}
+
+// The delivery path of prod, through the real engine and pulumi-eks with
+// the stand-ins creating. `pulumi preview --save-plan` then `pulumi up
+// --plan` fails on a stack that creates its cluster: pulumi-eks' children
+// violate the plan once their references are known (pulumi/pulumi#13765).
+// So prod is held to its approved change otherwise (infra/offline/approval,
+// verify/cmd/approval): a fresh preview just before `pulumi up` must show
+// the approved steps, which a change made after the approval breaks. The
+// update then succeeds, and a second one changes nothing.
+func TestRealEngineDeliveryToProd(t *testing.T) {
+	if _, err := exec.LookPath("pulumi"); err != nil {
+		t.Fatal("no pulumi CLI on the PATH: run `eval \"$(bash .ci/engine-tools)\"` first")
+	}
+	ctx := context.Background()
+	for _, name := range plannedStacks {
+		t.Run(name, func(t *testing.T) {
+			s, _ := engineStack(t, name)
+			plan := filepath.Join(t.TempDir(), "plan.json")
+			_, err := s.Preview(ctx, optpreview.Plan(plan))
+			require.NoError(t, err)
+			var out strings.Builder
+			_, err = s.Up(ctx, optup.Plan(plan), optup.ProgressStreams(&out))
+			if name == "shared" {
+				require.NoError(t, err, "a stack that creates no cluster keeps to its plan")
+			} else {
+				require.Error(t, err, "pulumi/pulumi#13765 is fixed: `up --plan` could replace the approval guard")
+				assert.Contains(t, out.String(), "violates plan")
+			}
+
+			s, _ = engineStack(t, name)
+			approved := previewSteps(t, s)
+			require.NotEmpty(t, approval.Changes(approved))
+			assert.Empty(t, approval.Differences(approved, previewSteps(t, s)), "the same stack previews the same changes")
+
+			// A change made after the approval: the release's timeout.
+			timeout := config.FullName("milvusTimeoutSeconds")
+			require.NoError(t, s.SetConfig(ctx, timeout, auto.ConfigValue{Value: "1700"}))
+			changed := approval.Differences(approved, previewSteps(t, s))
+			assert.Equal(t, []string{"urn:pulumi:" + name + "::milvus::milvus-eks:milvus:Milvus$kubernetes:helm.sh/v3:Release::milvus: create with other inputs than approved"}, changed)
+			require.NoError(t, s.RemoveConfig(ctx, timeout))
+			assert.Empty(t, approval.Differences(approved, previewSteps(t, s)))
+
+			_, err = s.Up(ctx)
+			require.NoError(t, err)
+			again, err := s.Up(ctx)
+			require.NoError(t, err)
+			for op, n := range *again.Summary.ResourceChanges {
+				assert.Equal(t, "same", op, "a second update changes nothing, yet %d resources would %s", n, op)
+			}
+		})
+	}
+}
+
+// previewSteps previews a stack and returns the steps the preview shows.
+func previewSteps(t *testing.T, s auto.Stack) []approval.Step {
+	t.Helper()
+	stream := make(chan events.EngineEvent)
+	var steps []approval.Step
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		steps = previewed.Steps(stream)
+	}()
+	_, err := s.Preview(context.Background(), optpreview.EventStreams(stream))
+	<-done
+	require.NoError(t, err)
+	return steps
 }

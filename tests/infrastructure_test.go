@@ -95,7 +95,8 @@ func TestClusterArguments(t *testing.T) {
 		assert.Equal(t, "milvus-"+name, cluster.Input("name").StringValue())
 		assert.Equal(t, "1.34", cluster.Input("version").StringValue())
 		for key, value := range map[string]bool{
-			"createOidcProvider":   true,
+			// The stack declares the OIDC provider itself (cluster.go says why).
+			"createOidcProvider":   false,
 			"skipDefaultNodeGroup": true,
 			"useDefaultVpcCni":     true,
 		} {

@@ -76,6 +76,7 @@ func TestLayout(t *testing.T) {
 		"infra/offline/inventory",
 		"infra/policypack/rules",
 		"infra/offline/cost",
+		"infra/offline/approval",
 		"infra/facts",
 	}
 	var problems []string

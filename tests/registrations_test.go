@@ -138,14 +138,14 @@ func providerName(reference string) string {
 // reason only the engine has:
 //
 //   - Dependencies through pulumi-eks' outputs. An output of a remote
-//     component (the Cluster's core.oidcProvider, its kubeconfigJson)
+//     component (the Cluster's eksCluster, its kubeconfigJson)
 //     carries, in the engine, the dependencies of the component's own
 //     children and inputs (its IAM roles, the VPC and subnets it was
 //     given); the mock's stand-ins have none. A registration may depend on
 //     more than the mock shows, and only on such resources.
 //   - Dependencies on the mock's stand-ins. In a preview the engine knows a
 //     remote component's outputs only as unknowns, so a dependency on its
-//     child (the OIDC provider) is one on the component alone: the mock's
+//     child (the EKS cluster) is one on the component alone: the mock's
 //     dependency on a stand-in holds when the engine's on its component
 //     does.
 //

@@ -77,6 +77,8 @@ func TestResourceCounts(t *testing.T) {
 		// CSI driver, the load balancer controller), each with its policies
 		// attached; the node role has two, the CNI's its own
 		typeRole: 5, typeAttachment: 6, typeIRSAComp: 4,
+		// the cluster's IAM OIDC provider, which those roles trust
+		typeOIDCProvider: 1,
 		// the nodes' own launch template (IMDSv2, hop limit 1)
 		typeLaunchTemplate: 1,
 		// the S3 access policy and the load balancer controller's
@@ -321,8 +323,15 @@ func TestDependencies(t *testing.T) {
 		assert.True(t, sa.DependsOn(d.one(t, typeRole, "milvus-s3")), name)
 		assert.True(t, sa.DependsOn(d.one(t, typeAttachment, "milvus-s3-s3")), name)
 
-		role := d.one(t, typeRole, "milvus-s3")
-		assert.True(t, role.DependsOn(d.standIn(t, typeOIDCProvider)), "%s: the role waits for the OIDC provider", name)
+		// The roles trust the cluster's IAM OIDC provider, which the
+		// stack declares itself and which waits for EKS' issuer.
+		oidc := d.only(t, typeOIDCProvider)
+		assert.True(t, oidc.DependsOn(d.standIn(t, "aws:eks/cluster:Cluster")), "%s: the OIDC provider waits for the cluster's issuer", name)
+		for _, r := range d.Of(typeRole) {
+			if r.Name != "cluster-node" {
+				assert.True(t, r.DependsOn(oidc), "%s: the role %s waits for the OIDC provider", name, r.Name)
+			}
+		}
 
 		acl := d.only(t, typeACL)
 		assert.True(t, acl.DependsOn(d.only(t, typeOwnership)), "%s: the ACL waits for the ownership controls", name)

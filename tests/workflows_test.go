@@ -24,8 +24,11 @@ type workflow struct {
 	Jobs        map[string]struct {
 		Permissions map[string]string `yaml:"permissions"`
 		Environment any               `yaml:"environment"`
+		RunsOn      any               `yaml:"runs-on"`
+		Needs       any               `yaml:"needs"`
 		Steps       []struct {
 			Uses string            `yaml:"uses"`
+			Run  string            `yaml:"run"`
 			With map[string]string `yaml:"with"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
@@ -83,8 +86,11 @@ func TestWorkflowPermissionsAndPolicyPack(t *testing.T) {
 	}
 }
 
-// A pull request previews dev only; prod is previewed into a saved plan in
-// its own environment, and applied from exactly that plan after approval.
+// A pull request previews dev only. Prod is previewed in its own
+// environment, and the changes that preview shows are saved; after
+// approval, the prod job applies only if a fresh preview shows exactly
+// those (not `up --plan`, which pulumi/pulumi#13765 breaks). Prod's jobs run
+// on the runners PROD_RUNNER names, after a job that fails when it is unset.
 func TestDeliveryStages(t *testing.T) {
 	all := workflows(t)
 	var pr, deploy workflow
@@ -96,22 +102,50 @@ func TestDeliveryStages(t *testing.T) {
 			assert.NotEqual(t, "prod", step.With["stack-name"], "pull-request %s touches prod", jobName)
 		}
 	}
-	stack := func(job string) (environment, command, plan string) {
+	// What each job does, in order: a pulumi/actions step as its command
+	// (or "cli" when it only installs the CLI), an approval step as its mode.
+	stages := func(job string) []string {
+		var out []string
 		for _, step := range deploy.Jobs[job].Steps {
-			if strings.HasPrefix(step.Uses, "pulumi/actions@") {
-				command, plan = step.With["command"], step.With["plan"]
+			switch {
+			case strings.HasPrefix(step.Uses, "pulumi/actions@") && step.With["command"] == "":
+				out = append(out, "cli")
+			case strings.HasPrefix(step.Uses, "pulumi/actions@"):
+				out = append(out, step.With["command"]+" "+step.With["stack-name"])
+				assert.Empty(t, step.With["plan"], "%s: no saved plan (pulumi/pulumi#13765)", job)
+			case strings.Contains(step.Run, "./cmd/approval"):
+				out = append(out, strings.Fields(step.Run[strings.Index(step.Run, "./cmd/approval"):])[3])
+			case strings.HasPrefix(step.Run, "go -C verify run . "):
+				out = append(out, "verify")
 			}
 		}
-		env, _ := deploy.Jobs[job].Environment.(string)
-		return env, command, plan
+		return out
 	}
-	for job, want := range map[string][3]string{
-		"dev":          {"dev", "up", ""},
-		"prod-preview": {"prod-preview", "preview", "prod-plan.json"},
-		"prod":         {"prod", "up", "prod-plan.json"},
+	for job, want := range map[string]struct {
+		environment string
+		stages      []string
+	}{
+		"dev":          {"dev", []string{"up dev", "verify"}},
+		"prod-preview": {"prod-preview", []string{"cli", "-save"}},
+		"prod":         {"prod", []string{"cli", "-check", "up prod", "verify"}},
 	} {
-		env, command, plan := stack(job)
-		assert.Equal(t, want, [3]string{env, command, plan}, job)
+		env, _ := deploy.Jobs[job].Environment.(string)
+		assert.Equal(t, want.environment, env, job)
+		assert.Equal(t, want.stages, stages(job), job)
+	}
+
+	const prodRunner = "${{ fromJSON(vars.PROD_RUNNER) }}"
+	for _, job := range []string{"prod-preview", "prod"} {
+		assert.Equal(t, prodRunner, deploy.Jobs[job].RunsOn, "%s runs where prod's API answers", job)
+	}
+	assert.Equal(t, []any{"dev", "prod-runner"}, deploy.Jobs["prod-preview"].Needs)
+	guard := deploy.Jobs["prod-runner"]
+	require.Len(t, guard.Steps, 1)
+	assert.Contains(t, guard.Steps[0].Run, "exit 1", "the guard fails when PROD_RUNNER is unset")
+	for job, j := range deploy.Jobs {
+		if job != "prod-preview" && job != "prod" {
+			assert.Equal(t, "ubuntu-latest", j.RunsOn, job)
+		}
 	}
 }
 

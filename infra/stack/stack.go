@@ -186,7 +186,7 @@ func clusterArgs(cfg config.Config, net *network.Network) cluster.Args {
 			// Milvus' release, and the load balancer controller's.
 			ReleaseNamespaces: []string{cfg.Milvus.Namespace, controllervalues.Namespace},
 		},
-		Protect:      cfg.Production,
+		Protect: cfg.Production,
 	}
 }
 

@@ -7,6 +7,7 @@
 package cluster
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -151,12 +152,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		logTypes = pulumi.ToStringArray(controlplane.LogTypes)
 	}
 	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
-		Name:               pulumi.String(args.Name),
-		Version:            pulumi.String(args.Version),
-		VpcId:              args.VpcID,
-		PublicSubnetIds:    args.PublicSubnetIDs,
-		PrivateSubnetIds:   args.PrivateSubnetIDs,
-		CreateOidcProvider: pulumi.Bool(true),
+		Name:             pulumi.String(args.Name),
+		Version:          pulumi.String(args.Version),
+		VpcId:            args.VpcID,
+		PublicSubnetIds:  args.PublicSubnetIDs,
+		PrivateSubnetIds: args.PrivateSubnetIDs,
+		// The IAM OIDC provider is declared below, not by pulumi-eks: its
+		// Go SDK cannot read the component's core (where the provider is)
+		// once the cluster has access entries (pulumi/pulumi-eks#1435).
+		CreateOidcProvider: pulumi.Bool(false),
 		// The managed node group below replaces pulumi-eks' default one.
 		SkipDefaultNodeGroup: &skipDefaultNodeGroup,
 		// Keep the CNI EKS installs and manage it as an EKS add-on below,
@@ -178,14 +182,26 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	oidc := cluster.Core.OidcProvider()
-	// IAM reports the provider's URL without a scheme; issuers carry one.
-	issuer := oidc.Url().ApplyT(func(url string) string {
-		return "https://" + trust.IssuerHost(url)
+	// The cluster's IAM OIDC provider, which every IRSA role trusts. Its
+	// audience is STS; no thumbprint, as IAM verifies EKS' issuer with its
+	// own trusted CAs and fills it in (CreateOpenIDConnectProvider,
+	// ThumbprintList).
+	issuer := cluster.EksCluster.Identities().ApplyT(func(identities []awseks.ClusterIdentity) (string, error) {
+		if len(identities) == 0 || len(identities[0].Oidcs) == 0 || identities[0].Oidcs[0].Issuer == nil {
+			return "", fmt.Errorf("EKS reported no OIDC issuer for cluster %s", args.Name)
+		}
+		return *identities[0].Oidcs[0].Issuer, nil
 	}).(pulumi.StringOutput)
+	oidc, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
+		Url:           issuer,
+		ClientIdLists: pulumi.StringArray{pulumi.String(trust.STSAudience)},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
 
 	cniRole, err := irsa.New(ctx, name+"-vpc-cni", irsa.Args{
-		OidcProviderArn: oidc.Arn(),
+		OidcProviderArn: oidc.Arn,
 		OidcIssuerURL:   issuer,
 		Namespace:       CNINamespace,
 		ServiceAccount:  CNIServiceAccount,
@@ -268,7 +284,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		func(v []any) (string, error) {
 			return kubeconfig.Of(kubeconfig.Cluster{Name: v[0].(string), Region: args.Region, Endpoint: v[1].(string), CertificateAuthorityData: v[2].(string)})
 		})).(pulumi.StringOutput)
-	c.OidcProviderArn = oidc.Arn()
+	c.OidcProviderArn = oidc.Arn
 	c.OidcIssuerURL = issuer
 	c.NodeGroup = nodeGroup
 	c.LaunchTemplateID = launchTemplate.ID().ToStringOutput()

@@ -74,7 +74,7 @@ type Stack struct {
 	// registered for the children of remote components (see StandIns).
 	Resources []*Resource
 	// StandIns are resources registered by the mock to play the children a
-	// remote component would create (the EKS cluster and its OIDC provider).
+	// remote component would create (the EKS cluster, its access entries).
 	StandIns []*Resource
 	// Outputs are the stack outputs, resolved; secrets are wrapped in Secret.
 	Outputs map[string]any
@@ -359,4 +359,14 @@ const TestStack = "test"
 func RunPart(region string, part pulumi.RunFunc, options ...Option) (*Stack, error) {
 	settings := config.Settings{Values: map[string]string{config.RegionKey: region}, Secret: map[string]bool{}}
 	return Run(config.Namespace, TestStack, settings, part, options...)
+}
+
+// Created is what the fake cloud of region answers to the creation of a
+// resource of a type and name with these inputs: its ID, and its outputs
+// (the inputs with the offline plan's placeholders for what AWS or
+// Kubernetes would compute). The stand-in providers of the real-engine
+// test create with it (tests/engine/standin).
+func Created(region, typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
+	m := &mocks{region: region}
+	return m.outputsFor(pulumi.MockResourceArgs{TypeToken: typ, Name: name, Inputs: inputs}, "")
 }

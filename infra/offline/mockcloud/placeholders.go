@@ -127,9 +127,10 @@ func (m *mocks) loadBalancerHost(name string) string {
 }
 
 // eksCluster plays pulumi-eks' Cluster, a component implemented in a plugin:
-// under mocks its children do not exist, so the mock registers the two the
-// program reads (the EKS cluster and its OIDC provider) and returns them as
-// resource references, the way the plugin would.
+// under mocks its children do not exist, so the mock registers those its
+// outputs refer to (the EKS cluster, the OIDC provider if it makes one, the
+// access entries) and returns them as resource references, the way the
+// plugin would.
 func (m *mocks) eksCluster(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	name := ""
 	if v, ok := args.Inputs["name"]; ok && v.IsString() {
@@ -143,9 +144,31 @@ func (m *mocks) eksCluster(args pulumi.MockResourceArgs) (string, resource.Prope
 	if err != nil {
 		return "", nil, err
 	}
-	oidc, err := m.standIn(owner, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", args.Name+"-oidcProvider", pulumi.Map{})
-	if err != nil {
-		return "", nil, err
+	core := resource.PropertyMap{
+		"cluster":  cluster,
+		"endpoint": resource.NewStringProperty(m.clusterEndpoint()),
+	}
+	if v, ok := args.Inputs["createOidcProvider"]; ok && v.IsBool() && v.BoolValue() {
+		oidc, err := m.standIn(owner, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", args.Name+"-oidcProvider", pulumi.Map{})
+		if err != nil {
+			return "", nil, err
+		}
+		core["oidcProvider"] = oidc
+	}
+	// The plugin's core also lists the access entries it made, as
+	// references whose Go type pulumi-eks' SDK gets wrong (it expects
+	// values): a program that reads any of core fails on `pulumi up` with
+	// "expected a eks.AccessEntry, got a resource of type *eks.AccessEntry"
+	// (pulumi/pulumi-eks#1435, #1481). The mock fails it the same way.
+	var entries []resource.PropertyValue
+	if v, ok := args.Inputs["accessEntries"]; ok && v.IsObject() {
+		for _, key := range v.ObjectValue().StableKeys() {
+			entry, err := m.standIn(owner, "aws:eks/accessEntry:AccessEntry", args.Name+"-"+string(key), pulumi.Map{})
+			if err != nil {
+				return "", nil, err
+			}
+			entries = append(entries, entry)
+		}
 	}
 	kubeconfig := m.kubeconfig(name)
 	kubeconfigJSON, err := json.Marshal(kubeconfig)
@@ -154,11 +177,8 @@ func (m *mocks) eksCluster(args pulumi.MockResourceArgs) (string, resource.Prope
 	}
 	out := args.Inputs.Copy()
 	out["eksCluster"] = cluster
-	out["core"] = resource.NewObjectProperty(resource.PropertyMap{
-		"cluster":      cluster,
-		"oidcProvider": oidc,
-		"endpoint":     resource.NewStringProperty(m.clusterEndpoint()),
-	})
+	core["accessEntries"] = resource.NewArrayProperty(entries)
+	out["core"] = resource.NewObjectProperty(core)
 	out["kubeconfig"] = resource.NewPropertyValue(kubeconfig)
 	out["kubeconfigJson"] = resource.NewStringProperty(string(kubeconfigJSON))
 	return "", out, nil

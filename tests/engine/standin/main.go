@@ -1,9 +1,11 @@
-// Command standin plays, for the real-engine preview (tests/engine), the
-// providers this machine cannot get: AWS (no registry serves it), random,
-// and Kubernetes (whose real Helm Check fetches charts from the network). It
-// speaks the provider protocol: Check accepts the inputs as they are, the
-// engine never reaches Diff or Create in a preview (new resources only),
-// and invokes get the offline plan's placeholders (mockcloud.Answer).
+// Command standin plays, for the real-engine tests (tests/engine_test.go),
+// the providers this machine cannot get: AWS (no registry serves it),
+// random, and Kubernetes (whose real Helm Check fetches charts from the
+// network). It speaks the provider protocol: Check accepts the inputs as
+// they are; Create answers with the offline plan's IDs and placeholders
+// (mockcloud.Created), Update likewise, Delete forgets; Diff reports the
+// inputs that changed; and invokes get the offline plan's look-ups
+// (mockcloud.Answer).
 //
 // Run as pulumi-resource-aws, pulumi-resource-random or
 // pulumi-resource-kubernetes: the name says which package it plays.
@@ -17,10 +19,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
@@ -94,8 +98,25 @@ func (s *standIn) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumi
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
-func (s *standIn) Diff(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_UNKNOWN}, nil
+// Diff compares the inputs: what changed is updated in place.
+func (s *standIn) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	diff := olds.Diff(news)
+	if diff == nil || !diff.AnyChanges() {
+		return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+	}
+	var changed []string
+	for _, k := range diff.ChangedKeys() {
+		changed = append(changed, string(k))
+	}
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, Diffs: changed}, nil
 }
 
 func (s *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
@@ -117,8 +138,53 @@ func (s *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulu
 	return &pulumirpc.InvokeResponse{Return: out}, nil
 }
 
-func (s *standIn) Create(context.Context, *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	return nil, fmt.Errorf("stand-in %s: Create is never reached in a preview", s.name)
+// Create answers as the fake cloud would: the offline plan's ID and
+// outputs for the resource.
+func (s *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	id, outputs, err := s.created(req.GetUrn(), req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: outputs}, nil
+}
+
+// Update answers with the outputs the new inputs would have had at creation.
+func (s *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	_, outputs, err := s.created(req.GetUrn(), req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.UpdateResponse{Properties: outputs}, nil
+}
+
+func (s *standIn) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// created is the ID and outputs of a resource of this URN with these
+// inputs, marshalled.
+func (s *standIn) created(urn string, properties *structpb.Struct) (string, *structpb.Struct, error) {
+	inputs, err := unmarshal(properties)
+	if err != nil {
+		return "", nil, err
+	}
+	s.mu.Lock()
+	region := s.region
+	s.mu.Unlock()
+	u := resource.URN(urn)
+	id, outputs, err := mockcloud.Created(region, string(u.Type()), u.Name(), inputs)
+	if err != nil {
+		return "", nil, err
+	}
+	if id == "" {
+		id = u.Name() + "-id"
+	}
+	out, err := plugin.MarshalProperties(outputs, plugin.MarshalOptions{KeepSecrets: true, KeepUnknowns: true})
+	return id, out, err
+}
+
+func unmarshal(properties *structpb.Struct) (resource.PropertyMap, error) {
+	return plugin.UnmarshalProperties(properties, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true})
 }
 
 func (s *standIn) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {

@@ -22,13 +22,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// issuerStandIn plays the EKS OIDC issuer's TLS endpoint for pulumi-eks,
-// which reads the thumbprint of the issuer's CA even in a preview: an
-// HTTPS proxy (pulumi-eks honours HTTPS_PROXY) that answers every CONNECT
-// with a TLS server whose certificate chains to a test root, trusted
-// through NODE_EXTRA_CA_CERTS. It returns the environment that points
-// the plugins at it.
-func issuerStandIn(t *testing.T) map[string]string {
+// eksEndpointsStandIn plays the HTTPS endpoints pulumi-eks itself calls: the
+// cluster's API server, whose /healthz it polls for up to 300 s after
+// creating the cluster (cluster.js of 2.8.1, "try to contact the API cluster
+// healthz"); without it, `pulumi up` waits for an endpoint that does not
+// exist. (pulumi-eks also reads the OIDC issuer's CA thumbprint when it
+// makes the OIDC provider, which this stack makes itself.) It is an HTTPS
+// proxy (pulumi-eks honours HTTPS_PROXY) that answers every CONNECT with a
+// TLS server whose certificate chains to a test root, trusted through
+// NODE_EXTRA_CA_CERTS, and every request with 200. It listens on loopback,
+// and returns the environment that points the plugins at it.
+func eksEndpointsStandIn(t *testing.T) map[string]string {
 	t.Helper()
 	root, rootKey := certificate(t, "milvus-eks test root", nil, nil, true)
 	intermediate, intermediateKey := certificate(t, "milvus-eks test intermediate", root, rootKey, true)
