@@ -30,6 +30,7 @@ type workflow struct {
 			Uses string            `yaml:"uses"`
 			Run  string            `yaml:"run"`
 			With map[string]string `yaml:"with"`
+			Env  map[string]string `yaml:"env"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -147,6 +148,49 @@ func TestDeliveryStages(t *testing.T) {
 			assert.Equal(t, "ubuntu-latest", j.RunsOn, job)
 		}
 	}
+}
+
+// One state backend, Pulumi Cloud, for people and workflows alike: two
+// would hold two states of one stack, which then create its cluster and
+// load balancer twice under the same names, and a secret encrypted with a
+// passphrase that CI cannot decrypt. Every step that runs Pulumi logs in
+// with a Pulumi Cloud token and names no other backend; the stack files
+// carry no other secrets provider; the README deploys the same way.
+func TestOneStateBackend(t *testing.T) {
+	for name, raw := range workflows(t) {
+		var w workflow
+		require.NoError(t, yaml.Unmarshal(raw, &w), name)
+		for jobName, job := range w.Jobs {
+			for _, step := range job.Steps {
+				runsPulumi := (strings.HasPrefix(step.Uses, "pulumi/actions@") && step.With["command"] != "") ||
+					strings.Contains(step.Run, "go -C verify run")
+				if !runsPulumi {
+					continue
+				}
+				token := step.Env["PULUMI_ACCESS_TOKEN"]
+				assert.Regexp(t, `^\$\{\{ secrets\.PULUMI_(DEV_PREVIEW_TOKEN|ACCESS_TOKEN) \}\}$`, token, "%s %s: Pulumi Cloud, with a token", name, jobName)
+				for key := range step.Env {
+					assert.NotContains(t, []string{"PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"}, key, "%s %s", name, jobName)
+				}
+				assert.Empty(t, step.With["cloud-url"], "%s %s: no other backend", name, jobName)
+			}
+		}
+	}
+	for _, file := range []string{"Pulumi.dev.yaml", "Pulumi.prod.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(projectDir, file))
+		require.NoError(t, err)
+		var stack map[string]any
+		require.NoError(t, yaml.Unmarshal(raw, &stack), file)
+		for _, key := range []string{"secretsprovider", "encryptionsalt", "encryptedkey"} {
+			assert.NotContains(t, stack, key, "%s: secrets under the stack's Pulumi Cloud provider, which CI can use", file)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(projectDir, "README.md"))
+	require.NoError(t, err)
+	for _, other := range []string{"pulumi login --local", "pulumi login s3://", "pulumi login file://", "PULUMI_CONFIG_PASSPHRASE"} {
+		assert.NotContains(t, string(readme), other, "the README deploys with the workflows' backend")
+	}
+	assert.Contains(t, string(readme), "\npulumi login ")
 }
 
 func TestPinnedPattern(t *testing.T) {
