@@ -96,14 +96,13 @@ func TestLoadBalancerControllerRelease(t *testing.T) {
 		d := deploy(t, name)
 		release := d.one(t, typeRelease, "load-balancer-controller")
 		assert.Equal(t, map[string]any{
-			"name":           "aws-load-balancer-controller",
-			"namespace":      "kube-system",
-			"chart":          "aws-load-balancer-controller",
-			"version":        "3.5.0",
-			"repositoryOpts": map[string]any{"repo": "https://aws.github.io/eks-charts"},
-			"atomic":         true,
-			"timeout":        float64(600),
-			"compat":         "true",
+			"name":      "aws-load-balancer-controller",
+			"namespace": "kube-system",
+			"chart":     "infra/charts/aws-load-balancer-controller-3.5.0.tgz",
+			"version":   "3.5.0",
+			"atomic":    true,
+			"timeout":   float64(600),
+			"compat":    "true",
 			"values": map[string]any{
 				"clusterName": "milvus-" + name,
 				"region":      "us-east-2",

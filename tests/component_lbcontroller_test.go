@@ -23,7 +23,7 @@ func TestLoadBalancerControllerComponent(t *testing.T) {
 			return err
 		}
 		_, err = lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
-			ChartVersion: "3.5.0", Region: "eu-west-1", VpcID: pulumi.String("vpc-0123456789abcdef0"), Cluster: access,
+			Chart: controllerChart, Region: "eu-west-1", VpcID: pulumi.String("vpc-0123456789abcdef0"), Cluster: access,
 		})
 		return err
 	})

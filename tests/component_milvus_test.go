@@ -58,7 +58,7 @@ var milvusInputs = milvusvalues.Inputs{
 // build, with the names of what the component created.
 func TestMilvusComponent(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
-		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Namespace: "vectors", ServiceAccount: "milvus-sa", ReleaseName: "milvus", Chart: milvusChart, TimeoutSeconds: 900,
 		Values: milvusInputs, RootPassword: "a-root-password-for-tests",
 		BucketName: pulumi.String("acme-milvus"), S3PolicyArn: pulumi.String("arn:aws:iam::111122223333:policy/milvus-s3"),
 		LoadBalancer: testLoadBalancer,
@@ -138,7 +138,7 @@ func toAny(m map[string]string) map[string]any {
 // In production, the namespace and the release are protected.
 func TestMilvusComponentProtected(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
-		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", Chart: milvusChart, TimeoutSeconds: 900,
 		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: testLoadBalancer, Protect: true,
 	})
 	assert.True(t, s.Of("kubernetes:helm.sh/v3:Release")[0].Protect)
@@ -148,7 +148,7 @@ func TestMilvusComponentProtected(t *testing.T) {
 // Without a configured password, one is generated and kept in the state.
 func TestMilvusComponentGeneratesTheRootPassword(t *testing.T) {
 	s := declareMilvus(t, milvus.Args{
-		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", Chart: milvusChart, TimeoutSeconds: 900,
 		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"),
 	})
 	assert.Len(t, s.Of("random:index/randomPassword:RandomPassword"), 1)
@@ -180,7 +180,7 @@ func TestMilvusComponentPointsItsNameAtTheLoadBalancer(t *testing.T) {
 	lb := testLoadBalancer
 	lb.DNSName = "milvus.example.com"
 	s := declareMilvus(t, milvus.Args{
-		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", Chart: milvusChart, TimeoutSeconds: 900,
 		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: lb, DNSZoneID: "Z0123456789ABCDEFGHIJ",
 	})
 	record := s.Of("aws:route53/record:Record")
@@ -200,7 +200,7 @@ func TestMilvusComponentPointsItsNameAtTheLoadBalancer(t *testing.T) {
 	assert.Equal(t, "https://milvus.example.com:19530", s.Outputs["uri"])
 
 	without := declareMilvus(t, milvus.Args{
-		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", ChartVersion: "5.0.19", TimeoutSeconds: 900,
+		Namespace: "milvus", ServiceAccount: "milvus-sa", ReleaseName: "milvus", Chart: milvusChart, TimeoutSeconds: 900,
 		Values: milvusInputs, BucketName: pulumi.String("b"), S3PolicyArn: pulumi.String("p"), LoadBalancer: lb,
 	})
 	assert.Empty(t, without.Of("aws:route53/record:Record"), "no zone, no record")

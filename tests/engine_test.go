@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/approval"
 	"github.com/milvus-eks/milvus-eks/infra/offline/approval/previewed"
@@ -103,6 +104,11 @@ func engineStack(t *testing.T, name string) (s auto.Stack, grpcLog string) {
 		stackFile = filepath.Join(projectDir, file)
 	}
 	copyFile(t, stackFile, filepath.Join(dir, "Pulumi."+name+".yaml"))
+	// The project's root holds the vendored charts the releases install.
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, charts.Dir), 0o755))
+	for _, archive := range charts.Vendored() {
+		copyFile(t, filepath.Join(projectDir, archive.Path()), filepath.Join(dir, archive.Path()))
+	}
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
 
 	grpcLog = filepath.Join(dir, "grpc.log")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/offline/badconfig"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
@@ -20,6 +21,12 @@ const projectDir = ".."
 
 // stacks are the stack files this repository ships.
 var stacks = []string{"dev", "prod"}
+
+// The vendored chart archives the components install in their own tests.
+var (
+	milvusChart, _     = charts.Find(charts.Milvus, "5.0.19")
+	controllerChart, _ = charts.Find(charts.LoadBalancerController, "3.5.0")
+)
 
 // deployment is one mock run of a stack, with look-ups over what it registered.
 type deployment struct {

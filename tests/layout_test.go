@@ -78,6 +78,7 @@ func TestLayout(t *testing.T) {
 		"infra/offline/cost",
 		"infra/offline/approval",
 		"infra/facts",
+		"infra/charts",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
@@ -223,16 +226,35 @@ func TestReleaseInstallsThePinnedChart(t *testing.T) {
 		inputs := mockcloud.Plain(release.Input()).(map[string]any)
 		delete(inputs, "values") // TestHelmValues checks them key by key
 		assert.Equal(t, map[string]any{
-			"name":           "milvus",
-			"namespace":      "milvus",
-			"chart":          "milvus",
-			"version":        "5.0.19",
-			"repositoryOpts": map[string]any{"repo": "https://zilliztech.github.io/milvus-helm/"},
-			"atomic":         true,
-			"timeout":        float64(1800),
-			"compat":         "true", // set by the SDK itself on every Release
+			"name":      "milvus",
+			"namespace": "milvus",
+			"chart":     "infra/charts/milvus-5.0.19.tgz", // the vendored archive, from the project's root
+			"version":   "5.0.19",
+			"atomic":    true,
+			"timeout":   float64(1800),
+			"compat":    "true", // set by the SDK itself on every Release
 		}, inputs, name)
 	}
+}
+
+// A chart archive that is not the reviewed one stops the program before it
+// declares anything: the release would install other bytes than those the
+// tests rendered.
+func TestAChangedChartArchiveStopsTheProgram(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, charts.Dir), 0o755))
+	for _, archive := range []charts.Archive{milvusChart, controllerChart} {
+		raw, err := os.ReadFile(filepath.Join(projectDir, archive.Path()))
+		require.NoError(t, err)
+		if archive == milvusChart {
+			raw = append(raw, 0)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(root, archive.Path()), raw, 0o644))
+	}
+	s, err := run("dev", stackConfig(t, "dev", nil), mockcloud.InRoot(root))
+	require.Error(t, err)
+	assert.Regexp(t, `chart milvus 5\.0\.19: infra/charts/milvus-5\.0\.19\.tgz has sha256 [0-9a-f]{64}, but infra/charts/SHA256SUMS holds `+milvusChart.SHA256, err.Error())
+	assert.Empty(t, s.Resources, "nothing is declared")
 }
 
 // Each stack file reaches the chart's values whole: the settings below are

@@ -186,22 +186,22 @@ func TestNearestKey(t *testing.T) {
 	}
 }
 
-// A switched-off controller's chart version is still checked for its form,
-// but needs no policy, nor the aws partition.
+// A switched-off controller's chart version is still checked (it must be
+// vendored), but the aws partition is not required.
 func TestLoadControllerSwitchedOff(t *testing.T) {
 	cfg, err := Load(valid(map[string]string{
 		"milvus:clusterMode":                        "existing",
 		"milvus:existingClusterName":                "platform",
 		"aws:region":                                "cn-north-1",
 		"milvus:loadBalancerController":             "false",
-		"milvus:loadBalancerControllerChartVersion": "3.4.0",
+		"milvus:loadBalancerControllerChartVersion": "3.5.0",
 		"milvus:ebsCsiDriver":                       "false",
 		"milvus:ebsCsiDriverVersion":                "v1.48.0-eksbuild.1",
 	}), "dev")
 	require.NoError(t, err)
 	assert.Equal(t, Addons{
 		EbsCsiDriver:           EbsCsiDriver{switched: off, Enabled: false, Version: "v1.48.0-eksbuild.1"},
-		LoadBalancerController: LoadBalancerController{switched: off, Enabled: false, ChartVersion: "3.4.0"},
+		LoadBalancerController: LoadBalancerController{switched: off, Enabled: false, ChartVersion: "3.5.0"},
 	}, cfg.Addons)
 }
 

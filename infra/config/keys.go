@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
@@ -139,8 +140,8 @@ var Keys = []Key{
 		Doc:  `Install the AWS Load Balancer Controller with its IAM role (aws partition only): "true" or "false". A cluster the stack creates needs it (Milvus' NLB), so "false" is refused there; on an existing cluster it is its owner's unless set to "true".`,
 		bind: switchKey(func(c *Config) *onOff { return &c.Addons.LoadBalancerController.switched })},
 	{Name: "loadBalancerControllerChartVersion", Group: GroupAddons, Default: "3.5.0",
-		Doc:  "Version of the eks-charts aws-load-balancer-controller chart; its controller's IAM policy must be embedded.",
-		bind: text(func(c *Config) *string { return &c.Addons.LoadBalancerController.ChartVersion }, exactVersion("3.5.0"))},
+		Doc:  "Version of the eks-charts aws-load-balancer-controller chart, one of the archives in infra/charts (each with its controller's IAM policy embedded).",
+		bind: text(func(c *Config) *string { return &c.Addons.LoadBalancerController.ChartVersion }, vendoredChart(charts.LoadBalancerController))},
 
 	{Name: "bucketName", Group: GroupBucket, Default: "", EmptyMeans: "generated from bucketNamePrefix",
 		Doc:  "Exact S3 bucket name, checked against S3's naming rules.",
@@ -179,8 +180,8 @@ var Keys = []Key{
 		Doc:  "Helm release name; the chart names the Service after it (its milvus.fullname).",
 		bind: text(func(c *Config) *string { return &c.Milvus.ReleaseName }, dnsLabel, maxLength(maxReleaseNameLength, "Helm release names"))},
 	{Name: "milvusChartVersion", Group: GroupMilvus, Default: "5.0.19",
-		Doc:  "Version of the zilliztech milvus chart (5.x ships Milvus 2.6).",
-		bind: text(func(c *Config) *string { return &c.Milvus.ChartVersion }, exactVersion("5.0.19"))},
+		Doc:  "Version of the zilliztech milvus chart (5.x ships Milvus 2.6), one of the archives in infra/charts.",
+		bind: text(func(c *Config) *string { return &c.Milvus.ChartVersion }, vendoredChart(charts.Milvus))},
 	{Name: "milvusTimeoutSeconds", Group: GroupMilvus, Default: 1800,
 		Doc:  "How long the Helm install may take; the release is atomic, so one not ready by then is rolled back.",
 		bind: number(func(c *Config) *int { return &c.Milvus.TimeoutSeconds }, atLeast(minTimeoutSeconds, ""))},

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 )
 
 // Naming rules, each from the documentation of the system that enforces it.
@@ -155,8 +157,19 @@ func maxLength(most int, what string) func(string) finding {
 }
 
 // exactVersion is the rule of a pinned chart version.
-func exactVersion(example string) func(string) finding {
-	return matches(semverPattern, "chart-version", fmt.Sprintf("must be an exact semantic version such as %q", example))
+// vendoredChart accepts an exact version of chart that infra/charts holds:
+// the releases install from the repository's archives alone.
+func vendoredChart(chart string) func(string) finding {
+	return func(s string) finding {
+		held := strings.Join(charts.Versions(chart), ", ")
+		if !semverPattern.MatchString(s) {
+			return broke("chart-version", "must be an exact semantic version such as %q", charts.Versions(chart)[0])
+		}
+		if _, ok := charts.Find(chart, s); !ok {
+			return broke("chart-not-vendored", "the repository holds chart %s at %s only: vendor this version into %s first (%s/README.md says how)", chart, held, charts.Dir, charts.Dir)
+		}
+		return finding{}
+	}
 }
 
 func dnsLabel(s string) finding {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/facts"
-	"github.com/milvus-eks/milvus-eks/infra/iampolicy/controllerpolicy"
 )
 
 // validate checks the rules that relate keys to each other, or that apply
@@ -196,11 +195,6 @@ func (v *validator) addons(c Config) {
 	}
 	if !a.LoadBalancerController.Enabled {
 		return
-	}
-	if version := a.LoadBalancerController.ChartVersion; semverPattern.MatchString(version) && !controllerpolicy.Has(version) {
-		v.add(FullName("loadBalancerControllerChartVersion"), version, broke("controller-policy-missing",
-			"the controller's IAM policy is embedded only for chart versions %s: add the policy published with this release to infra/iampolicy/controllerpolicy first",
-			strings.Join(controllerpolicy.ChartVersions(), ", ")))
 	}
 	// The embedded policies name resources as arn:aws:...; the controller
 	// publishes other files for the China and GovCloud partitions.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
@@ -34,6 +35,9 @@ func Program(settings config.Settings) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		if err := verifyCharts(ctx, cfg); err != nil {
+			return err
+		}
 		for _, warning := range cfg.Warnings() {
 			if err := ctx.Log.Warn(warning, nil); err != nil {
 				return err
@@ -41,6 +45,34 @@ func Program(settings config.Settings) pulumi.RunFunc {
 		}
 		return Declare(ctx, cfg)
 	}
+}
+
+// verifyCharts checks, before anything is declared, that each chart archive
+// the stack installs is the one SHA256SUMS holds, under the project's root
+// (Pulumi.yaml's directory), where the Kubernetes provider resolves the
+// releases' chart paths too.
+func verifyCharts(ctx *pulumi.Context, cfg config.Config) error {
+	root := ctx.RootDirectory()
+	if root == "" {
+		root = charts.Root()
+	}
+	installed := []charts.Archive{vendored(charts.Milvus, cfg.Milvus.ChartVersion)}
+	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
+		installed = append(installed, vendored(charts.LoadBalancerController, addon.ChartVersion))
+	}
+	for _, archive := range installed {
+		if err := archive.Verify(root); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// vendored is the archive of a chart version that configuration validation
+// found in infra/charts.
+func vendored(chart, version string) charts.Archive {
+	archive, _ := charts.Find(chart, version)
+	return archive
 }
 
 // Declare declares every resource of a configuration, in the guide's order:
@@ -223,10 +255,10 @@ func declareAddOns(ctx *pulumi.Context, cfg config.Config, kube clusterSite) ([]
 	}
 	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
 		controller, err := lbcontroller.New(ctx, "load-balancer-controller", lbcontroller.Args{
-			ChartVersion: addon.ChartVersion,
-			Region:       cfg.Region,
-			VpcID:        kube.vpcID,
-			Cluster:      kube.access,
+			Chart:   vendored(charts.LoadBalancerController, addon.ChartVersion),
+			Region:  cfg.Region,
+			VpcID:   kube.vpcID,
+			Cluster: kube.access,
 		})
 		if err != nil {
 			return nil, err
@@ -243,7 +275,7 @@ func milvusArgs(cfg config.Config, access cluster.Access, bucket *storage.Storag
 		Namespace:      m.Namespace,
 		ServiceAccount: m.ServiceAccount,
 		ReleaseName:    m.ReleaseName,
-		ChartVersion:   m.ChartVersion,
+		Chart:          vendored(charts.Milvus, m.ChartVersion),
 		TimeoutSeconds: m.TimeoutSeconds,
 		Values: milvusvalues.Inputs{
 			Region:            cfg.Region,

@@ -10,6 +10,7 @@ import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllervalues"
@@ -25,10 +26,11 @@ const installTimeoutSeconds = 600
 
 // Args say which controller to install on which cluster.
 type Args struct {
-	// ChartVersion pins the chart; its controller's IAM policy must be
-	// embedded in controllerpolicy (config validation checks it).
-	ChartVersion string
-	Region       string
+	// Chart is the vendored chart archive the release installs; its
+	// controller's IAM policy is embedded in controllerpolicy (a test holds
+	// the two lists equal).
+	Chart  charts.Archive
+	Region string
 	// VpcID is where the controller makes load balancers.
 	VpcID pulumi.StringInput
 	// Cluster's nodes run the controller's pods.
@@ -55,12 +57,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	parent := pulumi.Parent(c)
 
-	document, err := controllerpolicy.ForChart(args.ChartVersion)
+	document, err := controllerpolicy.ForChart(args.Chart.Version)
 	if err != nil {
 		return nil, err
 	}
 	policy, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
-		Description: pulumi.String("What the AWS Load Balancer Controller of chart " + args.ChartVersion + " may do, as its release publishes it"),
+		Description: pulumi.String("What the AWS Load Balancer Controller of chart " + args.Chart.Version + " may do, as its release publishes it"),
 		Policy:      pulumi.String(document),
 	}, parent)
 	if err != nil {
@@ -83,14 +85,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:      pulumi.String(controllervalues.ReleaseName),
 		Namespace: pulumi.String(controllervalues.Namespace),
-		Chart:     pulumi.String(controllervalues.Chart),
-		Version:   pulumi.String(args.ChartVersion),
-		RepositoryOpts: &helmv3.RepositoryOptsArgs{
-			Repo: pulumi.String(controllervalues.Repository),
-		},
-		Values:  chartValues,
-		Atomic:  pulumi.Bool(true),
-		Timeout: pulumi.Int(installTimeoutSeconds),
+		Chart:     pulumi.String(args.Chart.Path()),
+		Version:   pulumi.String(args.Chart.Version),
+		Values:    chartValues,
+		Atomic:    pulumi.Bool(true),
+		Timeout:   pulumi.Int(installTimeoutSeconds),
 	}, parent, pulumi.Provider(args.Cluster.Provider), pulumi.DependsOn(args.Cluster.WaitForNodes()))
 	if err != nil {
 		return nil, err

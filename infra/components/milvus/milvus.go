@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
@@ -30,7 +31,8 @@ type Args struct {
 	Namespace      string
 	ServiceAccount string
 	ReleaseName    string
-	ChartVersion   string
+	// Chart is the vendored milvus chart archive the release installs.
+	Chart charts.Archive
 	// TimeoutSeconds bounds the Helm install; the release is atomic, so one
 	// not ready by then is rolled back.
 	TimeoutSeconds int
@@ -149,12 +151,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:      pulumi.String(args.ReleaseName),
 		Namespace: namespace,
-		Chart:     pulumi.String(milvusvalues.Chart),
-		Version:   pulumi.String(args.ChartVersion),
-		RepositoryOpts: &helmv3.RepositoryOptsArgs{
-			Repo: pulumi.String(milvusvalues.Repository),
-		},
-		Values: chartValues,
+		// The repository's archive, by its path from the project's root:
+		// no chart repository is reached.
+		Chart:   pulumi.String(args.Chart.Path()),
+		Version: pulumi.String(args.Chart.Version),
+		Values:  chartValues,
 		// A release that is not healthy in time is rolled back, not left half-installed.
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(args.TimeoutSeconds),

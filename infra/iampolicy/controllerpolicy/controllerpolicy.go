@@ -39,13 +39,6 @@ func ChartVersions() []string {
 	return versions
 }
 
-// Has reports whether the IAM policy of the
-// controller that a chart version installs is embedded.
-func Has(chartVersion string) bool {
-	_, ok := releases[chartVersion]
-	return ok
-}
-
 // ForChart returns, as compact JSON, the IAM policy published
 // with the controller release that chartVersion installs.
 func ForChart(chartVersion string) (string, error) {

@@ -42,7 +42,7 @@ const smallPlan = `{
     {"urn": "u:svc", "type": "kubernetes:core/v1:Service", "name": "endpoint", "inputs": {
       "metadata": {"annotations": {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"}},
       "spec": {"type": "LoadBalancer"}}},
-    {"urn": "u:release", "type": "kubernetes:helm.sh/v3:Release", "name": "milvus", "inputs": {"chart": "milvus",
+    {"urn": "u:release", "type": "kubernetes:helm.sh/v3:Release", "name": "milvus", "inputs": {"chart": "infra/charts/milvus-5.0.19.tgz",
       "values": {"etcd": {"replicaCount": 1, "persistence": {"size": "10Gi"}}, "pulsarv3": {"enabled": false}}}}
   ]
 }`

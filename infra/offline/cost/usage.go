@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 )
 
 // Usage is what a stack creates that AWS bills, counted from its offline
@@ -115,7 +117,7 @@ func UsageOf(planJSON []byte) (Usage, error) {
 				u.LoadBalancers = append(u.LoadBalancers, LoadBalancer{Name: r.Name, InternetFacing: scheme == "internet-facing", Zones: zones})
 			}
 		case "kubernetes:helm.sh/v3:Release":
-			if get(r.Inputs, "chart") == "milvus" {
+			if archive, _ := charts.Of(fmt.Sprint(get(r.Inputs, "chart"))); archive.Chart == charts.Milvus {
 				volumes, err := chartVolumes(r.Inputs["values"])
 				if err != nil {
 					return Usage{}, fmt.Errorf("%s %s: %w", r.Type, r.Name, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing/discovery"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 )
@@ -87,7 +88,7 @@ type Secret struct{ Value any }
 // the Pulumi engine hands them to a program) on the mock engine. When the
 // program fails, the Stack still lists what it registered before it failed.
 func Run(project, stack string, settings config.Settings, program pulumi.RunFunc, options ...Option) (*Stack, error) {
-	m := &mocks{region: settings.Values[config.RegionKey]}
+	m := &mocks{region: settings.Values[config.RegionKey], root: charts.Root()}
 	for _, option := range options {
 		option(m)
 	}
@@ -100,7 +101,7 @@ func Run(project, stack string, settings config.Settings, program pulumi.RunFunc
 		outputs, err := resolveExports(ctx)
 		result.Outputs = outputs
 		return err
-	}, pulumi.WithMocks(project, stack, m), withConfig(settings))
+	}, pulumi.WithMocks(project, stack, m), withConfig(settings), inRoot(m.root))
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, r := range m.resources {
@@ -111,6 +112,12 @@ func Run(project, stack string, settings config.Settings, program pulumi.RunFunc
 		}
 	}
 	return result, err
+}
+
+// inRoot gives the program's context the project's root, as the engine
+// would, for ctx.RootDirectory.
+func inRoot(dir string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) { info.RootDirectory = dir }
 }
 
 // withConfig gives the program's context the settings, as the engine would,
@@ -162,6 +169,8 @@ func resolveExports(ctx *pulumi.Context) (map[string]any, error) {
 type mocks struct {
 	ctx    *pulumi.Context
 	region string
+	// root is the project's root the program sees (InRoot).
+	root string
 	// clusters and stacks are what look-ups find; nil means "anything,
 	// with placeholders" (see WithClusters and WithStacks).
 	clusters  map[string]discovery.EKSCluster

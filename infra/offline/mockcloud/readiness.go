@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 )
 
 // What a workload needs of a cluster without naming it, as a real cluster
@@ -22,13 +24,18 @@ const (
 	volumeProvisioner      = "ebs.csi.aws.com"
 	volumeDriverAddon      = "aws-ebs-csi-driver"
 	defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class"
-	controllerChart        = "aws-load-balancer-controller"
 	controllerAnnotation   = "service.beta.kubernetes.io/aws-load-balancer-type"
 )
 
 // chartsWithVolumes are the charts whose StatefulSets claim volumes of the
 // default class: Milvus' in cluster mode runs etcd.
-var chartsWithVolumes = map[string]bool{"milvus": true}
+var chartsWithVolumes = map[string]bool{charts.Milvus: true}
+
+// chartOf is the chart a release installs from its vendored archive.
+func chartOf(release resource.PropertyMap) string {
+	archive, _ := charts.Of(stringOf(release["chart"]))
+	return archive.Chart
+}
 
 // missing says what a registration needs of the cluster and lacks upstream,
 // or "".
@@ -41,7 +48,7 @@ func (m *mocks) missing(args pulumi.MockResourceArgs, dependencies []string) str
 	upstream := m.upstream(dependencies)
 	switch args.TypeToken {
 	case "kubernetes:helm.sh/v3:Release":
-		if !chartsWithVolumes[stringOf(args.Inputs["chart"])] {
+		if !chartsWithVolumes[chartOf(args.Inputs)] {
 			return ""
 		}
 		var driver, class bool
@@ -59,7 +66,7 @@ func (m *mocks) missing(args pulumi.MockResourceArgs, dependencies []string) str
 			return ""
 		}
 		for _, r := range upstream {
-			if r.Type == "kubernetes:helm.sh/v3:Release" && stringOf(r.Inputs["chart"]) == controllerChart {
+			if r.Type == "kubernetes:helm.sh/v3:Release" && chartOf(r.Inputs) == charts.LoadBalancerController {
 				return ""
 			}
 		}

@@ -54,6 +54,12 @@ func WithStacks(stacks map[string]map[string]any) Option {
 	return func(m *mocks) { m.stacks = stacks }
 }
 
+// InRoot runs the program as if the project's root, where Pulumi.yaml and
+// the vendored charts are, were dir; without it, charts.Root().
+func InRoot(dir string) Option {
+	return func(m *mocks) { m.root = dir }
+}
+
 // existingCluster is the cluster named name, as the world has it.
 func (m *mocks) existingCluster(name string) (discovery.EKSCluster, bool) {
 	if m.clusters != nil {

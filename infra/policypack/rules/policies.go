@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
@@ -329,18 +330,25 @@ var kubernetesExplicitProvider = Policy{
 	},
 }
 
-var semver = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
-
 var helmReleasePinned = Policy{
 	Name:        "helm-release-pinned",
-	Description: "Every Helm release pins its chart's exact version and is atomic.",
+	Description: "Every Helm release installs a vendored chart archive of infra/charts (its digest in SHA256SUMS), at the archive's version, from no chart repository, and is atomic.",
 	Resource: func(r Resource, _ Stack) []string {
 		if r.Type != typeRelease {
 			return nil
 		}
 		var out []string
-		if v, _ := r.Inputs["version"].(string); !semver.MatchString(v) && !unknown(r.Inputs["version"]) {
-			out = append(out, fmt.Sprintf("%s installs chart version %q: pin an exact version, such as 5.0.19", where(r), v))
+		chart, _ := r.Inputs["chart"].(string)
+		archive, vendored := charts.Of(chart)
+		switch {
+		case unknown(r.Inputs["chart"]):
+		case !vendored:
+			out = append(out, fmt.Sprintf("%s installs chart %q, which is not an archive of %s: install the repository's vendored, digest-pinned archive (%s/README.md says how to add one)", where(r), chart, charts.Dir, charts.Dir))
+		case r.Inputs["version"] != archive.Version && !unknown(r.Inputs["version"]):
+			out = append(out, fmt.Sprintf("%s installs %s as version %v: give the archive's own version, %s", where(r), archive.Path(), r.Inputs["version"], archive.Version))
+		}
+		if repo, ok := r.Inputs["repositoryOpts"]; ok && repo != nil {
+			out = append(out, fmt.Sprintf("%s names a chart repository: a remote chart has no digest; install the vendored archive alone", where(r)))
 		}
 		if r.Inputs["atomic"] != true {
 			out = append(out, fmt.Sprintf("%s is not atomic: set atomic, so that a failed install is rolled back rather than left half done", where(r)))
@@ -355,7 +363,8 @@ var loadBalancerExposure = Policy{
 	Resource: func(r Resource, s Stack) []string {
 		switch r.Type {
 		case typeRelease:
-			if r.Inputs["chart"] != "milvus" {
+			chart, _ := r.Inputs["chart"].(string)
+			if archive, _ := charts.Of(chart); archive.Chart != charts.Milvus {
 				return nil
 			}
 			if t, _ := get(r.Inputs, "values", "service", "type"); t == "LoadBalancer" || t == "NodePort" {

@@ -180,8 +180,16 @@ func TestEachPolicyFires(t *testing.T) {
 			r.Inputs["version"], r.Inputs["atomic"] = "5.x", false
 			return rs
 		}, []string{
-			release + ` installs chart version "5.x": pin an exact version, such as 5.0.19`,
+			release + " installs infra/charts/milvus-5.0.19.tgz as version 5.x: give the archive's own version, 5.0.19",
 			release + " is not atomic: set atomic, so that a failed install is rolled back rather than left half done",
+		}},
+		{"helm-release-pinned", "dev", func(t *testing.T, rs []Resource) []Resource {
+			r := find(t, rs, typeRelease, "milvus")
+			r.Inputs["chart"], r.Inputs["repositoryOpts"] = "milvus", map[string]any{"repo": "https://zilliztech.github.io/milvus-helm/"}
+			return rs
+		}, []string{
+			release + ` installs chart "milvus", which is not an archive of infra/charts: install the repository's vendored, digest-pinned archive (infra/charts/README.md says how to add one)`,
+			release + " names a chart repository: a remote chart has no digest; install the vendored archive alone",
 		}},
 		{"load-balancer-exposure", "dev", func(t *testing.T, rs []Resource) []Resource {
 			find(t, rs, typeRelease, "milvus").Inputs["values"].(map[string]any)["service"].(map[string]any)["type"] = "LoadBalancer"

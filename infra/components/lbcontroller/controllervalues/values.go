@@ -9,10 +9,8 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
-// Where the chart lives and where the controller runs.
+// Where the controller runs.
 const (
-	Repository = "https://aws.github.io/eks-charts"
-	Chart      = "aws-load-balancer-controller"
 	// ReleaseName is also the name of the controller's Deployment.
 	ReleaseName = "aws-load-balancer-controller"
 	Namespace   = "kube-system"

@@ -19,12 +19,6 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
-// Repository and Chart locate the chart.
-const (
-	Repository = "https://zilliztech.github.io/milvus-helm/"
-	Chart      = "milvus"
-)
-
 // Values is the subset of the chart's values this project sets; every other
 // key keeps the chart's default.
 type Values struct {

@@ -3,6 +3,7 @@ package milvusvalues
 import (
 	"fmt"
 
+	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
@@ -119,7 +120,8 @@ func (s Inputs) workload(component string, w sizing.Workload) Workload {
 	out := Workload{Replicas: w.Replicas, Resources: resources(w)}
 	if s.SpreadAcrossZones && w.Replicas > 1 {
 		out.TopologySpreadConstraints = zoneSpread(map[string]string{
-			"app.kubernetes.io/name":     Chart,
+			"app.kubernetes.io/name": charts.Milvus, // the chart's name, milvus.name
+
 			"app.kubernetes.io/instance": s.ReleaseName,
 			"component":                  component,
 		})
