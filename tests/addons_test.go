@@ -115,9 +115,13 @@ func TestLoadBalancerControllerRelease(t *testing.T) {
 				// Sized, so that no pod of the stack runs best-effort.
 				"replicaCount": float64(2),
 				"resources": map[string]any{
-					"requests": map[string]any{"cpu": "100m", "memory": "128Mi"},
-					"limits":   map[string]any{"memory": "256Mi"},
+					"requests": map[string]any{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "256Mi"},
+					"limits":   map[string]any{"cpu": "200m", "memory": "256Mi", "ephemeral-storage": "1Gi"},
 				},
+				// controllervalues' tests spell out the rest.
+				"podDisruptionBudget": map[string]any{"maxUnavailable": float64(1)},
+				"securityContext":     mockcloud.Plain(release.Input("values", "securityContext")),
+				"podSecurityContext":  mockcloud.Plain(release.Input("values", "podSecurityContext")),
 			},
 		}, mockcloud.Plain(release.Input()), name)
 		assert.Equal(t, lbcRoleArn, d.Outputs["loadBalancerControllerRoleArn"], name)
@@ -176,6 +180,12 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 		typeServiceAccount + "::milvus",
 		typeSecret + "::milvus-root-password",
 		typeNodeGroup + "::cluster-nodes",
+		// No pod of the release runs before its namespace's policies.
+		typeNetworkPolicy + "::milvus-default-deny",
+		typeNetworkPolicy + "::milvus-dns",
+		typeNetworkPolicy + "::milvus-milvus",
+		typeNetworkPolicy + "::milvus-milvus-api",
+		typeNetworkPolicy + "::milvus-etcd",
 	}
 	ebs := []string{typeAddon + "::ebs-csi-driver", typeStorageClass + "::ebs-csi-driver-gp3", typeStorageClassPatch + "::ebs-csi-driver-gp2"}
 	lbc := []string{typeRelease + "::load-balancer-controller"}

@@ -49,6 +49,9 @@ func TestClusterComponent(t *testing.T) {
 	cniRole := s.Named("aws:iam/role:Role", "cluster-vpc-cni")[0]
 	assert.Contains(t, cniRole.Dependencies, oidc.URN)
 	assert.Contains(t, cniRole.Input("assumeRolePolicy").StringValue(), `"Federated":"`+mockcloud.OidcProviderArn("us-west-2")+`"`)
+	// The CNI enforces NetworkPolicies (Milvus' namespace has some).
+	cni := s.Named("aws:eks/addon:Addon", "cluster-vpc-cni")[0]
+	assert.Equal(t, `{"enableNetworkPolicy":"true"}`, cni.Input("configurationValues").StringValue())
 	assert.Equal(t, []any{"subnet-private-a", "subnet-private-b"}, mockcloud.Plain(eks.Input("privateSubnetIds")))
 
 	nodes := s.Of("eks:index:ManagedNodeGroup")[0]

@@ -103,6 +103,9 @@ func TestExistingClusterDeclaresNothingOfTheCluster(t *testing.T) {
 				typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1, typeVersioning: 1, typePolicy: 1,
 				typeIRSAComp: 1, typeRole: 1, typeAttachment: 1,
 				typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeSecret: 1, typeRelease: 1, typeService: 1,
+				// the namespace's five NetworkPolicies; budgets for the
+				// example's two replicated components (mixCoordinator, proxy)
+				typeNetworkPolicy: 5, typeBudget: 2,
 			}
 			if mode.changes["milvus:existingClusterStack"] != "" {
 				want[typeStackReference] = 1
@@ -166,7 +169,7 @@ func TestExistingClusterProviderUsesTheLookedUpCluster(t *testing.T) {
 // declares, input for input, but for the trust policy (tested above).
 func TestExistingClusterMilvusSideIsCreateModes(t *testing.T) {
 	created := milvusSide(deployCreating(t))
-	require.Len(t, created, 19, "the Milvus side of the create-mode stack: three components and their children")
+	require.Len(t, created, 26, "the Milvus side of the create-mode stack: three components and their children")
 	for _, mode := range existingModes {
 		t.Run(mode.name, func(t *testing.T) {
 			existing := milvusSide(deployExisting(t, mode.changes))
@@ -240,6 +243,11 @@ func TestExistingClusterAddonsOnRequest(t *testing.T) {
 				typeStorageClassPatch + "::ebs-csi-driver-gp2",
 				typeRelease + "::load-balancer-controller",
 				typeBucket + "::storage",
+				typeNetworkPolicy + "::milvus-default-deny",
+				typeNetworkPolicy + "::milvus-dns",
+				typeNetworkPolicy + "::milvus-milvus",
+				typeNetworkPolicy + "::milvus-milvus-api",
+				typeNetworkPolicy + "::milvus-etcd",
 			}, d.DependencyNames(d.one(t, typeRelease, "milvus")))
 		})
 	}

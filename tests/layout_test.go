@@ -70,6 +70,7 @@ func TestLayout(t *testing.T) {
 		"infra/iampolicy/controllerpolicy",
 		"infra/components/milvus/milvusvalues",
 		"infra/components/milvus/endpoint",
+		"infra/components/milvus/podpolicy",
 		"infra/components/cluster/controlplane",
 		"infra/components/ebscsi/released",
 		"infra/sizing",

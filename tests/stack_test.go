@@ -54,6 +54,8 @@ const (
 	typeService           = "kubernetes:core/v1:Service"
 	typeLaunchTemplate    = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeRelease           = "kubernetes:helm.sh/v3:Release"
+	typeNetworkPolicy     = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	typeBudget            = "kubernetes:policy/v1:PodDisruptionBudget"
 	typeNetworkComp       = network.TypeToken
 	typeClusterComp       = cluster.TypeToken
 	typeStorageComp       = storage.TypeToken
@@ -95,12 +97,15 @@ func TestResourceCounts(t *testing.T) {
 		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeService: 1,
 		// the Secret with Milvus' root password
 		typeSecret: 1,
+		// the namespace's default deny, DNS, Milvus, its API and etcd
+		typeNetworkPolicy: 5,
 	}
 	natGateways := map[string]int{"dev": 1, "prod": 3}
-	// dev generates its root password; prod versions its bucket.
+	// dev generates its root password; prod versions its bucket, and
+	// replicates each of Milvus' five components, each with its budget.
 	perStack := map[string]map[string]int{
 		"dev":  {typeRandomPassword: 1},
-		"prod": {typeVersioning: 1},
+		"prod": {typeVersioning: 1, typeBudget: 5},
 	}
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
@@ -216,7 +221,10 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 			count++
 			assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s: %s %s uses provider %q", name, r.Type, r.Name, r.Provider)
 		}
-		assert.Equal(t, 8, count, "%s: Kubernetes resources checked", name)
+		// The release and the objects of the add-ons and of Milvus: 8, and
+		// five NetworkPolicies; prod's budgets for its five replicated
+		// components.
+		assert.Equal(t, map[string]int{"dev": 13, "prod": 18}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 
@@ -261,15 +269,16 @@ func TestAChangedChartArchiveStopsTheProgram(t *testing.T) {
 // what Pulumi.dev.yaml and Pulumi.prod.yaml say (and the defaults they
 // leave), and milvusvalues.Build's own tests pin the values they give.
 func TestHelmValues(t *testing.T) {
-	w := func(replicas int, cpu, memory, cpuLimit, memoryLimit string) sizing.Workload {
-		return sizing.Workload{Replicas: replicas, CPURequest: cpu, MemoryRequest: memory, CPULimit: cpuLimit, MemoryLimit: memoryLimit}
+	w := func(replicas int, cpu, memory, cpuLimit, memoryLimit, ephemeral, ephemeralLimit string) sizing.Workload {
+		return sizing.Workload{Replicas: replicas, CPURequest: cpu, MemoryRequest: memory, CPULimit: cpuLimit, MemoryLimit: memoryLimit,
+			EphemeralStorageRequest: ephemeral, EphemeralStorageLimit: ephemeralLimit}
 	}
 	pulsar := sizing.Pulsar{
-		Zookeeper: sizing.Zookeeper{Workload: w(3, "200m", "512Mi", "", "512Mi"), VolumeGiB: 10},
-		Bookie:    sizing.Bookie{Workload: w(3, "500m", "2Gi", "", "2Gi"), JournalGiB: 20, LedgersGiB: 50},
-		Broker:    w(2, "500m", "2Gi", "", "2Gi"),
-		Proxy:     w(2, "500m", "1Gi", "", "1Gi"),
-		Recovery:  w(1, "100m", "256Mi", "", "256Mi"),
+		Zookeeper: sizing.Zookeeper{Workload: w(3, "200m", "512Mi", "", "512Mi", "512Mi", "2Gi"), VolumeGiB: 10},
+		Bookie:    sizing.Bookie{Workload: w(3, "500m", "2Gi", "", "2Gi", "1Gi", "4Gi"), JournalGiB: 20, LedgersGiB: 50},
+		Broker:    w(2, "500m", "2Gi", "", "2Gi", "1Gi", "4Gi"),
+		Proxy:     w(2, "500m", "1Gi", "", "1Gi", "512Mi", "2Gi"),
+		Recovery:  w(1, "100m", "256Mi", "", "256Mi", "256Mi", "1Gi"),
 	}
 	settings := func(rootPath string) milvusvalues.Inputs {
 		return milvusvalues.Inputs{
@@ -280,23 +289,23 @@ func TestHelmValues(t *testing.T) {
 	}
 	dev := settings("milvus/dev")
 	dev.Workloads = sizing.Workloads{
-		MixCoordinator: sizing.Coordinator{Workload: w(1, "500m", "1Gi", "1", "2Gi")},
-		Proxy:          w(1, "500m", "1Gi", "1", "2Gi"),
-		QueryNode:      w(1, "1", "4Gi", "2", "8Gi"),
-		DataNode:       w(1, "500m", "2Gi", "2", "4Gi"),
-		StreamingNode:  w(1, "500m", "2Gi", "1", "4Gi"),
-		Etcd:           sizing.Etcd{Workload: w(1, "250m", "1Gi", "1", "2Gi"), VolumeGiB: 10},
+		MixCoordinator: sizing.Coordinator{Workload: w(1, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi")},
+		Proxy:          w(1, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi"),
+		QueryNode:      w(1, "1", "4Gi", "2", "8Gi", "10Gi", "50Gi"),
+		DataNode:       w(1, "500m", "2Gi", "2", "4Gi", "2Gi", "20Gi"),
+		StreamingNode:  w(1, "500m", "2Gi", "1", "4Gi", "2Gi", "20Gi"),
+		Etcd:           sizing.Etcd{Workload: w(1, "250m", "1Gi", "1", "2Gi", "512Mi", "2Gi"), VolumeGiB: 10},
 		Pulsar:         pulsar,
 	}
 	prod := settings("milvus/prod")
 	prod.SpreadAcrossZones = true
 	prod.Workloads = sizing.Workloads{
-		MixCoordinator: sizing.Coordinator{Workload: w(2, "1", "2Gi", "2.5", "3.5Gi"), ActiveStandby: true},
-		Proxy:          w(3, "500m", "1Gi", "1", "2Gi"),
-		QueryNode:      w(3, "2", "8Gi", "4", "16Gi"),
-		DataNode:       w(2, "1", "4Gi", "2", "8Gi"),
-		StreamingNode:  w(3, "1", "4Gi", "2", "8Gi"),
-		Etcd:           sizing.Etcd{Workload: w(3, "500m", "2Gi", "1", "4Gi"), VolumeGiB: 20},
+		MixCoordinator: sizing.Coordinator{Workload: w(2, "1", "2Gi", "2.5", "3.5Gi", "1Gi", "8Gi"), ActiveStandby: true},
+		Proxy:          w(3, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi"),
+		QueryNode:      w(3, "2", "8Gi", "4", "16Gi", "10Gi", "50Gi"),
+		DataNode:       w(2, "1", "4Gi", "2", "8Gi", "2Gi", "20Gi"),
+		StreamingNode:  w(3, "1", "4Gi", "2", "8Gi", "2Gi", "20Gi"),
+		Etcd:           sizing.Etcd{Workload: w(3, "500m", "2Gi", "1", "4Gi", "512Mi", "2Gi"), VolumeGiB: 20},
 		Pulsar:         pulsar,
 	}
 	for name, want := range map[string]milvusvalues.Inputs{"dev": dev, "prod": prod} {

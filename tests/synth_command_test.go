@@ -84,7 +84,7 @@ func TestSynthStackFile(t *testing.T) {
 	example := filepath.Join(projectDir, "Pulumi.shared.yaml.example")
 	code, stdout, stderr := synth("-stack-file", example, "-assume-secret", "milvusRootPassword")
 	require.Equal(t, plan.ExitOK, code, stderr)
-	assert.True(t, strings.HasPrefix(stdout, "Plan of stack shared, project milvus: 21 resources"), stdout)
+	assert.True(t, strings.HasPrefix(stdout, "Plan of stack shared, project milvus: 28 resources"), stdout)
 	assert.Contains(t, stdout, "├─ milvus-eks:cluster:Existing cluster\n│  └─ pulumi:providers:kubernetes cluster\n")
 
 	code, stdout, stderr = synth("-stack-file", filepath.Join(projectDir, "Pulumi.missing.yaml"))

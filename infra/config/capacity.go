@@ -49,7 +49,7 @@ func (c Config) NodeGroupCapacity() (sizing.Capacity, bool) {
 	if !c.CreatesCluster() {
 		return sizing.Capacity{}, false
 	}
-	capacity, _, err := sizing.CapacityOf(sizing.NodeGroup{InstanceTypes: c.NodeGroup.InstanceTypes, MinSize: c.NodeGroup.MinSize})
+	capacity, _, err := sizing.CapacityOf(sizing.NodeGroup{InstanceTypes: c.NodeGroup.InstanceTypes, MinSize: c.NodeGroup.MinSize, DiskGiB: c.NodeGroup.DiskSizeGiB})
 	return capacity, err == nil
 }
 
@@ -66,7 +66,11 @@ func (v *validator) capacity(c Config) {
 			return // the key's own rule reports it
 		}
 	}
-	capacity, unknown, err := sizing.CapacityOf(sizing.NodeGroup{InstanceTypes: g.InstanceTypes, MinSize: g.MinSize})
+	disk := g.DiskSizeGiB
+	if disk < minDiskSizeGiB {
+		disk = 0 // the key's own rule reports it; the disk is not checked
+	}
+	capacity, unknown, err := sizing.CapacityOf(sizing.NodeGroup{InstanceTypes: g.InstanceTypes, MinSize: g.MinSize, DiskGiB: disk})
 	if err != nil {
 		v.add(FullName("nodeInstanceTypes"), unknown, broke("unknown-instance-type", err.Error()))
 		return

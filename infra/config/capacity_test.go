@@ -21,6 +21,8 @@ func TestCapacityCheck(t *testing.T) {
 			want: []found{{"milvus:nodeMinSize", "2", "capacity-cpu"}}},
 		{name: "too much memory", changes: map[string]string{"milvus:queryNode": `{"memoryRequest": "60Gi", "memoryLimit": "60Gi"}`},
 			want: []found{{"milvus:nodeMinSize", "2", "capacity-memory"}}},
+		{name: "too little disk", changes: map[string]string{"milvus:queryNode": `{"ephemeralStorageRequest": "200Gi", "ephemeralStorageLimit": "200Gi"}`},
+			want: []found{{"milvus:nodeMinSize", "2", "capacity-ephemeral-storage"}}},
 		{name: "too few nodes", changes: map[string]string{"milvus:nodeInstanceTypes": `["m6i.large"]`, "milvus:nodeMinSize": "1", "milvus:nodeDesiredSize": "1"},
 			want: []found{
 				{"milvus:nodeMinSize", "1", "capacity-cpu"},

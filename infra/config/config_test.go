@@ -49,7 +49,8 @@ func TestLoadOverridesDefaults(t *testing.T) {
 	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 6, DiskSizeGiB: 100}, cfg.NodeGroup)
 	// An object's fields left out keep the key's defaults.
 	assert.Equal(t, sizing.Coordinator{
-		Workload:      sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1.5", MemoryLimit: "2Gi"},
+		Workload: sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1.5", MemoryLimit: "2Gi",
+			EphemeralStorageRequest: "1Gi", EphemeralStorageLimit: "8Gi"},
 		ActiveStandby: true,
 	}, cfg.Milvus.Workloads.MixCoordinator)
 	// Keys left out keep their defaults.
@@ -278,7 +279,8 @@ func TestQuantitiesThatParse(t *testing.T) {
 	for _, q := range []struct{ cpu, memory string }{{"0.5", "512Mi"}, {"500m", "0.5Gi"}, {"1", "2Gi"}, {"2", "2147483648"}} {
 		cfg, err := Load(valid(map[string]string{"milvus:proxy": fmt.Sprintf(`{"cpuRequest": %q, "memoryRequest": %q, "cpuLimit": %q, "memoryLimit": %q}`, q.cpu, q.memory, q.cpu, q.memory)}), "dev")
 		require.NoError(t, err, q)
-		assert.Equal(t, sizing.Workload{Replicas: 1, CPURequest: q.cpu, MemoryRequest: q.memory, CPULimit: q.cpu, MemoryLimit: q.memory}, cfg.Milvus.Workloads.Proxy, q)
+		assert.Equal(t, sizing.Workload{Replicas: 1, CPURequest: q.cpu, MemoryRequest: q.memory, CPULimit: q.cpu, MemoryLimit: q.memory,
+			EphemeralStorageRequest: "1Gi", EphemeralStorageLimit: "8Gi"}, cfg.Milvus.Workloads.Proxy, q)
 	}
 }
 

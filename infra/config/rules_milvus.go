@@ -121,7 +121,7 @@ const quorumReplicas = 3
 
 // The fields of a workload key, for its description.
 const (
-	workloadFields = "Fields: replicas, and each replica's cpuRequest and memoryRequest (required: no pod runs best-effort) and cpuLimit and memoryLimit (empty for none), as Kubernetes quantities; fields left out keep their defaults."
+	workloadFields = "Fields: replicas, and each replica's cpuRequest, memoryRequest and ephemeralStorageRequest (required: no pod runs best-effort, and the scheduler counts the node disk it uses) and cpuLimit, memoryLimit and ephemeralStorageLimit (empty for none), as Kubernetes quantities; fields left out keep their defaults."
 	// Pulsar's JVMs are sized from their memory request (milvusvalues).
 	pulsarHeapAndDirect = " Its JVM gets a quarter of memoryRequest as heap and half as direct memory, so that it stays within the request."
 	pulsarHeapOnly      = " Its JVM gets half of memoryRequest as heap, so that it stays within the request."
@@ -139,8 +139,10 @@ func workload(w sizing.Workload) []violation {
 	}{
 		{"cpuRequest", w.CPURequest, true},
 		{"memoryRequest", w.MemoryRequest, true},
+		{"ephemeralStorageRequest", w.EphemeralStorageRequest, true},
 		{"cpuLimit", w.CPULimit, false},
 		{"memoryLimit", w.MemoryLimit, false},
+		{"ephemeralStorageLimit", w.EphemeralStorageLimit, false},
 	} {
 		switch {
 		case q.value == "" && q.required:
@@ -155,6 +157,7 @@ func workload(w sizing.Workload) []violation {
 	for _, pair := range []struct{ limit, request, limitField, requestField string }{
 		{w.CPULimit, w.CPURequest, "cpuLimit", "cpuRequest"},
 		{w.MemoryLimit, w.MemoryRequest, "memoryLimit", "memoryRequest"},
+		{w.EphemeralStorageLimit, w.EphemeralStorageRequest, "ephemeralStorageLimit", "ephemeralStorageRequest"},
 	} {
 		if pair.limit == "" || pair.request == "" || !quantity(pair.limit).ok() || !quantity(pair.request).ok() {
 			continue

@@ -13,10 +13,12 @@ type AddOns struct {
 
 // LoadBalancerController is the AWS Load Balancer Controller's size: two
 // replicas (the chart's default, one leader), each requesting a tenth of a
-// CPU and 128 MiB, with room to 256 MiB. A choice of this project, sized
-// for one cluster's few load balancers; the chart's values set it and the
-// capacity check counts it.
-var LoadBalancerController = Workload{Replicas: 2, CPURequest: "100m", MemoryRequest: "128Mi", MemoryLimit: "256Mi"}
+// CPU and 128 MiB, with room to a fifth of a CPU and 256 MiB, and a little
+// disk for its logs (its root file system is read-only). A choice of this
+// project, sized for one cluster's few load balancers; the chart's values
+// set it and the capacity check counts it.
+var LoadBalancerController = Workload{Replicas: 2, CPURequest: "100m", MemoryRequest: "128Mi", CPULimit: "200m", MemoryLimit: "256Mi",
+	EphemeralStorageRequest: "256Mi", EphemeralStorageLimit: "1Gi"}
 
 // Pods lists the add-ons' pods on a node group of nodes.
 func (a AddOns) Pods(nodes int) []Pod {

@@ -12,6 +12,8 @@ type NodeGroup struct {
 	// counts each node as the smallest of them.
 	InstanceTypes []string
 	MinSize       int
+	// DiskGiB is each node's root volume, where pods' ephemeral storage is.
+	DiskGiB int
 }
 
 // Capacity is what a node group offers at its minimum size.
@@ -19,11 +21,24 @@ type Capacity struct {
 	// Node is the smallest of the instance types.
 	Node  Node
 	Nodes int
+	// DiskGiB is each node's root volume.
+	DiskGiB int
 }
 
 // MilliCPU and MemoryBytes are the node group's allocatable total.
 func (c Capacity) MilliCPU() int64    { return int64(c.Nodes) * c.Node.AllocatableMilliCPU }
 func (c Capacity) MemoryBytes() int64 { return int64(c.Nodes) * c.Node.AllocatableMemoryBytes }
+
+// EphemeralBytes is the node group's allocatable ephemeral storage: each
+// root volume less the kubelet's default hard eviction threshold for the
+// node's file system (nodefs.available 10%, the kubelet's documented
+// default). The container images share the volume, which the scheduler
+// does not count, so a stack that only just fits may still find less.
+func (c Capacity) EphemeralBytes() int64 {
+	return int64(c.Nodes) * (int64(c.DiskGiB) * gib * (100 - nodefsEvictionPercent) / 100)
+}
+
+const nodefsEvictionPercent = 10
 
 // PodSlots is the pods the node group can address.
 func (c Capacity) PodSlots() int { return c.Nodes * c.Node.MaxPods }
@@ -45,19 +60,21 @@ func CapacityOf(g NodeGroup) (Capacity, string, error) {
 			smallest = n
 		}
 	}
-	return Capacity{Node: smallest, Nodes: g.MinSize}, "", nil
+	return Capacity{Node: smallest, Nodes: g.MinSize, DiskGiB: g.DiskGiB}, "", nil
 }
 
 // Shortfall is one resource the pods need more of than the nodes offer.
 type Shortfall struct {
-	// Resource is "cpu", "memory" or "pods" (addresses).
+	// Resource is "cpu", "memory", "ephemeral-storage" or "pods"
+	// (addresses).
 	Resource string
 	// Text says so with the figures and the keys to change.
 	Text string
 }
 
-// Shortfalls lists what the pods need that the capacity lacks: CPU, memory
-// or pod addresses. The largest requests of the stack's own workloads are
+// Shortfalls lists what the pods need that the capacity lacks: CPU, memory,
+// ephemeral storage (unless the disk is unknown, DiskGiB 0) or pod
+// addresses. The largest requests of the stack's own workloads are
 // named first. No shortfall gives none.
 func Shortfalls(pods []Pod, c Capacity) []Shortfall {
 	total := Sum(pods)
@@ -69,6 +86,10 @@ func Shortfalls(pods []Pod, c Capacity) []Shortfall {
 	if total.MemoryBytes > c.MemoryBytes() {
 		out = append(out, Shortfall{"memory", fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
 			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB"))})
+	}
+	if c.DiskGiB > 0 && total.EphemeralBytes > c.EphemeralBytes() {
+		out = append(out, Shortfall{"ephemeral-storage", fmt.Sprintf("the pods request %s GiB of ephemeral storage, %s offer %s GiB on their %d GiB root volumes: raise nodeDiskSizeGiB or nodeMinSize, or lower %s",
+			GiB(total.EphemeralBytes), c, GiB(c.EphemeralBytes()), c.DiskGiB, largest(pods, "ephemeralStorageRequest", func(p Pod) int64 { return p.EphemeralBytes }, GiB, "GiB"))})
 	}
 	if total.Pods > c.PodSlots() {
 		out = append(out, Shortfall{"pods", fmt.Sprintf("the stack runs %d pods, %s address at most %d: raise nodeMinSize or choose a larger nodeInstanceTypes",

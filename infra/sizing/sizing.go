@@ -16,14 +16,21 @@ import (
 
 // Workload is the size of one replicated workload, as a stack file sets it:
 // replicas, and each replica's requests and limits as Kubernetes
-// quantities. Every workload requests CPU and memory, so that none runs
-// best-effort; limits may be left empty (no limit).
+// quantities. Every workload requests CPU, memory and ephemeral storage
+// (the node's disk its logs, writable layer and emptyDirs use), so that
+// none runs best-effort and the scheduler counts its disk; limits may be
+// left empty (no limit).
 type Workload struct {
 	Replicas      int    `json:"replicas"`
 	CPURequest    string `json:"cpuRequest"`
 	MemoryRequest string `json:"memoryRequest"`
 	CPULimit      string `json:"cpuLimit"`
 	MemoryLimit   string `json:"memoryLimit"`
+	// EphemeralStorageRequest and EphemeralStorageLimit bound one
+	// replica's use of its node's disk; past the limit the kubelet evicts
+	// the pod.
+	EphemeralStorageRequest string `json:"ephemeralStorageRequest"`
+	EphemeralStorageLimit   string `json:"ephemeralStorageLimit"`
 }
 
 // MilliCPU is one replica's CPU request in thousandths of a vCPU; 0 when
@@ -32,6 +39,9 @@ func (w Workload) MilliCPU() int64 { return milli(w.CPURequest) }
 
 // MemoryBytes is one replica's memory request in bytes.
 func (w Workload) MemoryBytes() int64 { return bytes(w.MemoryRequest) }
+
+// EphemeralBytes is one replica's ephemeral storage request in bytes.
+func (w Workload) EphemeralBytes() int64 { return bytes(w.EphemeralStorageRequest) }
 
 // MemoryMiB is one replica's memory request in MiB, rounded down.
 func (w Workload) MemoryMiB() int64 { return w.MemoryBytes() / mib }
@@ -64,9 +74,10 @@ type Pod struct {
 	// Key is the configuration key that sizes them, "" for the add-ons'.
 	Key      string
 	Replicas int
-	// MilliCPU and MemoryBytes are one pod's requests.
-	MilliCPU    int64
-	MemoryBytes int64
+	// MilliCPU, MemoryBytes and EphemeralBytes are one pod's requests.
+	MilliCPU       int64
+	MemoryBytes    int64
+	EphemeralBytes int64
 	// Volumes are one pod's PersistentVolumeClaims.
 	Volumes []Volume
 }
@@ -79,16 +90,17 @@ type Volume struct {
 
 // PodOf is the pods of a workload sized by key.
 func PodOf(name, key string, w Workload, volumes ...Volume) Pod {
-	return Pod{Name: name, Key: key, Replicas: w.Replicas, MilliCPU: w.MilliCPU(), MemoryBytes: w.MemoryBytes(), Volumes: volumes}
+	return Pod{Name: name, Key: key, Replicas: w.Replicas, MilliCPU: w.MilliCPU(), MemoryBytes: w.MemoryBytes(), EphemeralBytes: w.EphemeralBytes(), Volumes: volumes}
 }
 
 // Totals are the requests of a set of pods, and the volumes they claim.
 type Totals struct {
-	Pods        int
-	MilliCPU    int64
-	MemoryBytes int64
-	Volumes     int
-	VolumeGiB   int
+	Pods           int
+	MilliCPU       int64
+	MemoryBytes    int64
+	EphemeralBytes int64
+	Volumes        int
+	VolumeGiB      int
 }
 
 // Sum adds up pods.
@@ -98,6 +110,7 @@ func Sum(pods []Pod) Totals {
 		t.Pods += p.Replicas
 		t.MilliCPU += int64(p.Replicas) * p.MilliCPU
 		t.MemoryBytes += int64(p.Replicas) * p.MemoryBytes
+		t.EphemeralBytes += int64(p.Replicas) * p.EphemeralBytes
 		for _, v := range p.Volumes {
 			t.Volumes += p.Replicas
 			t.VolumeGiB += p.Replicas * v.GiB

@@ -54,16 +54,18 @@ func TestCapacityOfTakesTheSmallestType(t *testing.T) {
 }
 
 func TestShortfalls(t *testing.T) {
-	c, _, err := CapacityOf(NodeGroup{InstanceTypes: []string{"m6i.large"}, MinSize: 1})
+	c, _, err := CapacityOf(NodeGroup{InstanceTypes: []string{"m6i.large"}, MinSize: 1, DiskGiB: 20})
 	require.NoError(t, err)
 	pods := []Pod{
-		{Name: "queryNode", Key: "queryNode", Replicas: 2, MilliCPU: 1000, MemoryBytes: 4 * gib},
-		{Name: "proxy", Key: "proxy", Replicas: 1, MilliCPU: 500, MemoryBytes: gib},
+		{Name: "queryNode", Key: "queryNode", Replicas: 2, MilliCPU: 1000, MemoryBytes: 4 * gib, EphemeralBytes: 10 * gib},
+		{Name: "proxy", Key: "proxy", Replicas: 1, MilliCPU: 500, MemoryBytes: gib, EphemeralBytes: gib},
 		{Name: "coredns", Replicas: 30, MilliCPU: 0, MemoryBytes: 0},
 	}
 	assert.Equal(t, []Shortfall{
 		{"cpu", "the pods request 2.5 vCPU, 1 × m6i.large offer 1.9 vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.cpuRequest (2 × 1 = 2 vCPU), proxy.cpuRequest (1 × 0.5 = 0.5 vCPU)"},
 		{"memory", "the pods request 9 GiB of memory, 1 × m6i.large offer 6.9 GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower queryNode.memoryRequest (2 × 4 = 8 GiB), proxy.memoryRequest (1 × 1 = 1 GiB)"},
+		// 20 GiB less the kubelet's 10% eviction threshold.
+		{"ephemeral-storage", "the pods request 21 GiB of ephemeral storage, 1 × m6i.large offer 18 GiB on their 20 GiB root volumes: raise nodeDiskSizeGiB or nodeMinSize, or lower queryNode.ephemeralStorageRequest (2 × 10 = 20 GiB), proxy.ephemeralStorageRequest (1 × 1 = 1 GiB)"},
 		{"pods", "the stack runs 33 pods, 1 × m6i.large address at most 29: raise nodeMinSize or choose a larger nodeInstanceTypes"},
 	}, Shortfalls(pods, c))
 	assert.Empty(t, Shortfalls(pods[1:2], c))
@@ -71,10 +73,10 @@ func TestShortfalls(t *testing.T) {
 
 func TestSum(t *testing.T) {
 	got := Sum([]Pod{
-		{Replicas: 3, MilliCPU: 500, MemoryBytes: gib, Volumes: []Volume{{"journal", 20}, {"ledgers", 50}}},
-		{Replicas: 1, MilliCPU: 250, MemoryBytes: 512 * mib, Volumes: []Volume{{"data", 10}}},
+		{Replicas: 3, MilliCPU: 500, MemoryBytes: gib, EphemeralBytes: gib, Volumes: []Volume{{"journal", 20}, {"ledgers", 50}}},
+		{Replicas: 1, MilliCPU: 250, MemoryBytes: 512 * mib, EphemeralBytes: 256 * mib, Volumes: []Volume{{"data", 10}}},
 	})
-	assert.Equal(t, Totals{Pods: 4, MilliCPU: 1750, MemoryBytes: 3*gib + 512*mib, Volumes: 7, VolumeGiB: 220}, got)
+	assert.Equal(t, Totals{Pods: 4, MilliCPU: 1750, MemoryBytes: 3*gib + 512*mib, EphemeralBytes: 3*gib + 256*mib, Volumes: 7, VolumeGiB: 220}, got)
 }
 
 func TestInstanceTypes(t *testing.T) {

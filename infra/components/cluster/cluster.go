@@ -7,6 +7,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -44,6 +45,22 @@ const (
 	CNINamespace      = "kube-system"
 	CNIServiceAccount = "aws-node"
 )
+
+// CNISettings are the VPC CNI add-on's configuration values: its network
+// policy agent enforces the NetworkPolicies of Milvus' namespace (off by
+// default, when the CNI ignores them). EKS reads the values as strings.
+type CNISettings struct {
+	EnableNetworkPolicy string `json:"enableNetworkPolicy"`
+}
+
+// CNIConfiguration is the add-on's configuration, as the JSON EKS takes.
+func CNIConfiguration() string {
+	raw, err := json.Marshal(CNISettings{EnableNetworkPolicy: "true"})
+	if err != nil {
+		panic(err)
+	}
+	return string(raw)
+}
 
 // CNITag is the node group's tag that names the VPC CNI add-on it waits for.
 const CNITag = "milvus-eks/vpc-cni-addon"
@@ -217,6 +234,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 		ServiceAccountRoleArn:    cniRole.Arn,
+		ConfigurationValues:      pulumi.String(CNIConfiguration()),
 	}, parent)
 	if err != nil {
 		return nil, err

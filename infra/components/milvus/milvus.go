@@ -1,7 +1,8 @@
 // Package milvus declares Milvus itself on the cluster: its IRSA role, its
-// namespace, the ServiceAccount bound to the role, the root password's
-// Secret, the Helm release, and the Service that puts its API behind a
-// Network Load Balancer.
+// namespace (with its Pod Security level), the ServiceAccount bound to the
+// role, the root password's Secret, the namespace's NetworkPolicies and the
+// components' PodDisruptionBudgets, the Helm release, and the Service that
+// puts its API behind a Network Load Balancer.
 package milvus
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/podpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
@@ -112,7 +114,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace)},
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(args.Namespace),
+			// What Pod Security admits here (podpolicy.PodSecurity).
+			Labels: pulumi.ToStringMap(podpolicy.PodSecurity),
+		},
 	}, append(k8s, pulumi.DependsOn(args.WaitFor), pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
@@ -134,6 +140,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	serviceAccount := sa.Metadata.Name().Elem()
 
 	rootPassword, rootPasswordSecret, err := declareRootPassword(ctx, name, args, namespace, m, k8s)
+	if err != nil {
+		return nil, err
+	}
+	policies, err := declarePolicies(ctx, args, namespace, k8s)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +169,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// A release that is not healthy in time is rolled back, not left half-installed.
 		Atomic:  pulumi.Bool(true),
 		Timeout: pulumi.Int(args.TimeoutSeconds),
-	}, append(k8s, pulumi.DependsOn(args.WaitFor), pulumi.Protect(args.Protect))...)
+	}, append(k8s, pulumi.DependsOn(append(append([]pulumi.Resource{}, args.WaitFor...), policies...)), pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +258,7 @@ func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv
 		},
 		Spec: &corev1.ServiceSpecArgs{
 			Type:     pulumi.String("LoadBalancer"),
-			Selector: pulumi.ToStringMap(endpoint.ProxySelector(args.ReleaseName)),
+			Selector: pulumi.ToStringMap(milvusvalues.ComponentProxy.PodLabels(args.ReleaseName)),
 			Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{
 				Name:       pulumi.String("milvus"),
 				Port:       pulumi.Int(facts.MilvusPort),

@@ -64,8 +64,8 @@ func Targets() []Target {
 		{Path: "docs/graph.md", Part: "prod graph", Style: Markdown, Text: prodGraph},
 		{Path: "tests/testdata/problems.golden", Text: problemsGolden},
 	}
-	for _, stack := range PlannedStacks {
-		targets = append(targets, Target{Path: "tests/testdata/" + stack + ".json", Text: snapshot(stack)})
+	for _, v := range Snapshots {
+		targets = append(targets, Target{Path: "tests/testdata/" + v.title + ".json", Text: snapshot(v)})
 	}
 	return targets
 }

@@ -30,11 +30,27 @@ func Plan(root, stack string, set map[string]string) (plan.Plan, error) {
 	return plan.Synthesize(options)
 }
 
-// snapshot is a stack's plan as JSON: a reviewed file, in which a change to
-// an IAM policy, a Helm value or a dependency shows up as a diff.
-func snapshot(stack string) func(string) (string, error) {
+// Snapshots are the plans kept as JSON in tests/testdata/<name>.json: the
+// planned stacks, and prod with Pulsar, whose chart the workload tests
+// (tests/workloads) render too.
+var Snapshots = append(plannedSnapshots(), variant{"prod-pulsar", "prod", prodWithPulsar})
+
+func plannedSnapshots() []variant {
+	var out []variant
+	for _, stack := range PlannedStacks {
+		out = append(out, variant{stack, stack, nil})
+	}
+	return out
+}
+
+// prodWithPulsar is prod's variant with Pulsar as the message queue.
+var prodWithPulsar = map[string]string{config.FullName("messageQueue"): config.QueuePulsar}
+
+// snapshot is a plan as JSON: a reviewed file, in which a change to an IAM
+// policy, a Helm value or a dependency shows up as a diff.
+func snapshot(v variant) func(string) (string, error) {
 	return func(root string) (string, error) {
-		p, err := Plan(root, stack, nil)
+		p, err := Plan(root, v.stack, v.set)
 		return string(p.JSON()), err
 	}
 }
@@ -58,7 +74,7 @@ type variant struct {
 var readmeVariants = []variant{
 	{"dev", "dev", nil},
 	{"prod", "prod", nil},
-	{"prod with `messageQueue: pulsar`", "prod", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}},
+	{"prod with `messageQueue: pulsar`", "prod", prodWithPulsar},
 }
 
 // readmeWhatRuns is what each variant runs: pods, requests, volumes, nodes.

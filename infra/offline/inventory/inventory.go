@@ -32,6 +32,8 @@ type Pod struct {
 	// CPU and Memory are one pod's requests, as Kubernetes quantities.
 	CPU    string `json:"cpu"`
 	Memory string `json:"memory"`
+	// EphemeralStorage is one pod's request of its node's disk.
+	EphemeralStorage string `json:"ephemeralStorage"`
 	// Volumes are one pod's claims, "data 10 GiB".
 	Volumes []string `json:"volumes,omitempty"`
 	// AddOn marks the cluster's own software, not Milvus'.
@@ -43,8 +45,10 @@ type Totals struct {
 	Pods      int    `json:"pods"`
 	VCPU      string `json:"vcpu"`
 	MemoryGiB string `json:"memoryGiB"`
-	Volumes   int    `json:"volumes"`
-	VolumeGiB int    `json:"volumeGiB"`
+	// EphemeralStorageGiB sums the pods' requests of their nodes' disks.
+	EphemeralStorageGiB string `json:"ephemeralStorageGiB"`
+	Volumes             int    `json:"volumes"`
+	VolumeGiB           int    `json:"volumeGiB"`
 }
 
 // NodeGroup is what the node group offers at its minimum size.
@@ -53,7 +57,9 @@ type NodeGroup struct {
 	InstanceType string `json:"instanceType"`
 	VCPU         string `json:"allocatableVcpu"`
 	MemoryGiB    string `json:"allocatableMemoryGiB"`
-	PodSlots     int    `json:"podSlots"`
+	// EphemeralStorageGiB is what the root volumes offer pods.
+	EphemeralStorageGiB string `json:"allocatableEphemeralStorageGiB"`
+	PodSlots            int    `json:"podSlots"`
 }
 
 // Of is the inventory of a loaded configuration.
@@ -66,15 +72,17 @@ func Of(cfg config.Config) Inventory {
 			volumes = append(volumes, fmt.Sprintf("%s %d GiB", v.Name, v.GiB))
 		}
 		inv.Pods = append(inv.Pods, Pod{Name: p.Name, Replicas: p.Replicas,
-			CPU:     resource.NewMilliQuantity(p.MilliCPU, resource.DecimalSI).String(),
-			Memory:  resource.NewQuantity(p.MemoryBytes, resource.BinarySI).String(),
-			Volumes: volumes, AddOn: p.Key == ""})
+			CPU:              resource.NewMilliQuantity(p.MilliCPU, resource.DecimalSI).String(),
+			Memory:           resource.NewQuantity(p.MemoryBytes, resource.BinarySI).String(),
+			EphemeralStorage: resource.NewQuantity(p.EphemeralBytes, resource.BinarySI).String(),
+			Volumes:          volumes, AddOn: p.Key == ""})
 	}
 	t := sizing.Sum(pods)
-	inv.Requested = Totals{Pods: t.Pods, VCPU: sizing.VCPU(t.MilliCPU), MemoryGiB: sizing.GiB(t.MemoryBytes), Volumes: t.Volumes, VolumeGiB: t.VolumeGiB}
+	inv.Requested = Totals{Pods: t.Pods, VCPU: sizing.VCPU(t.MilliCPU), MemoryGiB: sizing.GiB(t.MemoryBytes), EphemeralStorageGiB: sizing.GiB(t.EphemeralBytes),
+		Volumes: t.Volumes, VolumeGiB: t.VolumeGiB}
 	if c, ok := cfg.NodeGroupCapacity(); ok {
 		inv.NodeGroup = &NodeGroup{Nodes: c.Nodes, InstanceType: c.Node.InstanceType,
-			VCPU: sizing.VCPU(c.MilliCPU()), MemoryGiB: sizing.GiB(c.MemoryBytes()), PodSlots: c.PodSlots()}
+			VCPU: sizing.VCPU(c.MilliCPU()), MemoryGiB: sizing.GiB(c.MemoryBytes()), EphemeralStorageGiB: sizing.GiB(c.EphemeralBytes()), PodSlots: c.PodSlots()}
 	}
 	return inv
 }
@@ -83,7 +91,7 @@ func Of(cfg config.Config) Inventory {
 // group's offer below it.
 func (inv Inventory) Markdown() string {
 	var b strings.Builder
-	b.WriteString("| Pods | Replicas | CPU request each | Memory request each | Volumes each |\n| --- | ---: | ---: | ---: | --- |\n")
+	b.WriteString("| Pods | Replicas | CPU request each | Memory request each | Ephemeral storage request each | Volumes each |\n| --- | ---: | ---: | ---: | ---: | --- |\n")
 	for _, p := range inv.Pods {
 		name := p.Name
 		if p.AddOn {
@@ -93,7 +101,7 @@ func (inv Inventory) Markdown() string {
 		if volumes == "" {
 			volumes = "none"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", name, p.Replicas, p.CPU, p.Memory, volumes)
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", name, p.Replicas, p.CPU, p.Memory, p.EphemeralStorage, volumes)
 	}
 	fmt.Fprintf(&b, "\n%s\n", inv.Summary())
 	return b.String()
@@ -102,10 +110,11 @@ func (inv Inventory) Markdown() string {
 // Summary is the totals in a sentence.
 func (inv Inventory) Summary() string {
 	r := inv.Requested
-	s := fmt.Sprintf("Requested: %d pods, %s vCPU, %s GiB of memory; %d GiB in %d volume claims.", r.Pods, r.VCPU, r.MemoryGiB, r.VolumeGiB, r.Volumes)
+	s := fmt.Sprintf("Requested: %d pods, %s vCPU, %s GiB of memory, %s GiB of ephemeral storage; %d GiB in %d volume claims.",
+		r.Pods, r.VCPU, r.MemoryGiB, r.EphemeralStorageGiB, r.VolumeGiB, r.Volumes)
 	if g := inv.NodeGroup; g != nil {
-		return s + fmt.Sprintf(" Allocatable at the node group's minimum, %d × %s: %s vCPU, %s GiB of memory, %d pod addresses.",
-			g.Nodes, g.InstanceType, g.VCPU, g.MemoryGiB, g.PodSlots)
+		return s + fmt.Sprintf(" Allocatable at the node group's minimum, %d × %s: %s vCPU, %s GiB of memory, %s GiB of ephemeral storage, %d pod addresses.",
+			g.Nodes, g.InstanceType, g.VCPU, g.MemoryGiB, g.EphemeralStorageGiB, g.PodSlots)
 	}
 	return s + " They run on the existing cluster's nodes, which this stack does not size."
 }

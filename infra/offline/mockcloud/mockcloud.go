@@ -171,6 +171,9 @@ type mocks struct {
 	region string
 	// root is the project's root the program sees (InRoot).
 	root string
+	// apiServer and apiServerCA are where found clusters answer
+	// (WithAPIServer); "" means the placeholders.
+	apiServer, apiServerCA string
 	// clusters and stacks are what look-ups find; nil means "anything,
 	// with placeholders" (see WithClusters and WithStacks).
 	clusters  map[string]discovery.EKSCluster
@@ -354,8 +357,11 @@ func (m *mocks) componentLookUp(token string) (resource.PropertyMap, bool) {
 // Answer is what the fake cloud of region answers to an invoke: the same
 // placeholders the offline plan shows. The stand-in providers of the
 // real-engine preview serve it (tests/engine/standin).
-func Answer(region, token string, args resource.PropertyMap) (resource.PropertyMap, error) {
+func Answer(region, token string, args resource.PropertyMap, options ...Option) (resource.PropertyMap, error) {
 	m := &mocks{region: region}
+	for _, option := range options {
+		option(m)
+	}
 	return m.Call(pulumi.MockCallArgs{Token: token, Args: args})
 }
 

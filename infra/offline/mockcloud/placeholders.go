@@ -122,8 +122,12 @@ func (m *mocks) clusterEndpoint() string {
 
 // loadBalancerHost is an NLB host name of the shape AWS gives to the load
 // balancer of that name.
-func (m *mocks) loadBalancerHost(name string) string {
-	return fmt.Sprintf("%s-0000000000000000.elb.%s.amazonaws.com", name, m.region)
+func (m *mocks) loadBalancerHost(name string) string { return LoadBalancerHost(m.region, name) }
+
+// LoadBalancerHost is the host name the fake cloud of region gives the NLB
+// of that name (the aws-load-balancer-name annotation).
+func LoadBalancerHost(region, name string) string {
+	return fmt.Sprintf("%s-0000000000000000.elb.%s.amazonaws.com", name, region)
 }
 
 // eksCluster plays pulumi-eks' Cluster, a component implemented in a plugin:

@@ -60,17 +60,29 @@ func InRoot(dir string) Option {
 	return func(m *mocks) { m.root = dir }
 }
 
+// WithAPIServer makes every cluster the EKS look-up finds by default (no
+// WithClusters) reachable at a real API server: its URL, and its CA bundle
+// base64-encoded, as EKS reports them. The deploying real-engine test
+// points the program at a local kube-apiserver this way.
+func WithAPIServer(endpoint, caData string) Option {
+	return func(m *mocks) { m.apiServer, m.apiServerCA = endpoint, caData }
+}
+
 // existingCluster is the cluster named name, as the world has it.
 func (m *mocks) existingCluster(name string) (discovery.EKSCluster, bool) {
 	if m.clusters != nil {
 		c, ok := m.clusters[name]
 		return c, ok
 	}
+	endpoint, ca := m.clusterEndpoint(), placeholderCA
+	if m.apiServer != "" {
+		endpoint, ca = m.apiServer, m.apiServerCA
+	}
 	return discovery.EKSCluster{
 		Name:                     name,
 		Region:                   m.region,
-		Endpoint:                 m.clusterEndpoint(),
-		CertificateAuthorityData: placeholderCA,
+		Endpoint:                 endpoint,
+		CertificateAuthorityData: ca,
 		Issuer:                   "https://" + m.issuerHost(),
 		VpcID:                    "vpc-00000000000000000",
 	}, true

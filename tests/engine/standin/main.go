@@ -5,7 +5,8 @@
 // they are; Create answers with the offline plan's IDs and placeholders
 // (mockcloud.Created), Update likewise, Delete forgets; Diff reports the
 // inputs that changed; and invokes get the offline plan's look-ups
-// (mockcloud.Answer).
+// (mockcloud.Answer), with the clusters at the API server the environment
+// names, if any (MILVUS_EKS_STANDIN_API_SERVER and _CA).
 //
 // Run as pulumi-resource-aws, pulumi-resource-random or
 // pulumi-resource-kubernetes: the name says which package it plays.
@@ -127,7 +128,7 @@ func (s *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulu
 	s.mu.Lock()
 	region := s.region
 	s.mu.Unlock()
-	answer, err := mockcloud.Answer(region, req.GetTok(), args)
+	answer, err := mockcloud.Answer(region, req.GetTok(), args, world()...)
 	if err != nil {
 		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: "stand-in: " + err.Error()}}}, nil
 	}
@@ -136,6 +137,21 @@ func (s *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulu
 		return nil, err
 	}
 	return &pulumirpc.InvokeResponse{Return: out}, nil
+}
+
+// The deploying test's API server: clusters the look-ups find are reached
+// there (mockcloud.WithAPIServer).
+const (
+	apiServerVariable   = "MILVUS_EKS_STANDIN_API_SERVER"
+	apiServerCAVariable = "MILVUS_EKS_STANDIN_API_SERVER_CA"
+)
+
+// world is what the test's environment says exists beyond the placeholders.
+func world() []mockcloud.Option {
+	if endpoint := os.Getenv(apiServerVariable); endpoint != "" {
+		return []mockcloud.Option{mockcloud.WithAPIServer(endpoint, os.Getenv(apiServerCAVariable))}
+	}
+	return nil
 }
 
 // Create answers as the fake cloud would: the offline plan's ID and

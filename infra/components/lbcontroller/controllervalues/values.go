@@ -34,7 +34,52 @@ type Values struct {
 	// chart requests nothing by default, which makes its pods best-effort.
 	ReplicaCount int       `json:"replicaCount"`
 	Resources    Resources `json:"resources"`
+	// PodDisruptionBudget keeps a replica up through node drains; the
+	// chart renders none by default.
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
+	// SecurityContext replaces the chart's container context (read-only
+	// root, no root, no privilege escalation) with the same and more: no
+	// capability, and the image's own non-root user and group named, so
+	// that a reviewer need not know the image (the controller's images are
+	// built FROM a distroless nonroot base, user 65532).
+	SecurityContext    ContainerSecurityContext `json:"securityContext"`
+	PodSecurityContext PodSecurityContext       `json:"podSecurityContext"`
 }
+
+// PodDisruptionBudget is the chart's budget for the controller's pods.
+type PodDisruptionBudget struct {
+	MaxUnavailable int `json:"maxUnavailable"`
+}
+
+// ContainerSecurityContext is the controller container's security context.
+type ContainerSecurityContext struct {
+	ReadOnlyRootFilesystem   bool         `json:"readOnlyRootFilesystem"`
+	RunAsNonRoot             bool         `json:"runAsNonRoot"`
+	RunAsUser                int          `json:"runAsUser"`
+	RunAsGroup               int          `json:"runAsGroup"`
+	AllowPrivilegeEscalation bool         `json:"allowPrivilegeEscalation"`
+	Capabilities             Capabilities `json:"capabilities"`
+}
+
+// Capabilities drops Linux capabilities.
+type Capabilities struct {
+	Drop []string `json:"drop"`
+}
+
+// PodSecurityContext is the controller pod's security context: the chart's
+// fsGroup, and the runtime's default seccomp profile.
+type PodSecurityContext struct {
+	FSGroup        int            `json:"fsGroup"`
+	SeccompProfile SeccompProfile `json:"seccompProfile"`
+}
+
+// SeccompProfile names a seccomp profile.
+type SeccompProfile struct {
+	Type string `json:"type"`
+}
+
+// NonRootUser is the distroless base image's nonroot user and group.
+const NonRootUser = 65532
 
 // Resources are the controller container's requests and limits.
 type Resources struct {
@@ -65,10 +110,26 @@ func Build(clusterName, region, vpcID, roleArn string) Values {
 		},
 		ReplicaCount: size.Replicas,
 		Resources: Resources{
-			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest},
-			Limits:   map[string]string{"memory": size.MemoryLimit},
+			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest, "ephemeral-storage": size.EphemeralStorageRequest},
+			Limits:   map[string]string{"cpu": size.CPULimit, "memory": size.MemoryLimit, "ephemeral-storage": size.EphemeralStorageLimit},
 		},
+		PodDisruptionBudget: budget(size.Replicas),
+		SecurityContext: ContainerSecurityContext{
+			ReadOnlyRootFilesystem: true, RunAsNonRoot: true, RunAsUser: NonRootUser, RunAsGroup: NonRootUser,
+			AllowPrivilegeEscalation: false, Capabilities: Capabilities{Drop: []string{"ALL"}},
+		},
+		// 65534 is the chart's own fsGroup.
+		PodSecurityContext: PodSecurityContext{FSGroup: 65534, SeccompProfile: SeccompProfile{Type: "RuntimeDefault"}},
 	}
+}
+
+// budget lets one replica of several go at a time; one replica gets none
+// (the chart renders a budget only for more than one anyway).
+func budget(replicas int) *PodDisruptionBudget {
+	if replicas < 2 {
+		return nil
+	}
+	return &PodDisruptionBudget{MaxUnavailable: 1}
 }
 
 // Map renders the values as the generic map a Helm release takes.

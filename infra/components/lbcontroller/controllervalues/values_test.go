@@ -19,8 +19,15 @@ func TestBuild(t *testing.T) {
 		},
 		"replicaCount": float64(2),
 		"resources": map[string]any{
-			"requests": map[string]any{"cpu": "100m", "memory": "128Mi"},
-			"limits":   map[string]any{"memory": "256Mi"},
+			"requests": map[string]any{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "256Mi"},
+			"limits":   map[string]any{"cpu": "200m", "memory": "256Mi", "ephemeral-storage": "1Gi"},
 		},
+		// Two replicas: one may go at a time.
+		"podDisruptionBudget": map[string]any{"maxUnavailable": float64(1)},
+		"securityContext": map[string]any{
+			"readOnlyRootFilesystem": true, "runAsNonRoot": true, "runAsUser": float64(65532), "runAsGroup": float64(65532),
+			"allowPrivilegeEscalation": false, "capabilities": map[string]any{"drop": []any{"ALL"}},
+		},
+		"podSecurityContext": map[string]any{"fsGroup": float64(65534), "seccompProfile": map[string]any{"type": "RuntimeDefault"}},
 	}, got)
 }

@@ -75,16 +75,6 @@ func (lb LoadBalancer) Annotations() map[string]string {
 	return a
 }
 
-// ProxySelector selects the chart's proxy pods of a release: the labels of
-// its `milvus.matchLabels` helper and the proxy's component label.
-func ProxySelector(releaseName string) map[string]string {
-	return map[string]string{
-		"app.kubernetes.io/name":     "milvus",
-		"app.kubernetes.io/instance": releaseName,
-		"component":                  "proxy",
-	}
-}
-
 // ServiceName names the Service after the release.
 func ServiceName(releaseName string) string { return releaseName + "-endpoint" }
 

@@ -43,6 +43,10 @@ type Values struct {
 	Woodpecker Toggle     `json:"woodpecker"`
 	Streaming  *Streaming `json:"streaming,omitempty"`
 	Pulsar     Pulsar     `json:"pulsarv3"`
+	// SecurityContext and ContainerSecurityContext are every Milvus
+	// component's (security.go).
+	SecurityContext          PodSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext ContainerSecurityContext `json:"containerSecurityContext"`
 }
 
 // Toggle is a chart section that is only switched on or off.
@@ -213,18 +217,20 @@ func Build(s Inputs) Values {
 			Region:        s.Region,
 		},
 		MixCoordinator: MixCoordinator{
-			Workload:      s.workload("mixcoord", s.Workloads.MixCoordinator.Workload),
+			Workload:      s.component(ComponentMixCoordinator),
 			ActiveStandby: Toggle{Enabled: s.Workloads.MixCoordinator.ActiveStandby},
 			ExtraEnv:      coordinatorEnv,
 		},
-		Proxy:         s.workload("proxy", s.Workloads.Proxy),
-		QueryNode:     s.workload("querynode", s.Workloads.QueryNode),
-		DataNode:      s.workload("datanode", s.Workloads.DataNode),
-		StreamingNode: s.workload("streamingnode", s.Workloads.StreamingNode),
-		Etcd:          s.etcd(),
-		Woodpecker:    Toggle{Enabled: !s.Pulsar},
-		Streaming:     s.streaming(),
-		Pulsar:        s.pulsar(),
+		Proxy:                    s.component(ComponentProxy),
+		QueryNode:                s.component(ComponentQueryNode),
+		DataNode:                 s.component(ComponentDataNode),
+		StreamingNode:            s.component(ComponentStreamingNode),
+		Etcd:                     s.etcd(),
+		Woodpecker:               Toggle{Enabled: !s.Pulsar},
+		Streaming:                s.streaming(),
+		Pulsar:                   s.pulsar(),
+		SecurityContext:          milvusPod,
+		ContainerSecurityContext: milvusContainer,
 	}
 }
 

@@ -104,7 +104,7 @@ func TestBuildProd(t *testing.T) {
 		// One replica: nothing to spread.
 		"dataNode":      map[string]any{"replicas": float64(1), "resources": map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}}},
 		"streamingNode": map[string]any{"replicas": float64(1), "resources": map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}}},
-		"etcd": map[string]any{
+		"etcd": withEtcdSecurity(map[string]any{
 			"replicaCount":          float64(3),
 			"resources":             map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}},
 			"persistence":           map[string]any{"size": "20Gi", "storageClass": "gp3"},
@@ -114,11 +114,43 @@ func TestBuildProd(t *testing.T) {
 				"maxSkew": float64(1), "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
 				"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "etcd", "app.kubernetes.io/instance": "milvus"}},
 			}},
-		},
+		}),
 		"woodpecker": map[string]any{"enabled": true},
 		"streaming":  map[string]any{"woodpecker": map[string]any{"embedded": true, "storage": map[string]any{"type": "minio"}}},
 		"pulsarv3":   map[string]any{"enabled": false},
+		// Every Milvus component keeps the image's root user, with nothing
+		// more (security.go).
+		"securityContext": map[string]any{"seccompProfile": map[string]any{"type": "RuntimeDefault"}},
+		"containerSecurityContext": map[string]any{
+			"allowPrivilegeEscalation": false,
+			"capabilities":             map[string]any{"drop": []any{"ALL"}},
+		},
 	}, got)
+}
+
+// withEtcdSecurity adds to etcd's values what every stack gives it: user
+// 1001, no capability, a read-only root with its two scratch directories
+// writable, and a liveness probe of its client port.
+func withEtcdSecurity(etcd map[string]any) map[string]any {
+	etcd["containerSecurityContext"] = map[string]any{
+		"enabled":                  true,
+		"allowPrivilegeEscalation": false,
+		"capabilities":             map[string]any{"drop": []any{"ALL"}},
+		"readOnlyRootFilesystem":   true,
+		"runAsUser":                float64(1001),
+		"runAsNonRoot":             true,
+		"seccompProfile":           map[string]any{"type": "RuntimeDefault"},
+	}
+	etcd["extraVolumes"] = []any{map[string]any{"name": "empty-dir", "emptyDir": map[string]any{}}}
+	etcd["extraVolumeMounts"] = []any{
+		map[string]any{"name": "empty-dir", "mountPath": "/tmp", "subPath": "tmp-dir"},
+		map[string]any{"name": "empty-dir", "mountPath": "/opt/bitnami/etcd/conf", "subPath": "app-conf-dir"},
+	}
+	etcd["customLivenessProbe"] = map[string]any{
+		"tcpSocket":           map[string]any{"port": "client"},
+		"initialDelaySeconds": float64(60), "periodSeconds": float64(30), "timeoutSeconds": float64(5), "failureThreshold": float64(5),
+	}
+	return etcd
 }
 
 // spread is the zone spread of a Milvus component of the release "milvus".
@@ -132,19 +164,21 @@ func spread(component string) []any {
 }
 
 // A small stack spreads nothing, keeps etcd's anti-affinity soft and
-// creates no disruption budget; its volume takes the default StorageClass.
+// creates no disruption budget for its one member; its volume takes the
+// default StorageClass.
 func TestBuildWithoutSpread(t *testing.T) {
 	got := Build(settings()).Map()
 	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
 		assert.NotContains(t, got[workload], "topologySpreadConstraints", workload)
 	}
-	assert.Equal(t, map[string]any{
+	assert.Equal(t, withEtcdSecurity(map[string]any{
 		"replicaCount":          float64(1),
 		"resources":             map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "1Gi"}},
 		"persistence":           map[string]any{"size": "10Gi"},
 		"podAntiAffinityPreset": "soft",
-		"pdb":                   map[string]any{"create": false},
-	}, got["etcd"])
+		// One member: a budget could only block drains.
+		"pdb": map[string]any{"create": false},
+	}), got["etcd"])
 }
 
 // Without authentication, user.yaml says so, and no password is passed.
@@ -172,4 +206,14 @@ func TestRootPasswordSecretName(t *testing.T) {
 func TestS3Host(t *testing.T) {
 	assert.Equal(t, "s3.us-east-2.amazonaws.com", S3Host("us-east-2"))
 	assert.Equal(t, "s3.cn-north-1.amazonaws.com.cn", S3Host("cn-north-1"))
+}
+
+// A workload's ephemeral storage request and limit reach its resources,
+// beside CPU and memory; limits left empty stay out.
+func TestResourcesCarryEphemeralStorage(t *testing.T) {
+	assert.Equal(t, Resources{
+		Requests: map[string]string{"cpu": "1", "memory": "4Gi", "ephemeral-storage": "10Gi"},
+		Limits:   map[string]string{"memory": "8Gi", "ephemeral-storage": "50Gi"},
+	}, resources(sizing.Workload{Replicas: 1, CPURequest: "1", MemoryRequest: "4Gi", MemoryLimit: "8Gi",
+		EphemeralStorageRequest: "10Gi", EphemeralStorageLimit: "50Gi"}))
 }

@@ -51,9 +51,13 @@ type Etcd struct {
 	Persistence  EtcdPersistence `json:"persistence"`
 	// PodAntiAffinityPreset is "soft" (the chart's default) or "hard": one
 	// member per node.
-	PodAntiAffinityPreset     string                     `json:"podAntiAffinityPreset"`
-	PDB                       EtcdPDB                    `json:"pdb"`
-	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	PodAntiAffinityPreset     string                       `json:"podAntiAffinityPreset"`
+	PDB                       EtcdPDB                      `json:"pdb"`
+	TopologySpreadConstraints []TopologySpreadConstraint   `json:"topologySpreadConstraints,omitempty"`
+	ContainerSecurityContext  EtcdContainerSecurityContext `json:"containerSecurityContext"`
+	ExtraVolumes              []Volume                     `json:"extraVolumes"`
+	ExtraVolumeMounts         []VolumeMount                `json:"extraVolumeMounts"`
+	CustomLivenessProbe       *Probe                       `json:"customLivenessProbe,omitempty"`
 }
 
 // EtcdPersistence sizes each member's volume.
@@ -63,7 +67,8 @@ type EtcdPersistence struct {
 }
 
 // EtcdPDB makes the chart create a PodDisruptionBudget (a majority of the
-// members stays up: the chart's minAvailable of 51%).
+// members stays up: the chart's minAvailable of 51%), which the Milvus
+// chart turns off by default.
 type EtcdPDB struct {
 	Create bool `json:"create"`
 }
@@ -114,17 +119,68 @@ type PulsarVolume struct {
 	Size string `json:"size"`
 }
 
-// workload sizes one Milvus component; component is the chart's
-// `component` label of its pods ("querynode").
-func (s Inputs) workload(component string, w sizing.Workload) Workload {
+// Component is one of Milvus' own workloads in chart 5.x: the key that
+// sizes it, and the component label of its pods.
+type Component struct {
+	Key, Label string
+}
+
+// Milvus' components.
+var (
+	ComponentMixCoordinator = Component{"mixCoordinator", "mixcoord"}
+	ComponentProxy          = Component{"proxy", "proxy"}
+	ComponentQueryNode      = Component{"queryNode", "querynode"}
+	ComponentDataNode       = Component{"dataNode", "datanode"}
+	ComponentStreamingNode  = Component{"streamingNode", "streamingnode"}
+	// Components lists them in the chart's order.
+	Components = []Component{ComponentMixCoordinator, ComponentProxy, ComponentQueryNode, ComponentDataNode, ComponentStreamingNode}
+)
+
+// Size is the component's size among the workloads.
+func (c Component) Size(w sizing.Workloads) sizing.Workload {
+	switch c {
+	case ComponentMixCoordinator:
+		return w.MixCoordinator.Workload
+	case ComponentProxy:
+		return w.Proxy
+	case ComponentQueryNode:
+		return w.QueryNode
+	case ComponentDataNode:
+		return w.DataNode
+	case ComponentStreamingNode:
+		return w.StreamingNode
+	}
+	panic(fmt.Sprintf("milvusvalues: no component %q", c.Key))
+}
+
+// The labels the charts select their pods by: the Milvus chart's and
+// Bitnami's (milvus.matchLabels in _helpers.tpl), and the Pulsar chart's.
+const (
+	NameLabel          = "app.kubernetes.io/name"
+	InstanceLabel      = "app.kubernetes.io/instance"
+	ComponentLabel     = "component"
+	EtcdName           = "etcd" // Bitnami's name label is its chart's name
+	PulsarAppLabel     = "app"
+	PulsarApp          = "pulsarv3" // the subchart's alias
+	PulsarReleaseLabel = "release"
+)
+
+// MilvusPodLabels select every Milvus component's pods of a release.
+func MilvusPodLabels(release string) map[string]string {
+	return map[string]string{NameLabel: charts.Milvus, InstanceLabel: release}
+}
+
+// PodLabels select a component's pods of a release.
+func (c Component) PodLabels(release string) map[string]string {
+	return map[string]string{NameLabel: charts.Milvus, InstanceLabel: release, ComponentLabel: c.Label}
+}
+
+// component sizes one Milvus component, and spreads its replicas.
+func (s Inputs) component(c Component) Workload {
+	w := c.Size(s.Workloads)
 	out := Workload{Replicas: w.Replicas, Resources: resources(w)}
 	if s.SpreadAcrossZones && w.Replicas > 1 {
-		out.TopologySpreadConstraints = zoneSpread(map[string]string{
-			"app.kubernetes.io/name": charts.Milvus, // the chart's name, milvus.name
-
-			"app.kubernetes.io/instance": s.ReleaseName,
-			"component":                  component,
-		})
+		out.TopologySpreadConstraints = zoneSpread(c.PodLabels(s.ReleaseName))
 	}
 	return out
 }
@@ -144,12 +200,14 @@ func zoneSpread(labels map[string]string) []TopologySpreadConstraint {
 // resources are a workload's requests and its limits where set.
 func resources(w sizing.Workload) Resources {
 	r := Resources{Requests: map[string]string{"cpu": w.CPURequest, "memory": w.MemoryRequest}}
-	limits := map[string]string{}
-	if w.CPULimit != "" {
-		limits["cpu"] = w.CPULimit
+	if w.EphemeralStorageRequest != "" {
+		r.Requests["ephemeral-storage"] = w.EphemeralStorageRequest
 	}
-	if w.MemoryLimit != "" {
-		limits["memory"] = w.MemoryLimit
+	limits := map[string]string{}
+	for name, limit := range map[string]string{"cpu": w.CPULimit, "memory": w.MemoryLimit, "ephemeral-storage": w.EphemeralStorageLimit} {
+		if limit != "" {
+			limits[name] = limit
+		}
 	}
 	if len(limits) > 0 {
 		r.Limits = limits
@@ -157,27 +215,39 @@ func resources(w sizing.Workload) Resources {
 	return r
 }
 
-// etcd sizes Milvus' etcd. Spread across zones, each member gets a node of
-// its own in a zone of its own, and a PodDisruptionBudget keeps a majority
-// up through node drains.
+// etcd sizes Milvus' etcd, and secures it (security.go). With more than one
+// member, a PodDisruptionBudget keeps a majority up through node drains;
+// spread across zones, each member gets a node of its own in a zone of its
+// own.
 func (s Inputs) etcd() Etcd {
 	e := s.Workloads.Etcd
 	out := Etcd{
-		ReplicaCount:          e.Replicas,
-		Resources:             resources(e.Workload),
-		Persistence:           EtcdPersistence{Size: fmt.Sprintf("%dGi", e.VolumeGiB), StorageClass: e.StorageClass},
-		PodAntiAffinityPreset: "soft",
+		ReplicaCount:             e.Replicas,
+		Resources:                resources(e.Workload),
+		Persistence:              EtcdPersistence{Size: fmt.Sprintf("%dGi", e.VolumeGiB), StorageClass: e.StorageClass},
+		PodAntiAffinityPreset:    "soft",
+		PDB:                      EtcdPDB{Create: e.Replicas > 1},
+		ContainerSecurityContext: etcdContainer,
+		ExtraVolumes:             etcdScratch,
+		ExtraVolumeMounts:        etcdScratchMounts,
+		CustomLivenessProbe:      &etcdLiveness,
 	}
 	if s.SpreadAcrossZones {
 		out.PodAntiAffinityPreset = "hard"
-		out.PDB.Create = true
-		// Bitnami's labels: app.kubernetes.io/name is the chart's name.
-		out.TopologySpreadConstraints = zoneSpread(map[string]string{
-			"app.kubernetes.io/name":     "etcd",
-			"app.kubernetes.io/instance": s.ReleaseName,
-		})
+		out.TopologySpreadConstraints = zoneSpread(EtcdPodLabels(s.ReleaseName))
 	}
 	return out
+}
+
+// EtcdPodLabels select the etcd members of a release.
+func EtcdPodLabels(release string) map[string]string {
+	return map[string]string{NameLabel: EtcdName, InstanceLabel: release}
+}
+
+// PulsarPodLabels select the Pulsar pods of a release (its init Jobs' pods
+// carry none of the chart's labels).
+func PulsarPodLabels(release string) map[string]string {
+	return map[string]string{PulsarAppLabel: PulsarApp, PulsarReleaseLabel: release}
 }
 
 // streaming embeds Woodpecker in the streaming nodes, on object storage.
@@ -235,9 +305,11 @@ func (s Inputs) pulsarComponent(w sizing.Workload, memoryVariable string, jvm fu
 	}
 	if s.SpreadAcrossZones {
 		c.Affinity.Type = AntiAffinityHard
-		if budget {
-			c.PDB = &PulsarPDB{UsePolicy: true}
-		}
+	}
+	// The Milvus chart turns the Pulsar chart's budgets (one replica down
+	// at a time) off; more than one replica gets its own back.
+	if budget {
+		c.PDB = &PulsarPDB{UsePolicy: w.Replicas > 1}
 	}
 	return c
 }

@@ -16,7 +16,8 @@ func TestWoodpeckerEnablesNoPulsarKey(t *testing.T) {
 }
 
 // Under Pulsar, Woodpecker is off, and each JVM's heap and direct memory
-// fit in its memory request; anti-affinity is on, soft without the spread.
+// fit in its memory request; anti-affinity is on, soft without the spread;
+// each component of more than one replica keeps its disruption budget.
 func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 	s := settings()
 	s.Pulsar = true
@@ -31,6 +32,7 @@ func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 			"resources":    map[string]any{"requests": map[string]any{"cpu": "200m", "memory": "512Mi"}, "limits": map[string]any{"memory": "512Mi"}},
 			"configData":   map[string]any{"PULSAR_MEM": "-Xms256m -Xmx256m"},
 			"affinity":     soft,
+			"pdb":          map[string]any{"usePolicy": true},
 			"volumes":      map[string]any{"data": map[string]any{"size": "10Gi"}},
 		},
 		"bookkeeper": map[string]any{
@@ -38,6 +40,7 @@ func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}, "limits": map[string]any{"memory": "2Gi"}},
 			"configData":   map[string]any{"PULSAR_MEM": "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=1024m"},
 			"affinity":     soft,
+			"pdb":          map[string]any{"usePolicy": true},
 			"volumes":      map[string]any{"journal": map[string]any{"size": "20Gi"}, "ledgers": map[string]any{"size": "50Gi"}},
 		},
 		"broker": map[string]any{
@@ -45,12 +48,14 @@ func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "2Gi"}, "limits": map[string]any{"memory": "2Gi"}},
 			"configData":   map[string]any{"PULSAR_MEM": "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=1024m"},
 			"affinity":     soft,
+			"pdb":          map[string]any{"usePolicy": true},
 		},
 		"proxy": map[string]any{
 			"replicaCount": float64(2),
 			"resources":    map[string]any{"requests": map[string]any{"cpu": "500m", "memory": "1Gi"}, "limits": map[string]any{"memory": "1Gi"}},
 			"configData":   map[string]any{"PULSAR_MEM": "-Xms256m -Xmx256m -XX:MaxDirectMemorySize=512m"},
 			"affinity":     soft,
+			"pdb":          map[string]any{"usePolicy": true},
 		},
 		"autorecovery": map[string]any{
 			"replicaCount": float64(1),
@@ -61,15 +66,17 @@ func TestPulsarSizesEveryJVMWithinItsRequest(t *testing.T) {
 	}, got["pulsarv3"])
 }
 
-// Spread across zones, Pulsar's anti-affinity is hard and its replicated
-// components have disruption budgets (auto-recovery has none in the chart).
+// Spread across zones, Pulsar's anti-affinity is hard; a component of one
+// replica has no disruption budget, and auto-recovery has none in the
+// chart.
 func TestPulsarSpread(t *testing.T) {
 	s := settings()
 	s.Pulsar, s.SpreadAcrossZones = true, true
+	s.Workloads.Pulsar.Broker.Replicas = 1
 	p := Build(s).Pulsar
 	for name, c := range map[string]*PulsarComponent{"zookeeper": p.Zookeeper, "bookkeeper": p.Bookkeeper, "broker": p.Broker, "proxy": p.Proxy} {
 		assert.Equal(t, PulsarAffinity{AntiAffinity: true, Type: AntiAffinityHard}, c.Affinity, name)
-		assert.Equal(t, &PulsarPDB{UsePolicy: true}, c.PDB, name)
+		assert.Equal(t, &PulsarPDB{UsePolicy: name != "broker"}, c.PDB, name)
 	}
 	assert.Equal(t, AntiAffinityHard, p.Autorecovery.Affinity.Type)
 	assert.Nil(t, p.Autorecovery.PDB)
