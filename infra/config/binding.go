@@ -104,7 +104,13 @@ func objectRule(err error, v any) finding {
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
 		// The field's path runs through embedded structs ("Workload.replicas").
 		path := strings.Split(typeErr.Field, ".")
-		return broke("field-type", "field %s must be a %s", path[len(path)-1], jsonKind(typeErr.Type))
+		name := path[len(path)-1]
+		if typeErr.Type.Kind() == reflect.String && typeErr.Value == "number" {
+			// `pulumi config set --path milvus:proxy.cpuLimit 2` stores a
+			// number; a Kubernetes quantity is kept as written.
+			return broke("field-type", "field %s must be a string: quote the quantity (%s: \"2\")", name, name)
+		}
+		return broke("field-type", "field %s must be a %s", name, jsonKind(typeErr.Type))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return broke("unknown-field", "has no field %s; its fields are %s", name, strings.Join(fieldNames(reflect.TypeOf(v)), ", "))

@@ -222,7 +222,7 @@ var Keys = []Key{
 		bind: text(func(c *Config) *string { return &c.Milvus.LoadBalancer.DNSZoneID }, unlessEmpty(matches(hostedZoneIDPattern, "hosted-zone-id", "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ")))},
 
 	{Name: "spreadAcrossZones", Group: GroupSizes, Default: false,
-		Doc:  "Spread every workload with more than one replica across availability zones, make etcd's and Pulsar's anti-affinity hard (one replica per node) and give them PodDisruptionBudgets. Needs etcd with at least 3 replicas and, in create mode, at least as many nodes as the largest such workload has replicas.",
+		Doc:  "Spread every workload with more than one replica across availability zones, and make etcd's and Pulsar's anti-affinity hard (one replica per node). Needs etcd with at least 3 replicas and, in create mode, at least as many nodes as the largest such workload has replicas.",
 		bind: boolean(func(c *Config) *bool { return &c.Milvus.SpreadAcrossZones })},
 	{Name: "mixCoordinator", Group: GroupSizes, Default: sizing.Coordinator{Workload: sizing.Workload{Replicas: 1, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "2Gi", EphemeralStorageRequest: "1Gi", EphemeralStorageLimit: "8Gi"}},
 		Doc:  "Milvus' coordinator (root, query, data and index coordination in one Deployment). " + workloadFields + " activeStandby runs the extra replicas as hot standbys; more than one replica needs it.",

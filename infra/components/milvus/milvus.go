@@ -174,7 +174,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	svc, err := declareEndpoint(ctx, name, args, release, k8s)
+	svc, err := declareEndpoint(ctx, name, args, namespace, release, k8s)
 	if err != nil {
 		return nil, err
 	}
@@ -245,15 +245,20 @@ func declareRootPassword(ctx *pulumi.Context, name string, args Args, namespace 
 }
 
 // declareEndpoint declares the Service that gives Milvus' proxies, on
-// Milvus' port only, a Network Load Balancer. It takes its namespace from
-// the release's status, so it is created once the release is installed and
-// the proxies it selects exist.
-func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv3.Release, k8s []pulumi.ResourceOption) (*corev1.Service, error) {
+// Milvus' port only, a Network Load Balancer, once the release is installed
+// and the proxies it selects exist.
+//
+// The order is a DependsOn, not the release's status: a preview of any
+// change to the release knows none of its outputs, and a namespace taken
+// from them made the real Kubernetes provider plan a replacement of this
+// Service, and so of the NLB, with every change of Milvus' values (found by
+// TestRealEngineDeploysTheKubernetesHalf).
+func declareEndpoint(ctx *pulumi.Context, name string, args Args, namespace pulumi.StringOutput, release *helmv3.Release, k8s []pulumi.ResourceOption) (*corev1.Service, error) {
 	lb := args.LoadBalancer
 	return corev1.NewService(ctx, name+"-endpoint", &corev1.ServiceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(endpoint.ServiceName(args.ReleaseName)),
-			Namespace:   release.Status.Namespace().Elem(),
+			Namespace:   namespace,
 			Annotations: pulumi.ToStringMap(lb.Annotations()),
 		},
 		Spec: &corev1.ServiceSpecArgs{
@@ -268,7 +273,7 @@ func declareEndpoint(ctx *pulumi.Context, name string, args Args, release *helmv
 			// They become the load balancer's security group rules.
 			LoadBalancerSourceRanges: pulumi.ToStringArray(lb.SourceRanges),
 		},
-	}, k8s...)
+	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{release}))...)
 }
 
 // declareDNSRecord makes the name clients use an alias of the NLB in a
