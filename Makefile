@@ -17,15 +17,19 @@ STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).
 
 .PHONY: test engine synth cost generate lint build preflight preview up verify ci
 
-# The program's module, then the post-deploy checker's (a module of its own).
+# The program's module, the post-deploy checker's and the workloads' (each a
+# module of its own).
 test:
 	$(GO) test ./...
 	$(GO) -C verify test ./...
+	$(GO) -C tests/workloads test ./...
 
-# The real-engine preview of every stack (README, "The real-engine
-# preview"); the first run builds the Pulumi CLI (about 8 minutes).
+# The real-engine tests: every stack's preview, the delivery path, and the
+# Kubernetes half deployed onto a local API server (README, "The real-engine
+# preview"); the first run builds the Pulumi CLI and the Kubernetes pieces
+# (about 30 minutes on 2 cores).
 engine:
-	eval "$$(bash .ci/engine-tools)" && $(GO) test -tags engine -run TestRealEngine -count=1 ./tests
+	eval "$$(bash .ci/engine-tools)" && eval "$$(bash .ci/kube-tools)" && $(GO) test -tags engine -run TestRealEngine -count=1 -timeout 30m ./tests
 
 # Built once into bin/ rather than `go run`: go build skips relinking an
 # up-to-date binary (0.4 s), where go run links again every time (about 10 s).
@@ -48,6 +52,7 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) -C verify vet -tags integration ./...
+	$(GO) -C tests/workloads vet ./...
 	$(GO) run $(ACTIONLINT)
 
 # The binary Pulumi runs (runtime.options.buildTarget in Pulumi.yaml).

@@ -36,7 +36,9 @@ func eksEndpointsStandIn(t *testing.T) map[string]string {
 	t.Helper()
 	root, rootKey := certificate(t, "milvus-eks test root", nil, nil, true)
 	intermediate, intermediateKey := certificate(t, "milvus-eks test intermediate", root, rootKey, true)
-	leaf, leafKey := certificate(t, "oidc.eks.amazonaws.com", intermediate, intermediateKey, false)
+	leaf, leafKey := certificate(t, "oidc.eks.amazonaws.com", intermediate, intermediateKey, false,
+		"*.amazonaws.com", "oidc.eks.us-east-1.amazonaws.com", "oidc.eks.us-east-2.amazonaws.com",
+		"oidc.eks.us-west-2.amazonaws.com", "oidc.eks.eu-west-1.amazonaws.com", "oidc.eks.eu-central-1.amazonaws.com")
 	serving := tls.Certificate{Certificate: [][]byte{leaf.Raw, intermediate.Raw, root.Raw}, PrivateKey: leafKey}
 
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -79,8 +81,9 @@ func serveConnect(conn net.Conn, serving tls.Certificate) {
 	_, _ = server.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
 }
 
-// certificate makes a certificate signed by parent (self-signed without).
-func certificate(t *testing.T, name string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, ca bool) (*x509.Certificate, *ecdsa.PrivateKey) {
+// certificate makes a certificate signed by parent (self-signed without):
+// a CA's, or a server's for hosts (names, or IP addresses).
+func certificate(t *testing.T, name string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, ca bool, hosts ...string) (*x509.Certificate, *ecdsa.PrivateKey) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
@@ -96,8 +99,13 @@ func certificate(t *testing.T, name string, parent *x509.Certificate, parentKey 
 	} else {
 		template.KeyUsage = x509.KeyUsageDigitalSignature
 		template.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		template.DNSNames = []string{"*.amazonaws.com", "oidc.eks.us-east-1.amazonaws.com", "oidc.eks.us-east-2.amazonaws.com",
-			"oidc.eks.us-west-2.amazonaws.com", "oidc.eks.eu-west-1.amazonaws.com", "oidc.eks.eu-central-1.amazonaws.com"}
+		for _, host := range hosts {
+			if ip := net.ParseIP(host); ip != nil {
+				template.IPAddresses = append(template.IPAddresses, ip)
+			} else {
+				template.DNSNames = append(template.DNSNames, host)
+			}
+		}
 	}
 	signer, signerKey := template, key
 	if parent != nil {
