@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -124,4 +125,37 @@ func TestSDKTestsShareOneBinary(t *testing.T) {
 	}
 	sort.Strings(elsewhere)
 	assert.Empty(t, elsewhere, "move these tests to tests/")
+}
+
+// maxGoFileLines is the most lines a hand-written Go file may have: past
+// it, a file holds more than one concern and should be split by them.
+const maxGoFileLines = 450
+
+func TestNoGoFileIsTooLong(t *testing.T) {
+	var long []string
+	err := filepath.WalkDir(projectDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name == ".git" || name == "node_modules" || name == "bin" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if n := strings.Count(string(raw), "\n"); n > maxGoFileLines {
+			rel, _ := filepath.Rel(projectDir, path)
+			long = append(long, rel+": "+strconv.Itoa(n)+" lines")
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Empty(t, long, "Go files over %d lines: split them by concern", maxGoFileLines)
 }
