@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -159,6 +160,9 @@ func serve(t *testing.T, dir, command string, args ...string) {
 	require.NoError(t, err)
 	cmd := exec.Command(command, args...)
 	cmd.Stdout, cmd.Stderr = out, out
+	// A test that times out exits without its cleanups: the kernel then
+	// stops the server with it, rather than leave it running.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	require.NoError(t, cmd.Start(), command)
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()

@@ -24,7 +24,7 @@ const RestoreTempPrefix = "restore-temp-"
 // them; in a stack that backs up into Milvus' bucket, the two ARNs are the
 // same.
 type Buckets struct {
-	MilvusArn, RootPath    string
+	MilvusArn, RootPath     string
 	BackupArn, BackupPrefix string
 	// KmsKeyArn is the key that encrypts them, if a KMS key does.
 	KmsKeyArn string
