@@ -88,6 +88,7 @@ type Config struct {
 	Addons    Addons
 	Bucket    Bucket
 	Milvus    Milvus
+	Backup    Backup
 }
 
 // ControlPlane is the access to a created cluster's API. The cluster uses

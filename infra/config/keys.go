@@ -52,6 +52,7 @@ const (
 	GroupMilvus   Group = "Milvus"
 	GroupEndpoint Group = "Load balancer"
 	GroupSizes    Group = "Workloads"
+	GroupBackups  Group = "Backups"
 )
 
 // Keys is every key of this project, grouped, in the order Pulumi.yaml and
@@ -261,6 +262,13 @@ var Keys = []Key{
 	{Name: "pulsarRecovery", Group: GroupSizes, Default: sizing.Workload{Replicas: 1, CPURequest: "100m", MemoryRequest: "256Mi", MemoryLimit: "256Mi", EphemeralStorageRequest: "256Mi", EphemeralStorageLimit: "1Gi"},
 		Doc:  "With messageQueue pulsar: Pulsar's bookie auto-recovery. " + workloadFields + pulsarHeapOnly,
 		bind: object(func(c *Config) *sizing.Workload { return &c.Milvus.Workloads.Pulsar.Recovery }, workload)},
+	{Name: "backup", Group: GroupBackups, Default: DefaultBackup,
+		Doc: "Scheduled backups of Milvus (milvus-backup, as a CronJob in Milvus' namespace, under a role of its own). " +
+			"Fields: enabled; schedule, a cron schedule in UTC; keep, how many backups remain after each one; " +
+			`destination, "separate" (a bucket of their own, with the same protections as Milvus') or "same" (a prefix of Milvus' bucket, apart from its root path); ` +
+			"prefix, where in that bucket they go; objectLockMode (GOVERNANCE or COMPLIANCE) and objectLockDays, write-once backups (separate only); " +
+			"replicaRegion, a region the backup bucket is replicated to; image, milvus-backup's image, pinned.",
+		bind: object(func(c *Config) *Backup { return &c.Backup }, backupRules)},
 }
 
 // FullName is the key as the engine names it, with the project's namespace

@@ -30,6 +30,7 @@ func (c Config) validate(secret map[string]bool) Problems {
 	v.bucket(c.Bucket, c.Region)
 	v.exposure(c)
 	v.milvus(c, secret)
+	v.backups(c)
 	if c.CreatesCluster() {
 		v.capacity(c)
 	}
