@@ -15,7 +15,7 @@ SECRETS ?= $(SECRETS_$(STACK))
 # (STACK=shared reads Pulumi.shared.yaml.example).
 STACK_FILE ?= $(if $(wildcard Pulumi.$(STACK).yaml),,$(wildcard Pulumi.$(STACK).yaml.example))
 
-.PHONY: test engine synth cost generate lint build preflight preview up verify ci
+.PHONY: test engine synth cost generate lint build preflight preview up verify backups restore ci
 
 # The program's module, the post-deploy checker's and the workloads' (each a
 # module of its own).
@@ -74,6 +74,15 @@ preflight:
 # Checks a deployed stack against AWS and its cluster.
 verify:
 	$(GO) -C verify run . -stack $(STACK) -dir $(CURDIR)
+
+# A stack's backups, and a restore from one of them (docs/runbook.md,
+# "Getting the data back"): milvus-backup run once in the cluster from the
+# backup CronJob's template.
+backups:
+	$(GO) -C verify run ./cmd/restore -stack $(STACK) -dir $(CURDIR) -list
+
+restore:
+	$(GO) -C verify run ./cmd/restore -stack $(STACK) -dir $(CURDIR) -backup "$(BACKUP)" $(if $(COLLECTIONS),-collections "$(COLLECTIONS)") $(if $(SUFFIX),-suffix "$(SUFFIX)")
 
 ci:
 	bash .ci/run

@@ -28,7 +28,7 @@ func declareStorage(t *testing.T, args storage.Args) *mockcloud.Stack {
 // The guide's bucket, hardened, with the policy that grants Milvus its four
 // actions on it and nothing else.
 func TestStorageComponent(t *testing.T) {
-	s := declareStorage(t, storage.Args{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30})
+	s := declareStorage(t, storage.Args{NamePrefix: "milvus-bucket-", NoncurrentVersionDays: 30, AccessPolicy: true})
 	assert.Equal(t, map[string]int{
 		storage.TypeToken: 1, typeBucket: 1, typePolicy: 1, typeLifecycle: 1,
 		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     1,
@@ -62,4 +62,21 @@ func TestStorageComponentRetainedVersioned(t *testing.T) {
 	lifecycle := s.Of(typeLifecycle)[0]
 	assert.True(t, lifecycle.DependsOn(s.Of(typeVersioning)[0]), "the lifecycle waits for versioning")
 	assert.Equal(t, float64(7), lifecycle.Input("rules").ArrayValue()[1].ObjectValue()["noncurrentVersionExpiration"].ObjectValue()["noncurrentDays"].NumberValue())
+}
+
+// The backup bucket: no access policy of its own, and with Object Lock its
+// default retention, set once versioning is on.
+func TestStorageComponentLockedWithoutAccessPolicy(t *testing.T) {
+	s := declareStorage(t, storage.Args{NamePrefix: "milvus-backups-", Versioning: true, NoncurrentVersionDays: 30,
+		ObjectLock: &storage.ObjectLock{Mode: "COMPLIANCE", Days: 14}})
+	assert.Empty(t, s.Of(typePolicy), "the backup roles bring their own policies")
+	assert.True(t, s.Of(typeBucket)[0].Input("objectLockEnabled").BoolValue())
+	lock := s.Of(typeObjectLock)
+	require.Len(t, lock, 1)
+	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "COMPLIANCE", "days": float64(14)}}, mockcloud.Plain(lock[0].Input("rule")))
+	assert.True(t, lock[0].DependsOn(s.Of(typeVersioning)[0]), "S3 refuses a lock before versioning")
+
+	unlocked := declareStorage(t, storage.Args{NamePrefix: "milvus-backups-", Versioning: true, NoncurrentVersionDays: 30})
+	assert.Empty(t, unlocked.Of(typeObjectLock))
+	assert.True(t, unlocked.Of(typeBucket)[0].Input("objectLockEnabled").IsNull())
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8smeta "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -89,14 +90,17 @@ func TestRealEngineDeploysTheKubernetesHalf(t *testing.T) {
 			config.FullName("milvusNamespace"):     "milvus-dev",
 		}},
 		// The same with the add-ons the stack can install on a cluster it
-		// does not own: the Load Balancer Controller's release, the gp3
-		// StorageClass, and the patch that takes gp2's default mark off.
+		// does not own (the Load Balancer Controller's release, the gp3
+		// StorageClass, and the patch that takes gp2's default mark off),
+		// and with backups: their CronJob, ConfigMap, ServiceAccounts and
+		// NetworkPolicies.
 		{"addons", "Pulumi.dev.yaml", map[string]any{
 			config.FullName("clusterMode"):            config.ClusterExisting,
 			config.FullName("existingClusterName"):    "local",
 			config.FullName("milvusNamespace"):        "milvus-addons",
 			config.FullName("ebsCsiDriver"):           "true",
 			config.FullName("loadBalancerController"): "true",
+			config.FullName("backup"):                 map[string]any{"enabled": true},
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -298,6 +302,9 @@ func (d *deploying) checkPodsAdmitted(t *testing.T) {
 			// before is ready: with no kubelet, the first is all there is.
 			check("StatefulSet", w.Name, 1, w.Spec.Selector)
 		}
+		for _, job := range d.jobsOfCronJobs(t) {
+			check("Job", job, 1, &k8smeta.LabelSelector{MatchLabels: map[string]string{"batch.kubernetes.io/job-name": job}})
+		}
 		if len(missing) == 0 {
 			break
 		}
@@ -312,6 +319,27 @@ func (d *deploying) checkPodsAdmitted(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	assert.NotZero(t, workloads, "%s: the release made no workloads in %s", d.name, d.namespace)
+}
+
+// jobsOfCronJobs starts a Job from each CronJob of the namespace, once, as
+// `kubectl create job --from=cronjob/...` does, so that Pod Security
+// admits (or refuses) the pod a scheduled run would make, and returns the
+// Jobs' names.
+func (d *deploying) jobsOfCronJobs(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	cronJobs, err := d.kube.Client.BatchV1().CronJobs(d.namespace).List(ctx, k8smeta.ListOptions{})
+	require.NoError(t, err)
+	var names []string
+	for _, cj := range cronJobs.Items {
+		name := cj.Name + "-admission"
+		job := &batchv1.Job{ObjectMeta: k8smeta.ObjectMeta{Name: name, Namespace: d.namespace, Labels: cj.Spec.JobTemplate.Labels}, Spec: cj.Spec.JobTemplate.Spec}
+		if _, err := d.kube.Client.BatchV1().Jobs(d.namespace).Create(ctx, job, k8smeta.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			require.NoError(t, err)
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 func (d *deploying) upChangesNothing(t *testing.T) {

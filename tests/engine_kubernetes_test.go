@@ -53,7 +53,7 @@ type localKubernetes struct {
 // IP) Endpoints the Kubernetes provider waits to see settle before it
 // calls a Service ready.
 var controllers = []string{
-	"deployment-controller", "replicaset-controller", "statefulset-controller",
+	"deployment-controller", "replicaset-controller", "statefulset-controller", "job-controller",
 	"namespace-controller", "garbage-collector-controller", "serviceaccount-controller",
 	"persistentvolumeclaim-protection-controller", "endpoints-controller",
 }

@@ -228,19 +228,21 @@ func TestNodeRole(t *testing.T) {
 func TestBucketAsTheGuideMakesIt(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
-		bucket := d.only(t, typeBucket)
+		bucket := d.one(t, typeBucket, "storage")
 		assert.Equal(t, map[string]any{
 			"bucketPrefix": "milvus-bucket-",
 			"forceDestroy": name == "dev",
 		}, mockcloud.Plain(bucket.Input()), name)
-		assert.Equal(t, map[string]any{"objectOwnership": "ObjectWriter"}, mockcloud.Plain(d.only(t, typeOwnership).Input("rule")), name)
-		assert.Equal(t, "private", d.only(t, typeACL).Input("acl").StringValue(), name)
+		assert.Equal(t, map[string]any{"objectOwnership": "ObjectWriter"}, mockcloud.Plain(d.one(t, typeOwnership, "storage").Input("rule")), name)
+		assert.Equal(t, "private", d.one(t, typeACL, "storage").Input("acl").StringValue(), name)
 	}
 }
 
 func TestBucketNameFromConfig(t *testing.T) {
 	d := deployWith(t, "prod", stackConfig(t, "prod", map[string]string{"milvus:bucketName": "acme-milvus-prod"}))
-	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, mockcloud.Plain(d.only(t, typeBucket).Input()))
+	assert.Equal(t, map[string]any{"bucket": "acme-milvus-prod", "forceDestroy": false}, mockcloud.Plain(d.one(t, typeBucket, "storage").Input()))
+	// The backups' bucket never takes that name: S3 names are global.
+	assert.Equal(t, map[string]any{"bucketPrefix": "milvus-backups-", "forceDestroy": false}, mockcloud.Plain(d.one(t, typeBucket, "backup-bucket").Input()))
 	assert.Equal(t, "acme-milvus-prod", d.Outputs["bucketName"])
 }
 

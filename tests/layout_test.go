@@ -81,6 +81,9 @@ func TestLayout(t *testing.T) {
 		"infra/offline/approval",
 		"infra/facts",
 		"infra/charts",
+		"infra/schedule",
+		"infra/components/backup/backupjob",
+		"infra/components/backup/backupfile",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

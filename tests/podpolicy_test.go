@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,11 +91,22 @@ func TestNetworkPoliciesAndBudgetsPerStack(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		got := map[string]any{}
+		var backups []string
 		for _, r := range d.Of(typeNetworkPolicy) {
 			assert.Equal(t, map[string]any{"name": r.Name, "namespace": "milvus"}, mockcloud.Plain(r.Input("metadata")), "%s: %s", name, r.Name)
+			if strings.HasPrefix(r.Name, "milvus-backup") {
+				// The backup pods' own (backupjob's test has them exactly).
+				backups = append(backups, r.Name)
+				continue
+			}
 			got[r.Name] = mockcloud.Plain(r.Input("spec"))
 		}
 		assert.Equal(t, policies, got, name)
+		if name == "prod" {
+			assert.ElementsMatch(t, []string{"milvus-backup", "milvus-backup-management"}, backups, "prod runs backups")
+		} else {
+			assert.Empty(t, backups, name)
+		}
 		gotBudgets := map[string]any{}
 		for _, r := range d.Of(typeBudget) {
 			gotBudgets[r.Name] = mockcloud.Plain(r.Input("spec"))

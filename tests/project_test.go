@@ -55,7 +55,13 @@ func TestStackExportsTheContract(t *testing.T) {
 		{name: "dev", stack: "dev", holds: map[outputs.Condition]bool{
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "prod", stack: "prod", holds: map[outputs.Condition]bool{
-			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true}},
+			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
+			outputs.Backups: true}},
+		{name: "prod with a copy of its backups", stack: "prod", changes: map[string]string{
+			"milvus:backup": `{"enabled": true, "replicaRegion": "us-west-2"}`},
+			holds: map[outputs.Condition]bool{
+				outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
+				outputs.Backups: true, outputs.BackupReplica: true}},
 		{name: "internal and open", stack: "dev", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:milvusAuthentication": "false"},
 			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},

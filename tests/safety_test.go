@@ -11,28 +11,44 @@ import (
 
 const bucketArn = "arn:aws:s3:::" + generatedBucketName
 
+// bucketsOf are a stack's buckets, by the name of the storage component
+// that declares each (and its settings): Milvus', and in prod the
+// backups'.
+var bucketsOf = map[string]map[string]string{
+	"dev":  {"storage": generatedBucketName},
+	"prod": {"storage": generatedBucketName, "backup-bucket": "milvus-backups-" + mockcloud.BucketSuffix},
+}
+
 func TestBucketIsClosedToThePublic(t *testing.T) {
 	for _, name := range stacks {
-		block := deploy(t, name).only(t, typePublicAccessBlock)
-		assert.Equal(t, map[string]any{
-			"bucket":                generatedBucketName,
-			"blockPublicAcls":       true,
-			"ignorePublicAcls":      true,
-			"blockPublicPolicy":     true,
-			"restrictPublicBuckets": true,
-		}, mockcloud.Plain(block.Input()), name)
+		d := deploy(t, name)
+		require.Len(t, d.Of(typePublicAccessBlock), len(bucketsOf[name]), name)
+		for component, bucket := range bucketsOf[name] {
+			assert.Equal(t, map[string]any{
+				"bucket":                bucket,
+				"blockPublicAcls":       true,
+				"ignorePublicAcls":      true,
+				"blockPublicPolicy":     true,
+				"restrictPublicBuckets": true,
+			}, mockcloud.Plain(d.one(t, typePublicAccessBlock, component).Input()), name)
+		}
 	}
 }
 
 func TestBucketRefusesRequestsWithoutTLS(t *testing.T) {
 	for _, name := range stacks {
-		policy := deploy(t, name).only(t, typeBucketPolicy)
-		assert.Equal(t, generatedBucketName, policy.Input("bucket").StringValue(), name)
-		assert.JSONEq(t, `{"Version": "2012-10-17", "Statement": [{
-		  "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:*"],
-		  "Resource": ["`+bucketArn+`", "`+bucketArn+`/*"],
-		  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`,
-			policy.Input("policy").StringValue(), name)
+		d := deploy(t, name)
+		require.Len(t, d.Of(typeBucketPolicy), len(bucketsOf[name]), name)
+		for component, bucket := range bucketsOf[name] {
+			policy := d.one(t, typeBucketPolicy, component)
+			arn := "arn:aws:s3:::" + bucket
+			assert.Equal(t, bucket, policy.Input("bucket").StringValue(), name)
+			assert.JSONEq(t, `{"Version": "2012-10-17", "Statement": [{
+			  "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:*"],
+			  "Resource": ["`+arn+`", "`+arn+`/*"],
+			  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`,
+				policy.Input("policy").StringValue(), name)
+		}
 	}
 }
 
@@ -56,8 +72,10 @@ func TestBucketEncryption(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := tt.deployment(t)
-			encryption := d.only(t, typeEncryption)
-			assert.Equal(t, []any{tt.rule}, mockcloud.Plain(encryption.Input("rules")))
+			// The backups' bucket is encrypted as Milvus' is.
+			for component := range bucketsOf["prod"] {
+				assert.Equal(t, []any{tt.rule}, mockcloud.Plain(d.one(t, typeEncryption, component).Input("rules")), component)
+			}
 
 			// With KMS, Milvus' role may use the key, and only that key.
 			policy := d.one(t, typePolicy, "storage-access").Input("policy").StringValue()
@@ -86,17 +104,23 @@ func TestBucketLifecycleAndVersioning(t *testing.T) {
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
-		lifecycle := d.only(t, typeLifecycle)
+		lifecycle := d.one(t, typeLifecycle, "storage")
 		assert.Equal(t, want[name], mockcloud.Plain(lifecycle.Input("rules")), name)
 
-		versioning := d.Of(typeVersioning)
+		versioning := d.Named(typeVersioning, "storage")
 		if name == "dev" {
-			assert.Empty(t, versioning, "dev keeps no old versions")
+			assert.Empty(t, d.Of(typeVersioning), "dev keeps no old versions")
 			continue
 		}
 		require.Len(t, versioning, 1)
 		assert.Equal(t, map[string]any{"status": "Enabled"}, mockcloud.Plain(versioning[0].Input("versioningConfiguration")))
 		assert.True(t, lifecycle.DependsOn(versioning[0]), "the lifecycle waits for versioning")
+
+		// The backups' bucket is always versioned, its old versions
+		// expiring as Milvus' do.
+		backups := d.one(t, typeLifecycle, "backup-bucket")
+		assert.Equal(t, []any{abortUploads, expireVersions}, mockcloud.Plain(backups.Input("rules")))
+		assert.True(t, backups.DependsOn(d.one(t, typeVersioning, "backup-bucket")))
 	}
 }
 
@@ -109,11 +133,13 @@ func TestBucketProtection(t *testing.T) {
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
-		bucket := d.only(t, typeBucket)
 		w := want[name]
-		assert.Equal(t, w.protect, bucket.Protect, "%s: protect", name)
-		assert.Equal(t, w.retain, bucket.RetainOnDelete, "%s: retainOnDelete", name)
-		assert.Equal(t, w.forceDestroy, bucket.Input("forceDestroy").BoolValue(), "%s: forceDestroy", name)
+		for component := range bucketsOf[name] {
+			bucket := d.one(t, typeBucket, component)
+			assert.Equal(t, w.protect, bucket.Protect, "%s: %s protect", name, component)
+			assert.Equal(t, w.retain, bucket.RetainOnDelete, "%s: %s retainOnDelete", name, component)
+			assert.Equal(t, w.forceDestroy, bucket.Input("forceDestroy").BoolValue(), "%s: %s forceDestroy", name, component)
+		}
 
 		// A bucket left behind keeps its settings.
 		for _, typ := range []string{typePublicAccessBlock, typeEncryption, typeBucketPolicy, typeLifecycle, typeVersioning, typeOwnership, typeACL} {
@@ -129,7 +155,7 @@ func TestBucketProtection(t *testing.T) {
 // Production protects what holds Milvus' metadata, or reaches it: the
 // cluster, the namespace whose deletion would delete etcd's claims, the
 // release; and its class keeps released volumes. Nothing else is protected
-// but the bucket.
+// but the buckets, Milvus' and the backups'.
 func TestProductionStateProtection(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -142,7 +168,7 @@ func TestProductionStateProtection(t *testing.T) {
 		}
 		want := []string{}
 		if prod {
-			want = []string{typeBucket, typeEKSCluster, typeNamespace, typeRelease}
+			want = []string{typeBucket, typeBucket, typeEKSCluster, typeNamespace, typeRelease}
 		}
 		assert.ElementsMatch(t, want, protected, name)
 		assert.Equal(t, map[bool]string{true: "Retain", false: "Delete"}[prod], d.only(t, typeStorageClass).Input("reclaimPolicy").StringValue(), name)
@@ -154,7 +180,9 @@ func TestProductionStateProtection(t *testing.T) {
 func TestBucketPolicyWaitsForThePublicAccessBlock(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
-		assert.True(t, d.only(t, typeBucketPolicy).DependsOn(d.only(t, typePublicAccessBlock)), name)
+		for component := range bucketsOf[name] {
+			assert.True(t, d.one(t, typeBucketPolicy, component).DependsOn(d.one(t, typePublicAccessBlock, component)), "%s: %s", name, component)
+		}
 	}
 }
 

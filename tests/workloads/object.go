@@ -60,6 +60,17 @@ func (o Object) Get(path ...string) (any, bool) {
 	return v, true
 }
 
+// JobOf is a CronJob's job as a workload of one pod (a Job's spec holds
+// the pod template, as a Deployment's does): the concurrencyPolicy Forbid
+// that the backup CronJob sets keeps it to one at a time.
+func (o Object) JobOf() Object {
+	spec, _ := o.Get("spec", "jobTemplate", "spec")
+	job := o
+	job.Kind = "Job (of CronJob " + o.Name + ")"
+	job.Body = map[string]any{"metadata": o.Body["metadata"], "spec": spec}
+	return job
+}
+
 // Labels are the object's own labels.
 func (o Object) Labels() map[string]string {
 	return stringMap(o.Get("metadata", "labels"))

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/backup/backupjob"
 )
 
 // snapshots are the plans the program's tests keep in tests/testdata: the
@@ -60,6 +62,8 @@ func podGroup(o Object) string {
 		return pulsarComponents[labels["component"]]
 	case labels["app.kubernetes.io/name"] == "aws-load-balancer-controller":
 		return "aws-load-balancer-controller"
+	case labels["app.kubernetes.io/name"] == backupjob.AppName:
+		return "milvus-backup (CronJob)"
 	}
 	return ""
 }
@@ -81,7 +85,10 @@ func TestThePlansRunWhatTheChartsRender(t *testing.T) {
 			}
 			rendered := map[string]group{}
 			for _, o := range d.objects {
-				if !workloadKinds[o.Kind] {
+				if o.Kind == "CronJob" {
+					require.Equal(t, "Forbid", mustGet(t, o, "spec", "concurrencyPolicy"), "%s: %s runs one job at a time", name, o.ID())
+					o = o.JobOf()
+				} else if !workloadKinds[o.Kind] {
 					continue
 				}
 				g := podGroup(o)
@@ -121,6 +128,13 @@ func TestThePlansRunWhatTheChartsRender(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustGet(t *testing.T, o Object, path ...string) any {
+	t.Helper()
+	v, ok := o.Get(path...)
+	require.True(t, ok, "%s has no %v", o.ID(), path)
+	return v
 }
 
 // podRequests sums what one pod's containers request, as the scheduler

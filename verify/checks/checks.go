@@ -71,6 +71,11 @@ type Outputs struct {
 	MilvusDNSName string
 	// NodeLaunchTemplateID is present when the stack created its cluster.
 	NodeLaunchTemplateID string
+	// The backups' outputs are present when the stack runs backups.
+	BackupBucketName string
+	BackupPrefix     string
+	BackupCronJob    string
+	BackupRoleArn    string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -102,6 +107,10 @@ func (o *Outputs) fields() []outputField {
 		{outputs.MilvusURI, &o.MilvusURI, false},
 		{outputs.MilvusDNSName, &o.MilvusDNSName, false},
 		{outputs.NodeLaunchTemplateID, &o.NodeLaunchTemplateID, false},
+		{outputs.BackupBucketName, &o.BackupBucketName, false},
+		{outputs.BackupPrefix, &o.BackupPrefix, false},
+		{outputs.BackupCronJob, &o.BackupCronJob, false},
+		{outputs.BackupRoleArn, &o.BackupRoleArn, false},
 	}
 }
 
@@ -174,6 +183,8 @@ type Options struct {
 	// ProbePodName names the metadata probe's pod; empty means a unique
 	// generated name.
 	ProbePodName string
+	// Now is the time the backups' age is measured at; zero means now.
+	Now time.Time
 }
 
 // Run runs every check in order and returns their results.
@@ -184,6 +195,9 @@ func Run(ctx context.Context, c Clients, out Outputs, o Options) []Result {
 	results = append(results, CheckKubernetes(ctx, c.Kubernetes, out, o)...)
 	results = append(results, CheckHardening(ctx, c, out, o)...)
 	results = append(results, CheckDataPath(ctx, c.Milvus, c.S3, out, o)...)
+	if out.BackupCronJob != "" {
+		results = append(results, CheckBackups(ctx, c.Kubernetes, c.S3, out, o)...)
+	}
 	return results
 }
 

@@ -18,6 +18,21 @@ import (
 // load balancer's certificate is for the name clients use, never for the
 // load balancer's own host, which the name may not point at yet.
 func ConnectMilvus(ctx context.Context, address, serverName, username, password string) (Milvus, func(context.Context) error, error) {
+	c, err := newMilvusClient(ctx, address, serverName, username, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	return milvusClient{c}, c.Close, nil
+}
+
+// NewMilvusClient connects to a stack's Milvus as root, as the checks do,
+// and returns the client itself, for tests that need more of Milvus than
+// the checks do (the restore round trip).
+func NewMilvusClient(ctx context.Context, out Outputs) (*milvusclient.Client, error) {
+	return newMilvusClient(ctx, milvusAddress(out), tlsServerName(out), "root", out.MilvusRootPassword)
+}
+
+func newMilvusClient(ctx context.Context, address, serverName, username, password string) (*milvusclient.Client, error) {
 	config := &milvusclient.ClientConfig{Address: address}
 	if serverName != "" {
 		config.EnableTLSAuth = true
@@ -27,11 +42,7 @@ func ConnectMilvus(ctx context.Context, address, serverName, username, password 
 	if password != "" {
 		config.Username, config.Password = username, password
 	}
-	c, err := milvusclient.New(ctx, config)
-	if err != nil {
-		return nil, nil, err
-	}
-	return milvusClient{c}, c.Close, nil
+	return milvusclient.New(ctx, config)
 }
 
 type milvusClient struct{ c *milvusclient.Client }

@@ -16,15 +16,7 @@ import (
 func declarePolicies(ctx *pulumi.Context, args Args, namespace pulumi.StringOutput, k8s []pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	var policies []pulumi.Resource
 	for _, p := range podpolicy.NetworkPolicies(args.ReleaseName, args.Values.Pulsar) {
-		policy, err := networkingv1.NewNetworkPolicy(ctx, p.Name, &networkingv1.NetworkPolicyArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Namespace: namespace},
-			Spec: &networkingv1.NetworkPolicySpecArgs{
-				PodSelector: selector(p.PodSelector),
-				PolicyTypes: pulumi.ToStringArray(p.Types),
-				Ingress:     ingress(p.Ingress),
-				Egress:      egress(p.Egress),
-			},
-		}, k8s...)
+		policy, err := NewNetworkPolicy(ctx, p, namespace, k8s...)
 		if err != nil {
 			return nil, err
 		}
@@ -42,6 +34,21 @@ func declarePolicies(ctx *pulumi.Context, args Args, namespace pulumi.StringOutp
 		}
 	}
 	return policies, nil
+}
+
+// NewNetworkPolicy declares one of podpolicy's NetworkPolicies in Milvus'
+// namespace, under the policy's own name; the backup component declares its
+// pods' policies with it too.
+func NewNetworkPolicy(ctx *pulumi.Context, p podpolicy.NetworkPolicy, namespace pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
+	return networkingv1.NewNetworkPolicy(ctx, p.Name, &networkingv1.NetworkPolicyArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Namespace: namespace},
+		Spec: &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: selector(p.PodSelector),
+			PolicyTypes: pulumi.ToStringArray(p.Types),
+			Ingress:     ingress(p.Ingress),
+			Egress:      egress(p.Egress),
+		},
+	}, opts...)
 }
 
 func selector(s podpolicy.Selector) *metav1.LabelSelectorArgs {

@@ -9,6 +9,8 @@
 package storage
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -26,7 +28,7 @@ type Storage struct {
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
 	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
 	// PolicyArn is the managed policy that lets Milvus list, read, write and
-	// delete the bucket's objects.
+	// delete the bucket's objects; unset without Args.AccessPolicy.
 	PolicyArn pulumi.StringOutput `pulumi:"policyArn"`
 }
 
@@ -54,6 +56,35 @@ type Args struct {
 	// KmsKeyArn, when set, encrypts objects with that KMS key (SSE-KMS)
 	// instead of S3-managed keys (SSE-S3), and lets Milvus use the key.
 	KmsKeyArn string
+	// AccessPolicy declares the managed policy that lets Milvus list, read,
+	// write and delete the bucket's objects (PolicyArn). The backup bucket
+	// has none: its two roles get narrower policies of their own.
+	AccessPolicy bool
+	// ObjectLock, when set, makes every new object version write-once for
+	// its days (S3 Object Lock's default retention). It needs Versioning,
+	// and can only be chosen when the bucket is created.
+	ObjectLock *ObjectLock
+	// ReplicateTo, when set, copies every new object version under its
+	// prefix, deletions included, to another bucket (S3 replication). It
+	// needs Versioning, here and there.
+	ReplicateTo *Replication
+}
+
+// Replication is where a bucket's objects are copied to.
+type Replication struct {
+	// BucketArn is the destination bucket, versioned, usually in another
+	// region.
+	BucketArn pulumi.StringInput
+	// Prefix is what is replicated: the keys under Prefix/.
+	Prefix string
+}
+
+// ObjectLock is a bucket's default retention: Mode GOVERNANCE (lifted by a
+// principal allowed s3:BypassGovernanceRetention) or COMPLIANCE (lifted by
+// no one, root included), for Days.
+type ObjectLock struct {
+	Mode string
+	Days int
 }
 
 // New declares the bucket as the Milvus guide makes it: private, with object
@@ -67,6 +98,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	parent := pulumi.Parent(st)
 
 	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(args.ForceDestroy)}
+	if args.ObjectLock != nil {
+		bucketArgs.ObjectLockEnabled = pulumi.Bool(true)
+	}
 	if args.Name != "" {
 		bucketArgs.Bucket = pulumi.String(args.Name)
 	} else {
@@ -123,6 +157,26 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// S3 applies noncurrent-version rules only once versioning is on;
 		// the lifecycle's arguments do not mention it.
 		lifecycleOpts = append(lifecycleOpts, pulumi.DependsOn([]pulumi.Resource{versioning}))
+		if args.ReplicateTo != nil {
+			if err := declareReplication(ctx, name, bucket, *args.ReplicateTo, versioning, settings); err != nil {
+				return nil, err
+			}
+		}
+		if lock := args.ObjectLock; lock != nil {
+			// S3 refuses an Object Lock configuration on a bucket whose
+			// versioning is not yet enabled.
+			if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name, &s3.BucketObjectLockConfigurationV2Args{
+				Bucket: bucket.ID(),
+				Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+					DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+						Mode: pulumi.String(lock.Mode),
+						Days: pulumi.Int(lock.Days),
+					},
+				},
+			}, settings, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
@@ -150,24 +204,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	policy, err := iam.NewPolicy(ctx, name+"-access", &iam.PolicyArgs{
-		Description: pulumi.String("Lets Milvus list, read, write and delete the objects of its bucket"),
-		Policy: bucket.Arn.ApplyT(func(arn string) string {
-			return s3policy.S3Access(arn, args.KmsKeyArn).JSON()
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
 	st.BucketName = bucket.Bucket
 	st.BucketArn = bucket.Arn
-	st.PolicyArn = policy.Arn
-	return st, ctx.RegisterResourceOutputs(st, pulumi.Map{
-		"bucketName": st.BucketName,
-		"bucketArn":  st.BucketArn,
-		"policyArn":  st.PolicyArn,
-	})
+	outputs := pulumi.Map{"bucketName": st.BucketName, "bucketArn": st.BucketArn}
+	if args.AccessPolicy {
+		policy, err := iam.NewPolicy(ctx, name+"-access", &iam.PolicyArgs{
+			Description: pulumi.String("Lets Milvus list, read, write and delete the objects of its bucket"),
+			Policy: bucket.Arn.ApplyT(func(arn string) string {
+				return s3policy.S3Access(arn, args.KmsKeyArn).JSON()
+			}).(pulumi.StringOutput),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		st.PolicyArn = policy.Arn
+		outputs["policyArn"] = st.PolicyArn
+	}
+	return st, ctx.RegisterResourceOutputs(st, outputs)
 }
 
 // encryptionRule is SSE-S3, or SSE-KMS with the given key. With KMS, an S3
@@ -218,4 +271,42 @@ func lifecycleRules(args Args) s3.BucketLifecycleConfigurationV2RuleArray {
 		})
 	}
 	return rules
+}
+
+// declareReplication declares the role S3 replicates with, its policy, and
+// the replication rule, once versioning is on (S3 refuses a replication
+// configuration before).
+func declareReplication(ctx *pulumi.Context, name string, bucket *s3.BucketV2, to Replication, versioning pulumi.Resource, settings pulumi.ResourceOption) error {
+	role, err := iam.NewRole(ctx, name+"-replication", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(s3policy.ReplicationTrust().JSON()),
+		Description:      pulumi.String("Lets S3 replicate the backups to their copy in another region"),
+	}, settings)
+	if err != nil {
+		return err
+	}
+	policy, err := iam.NewRolePolicy(ctx, name+"-replication", &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: pulumi.All(bucket.Arn, to.BucketArn).ApplyT(func(v []any) string {
+			return s3policy.ReplicationAccess(v[0].(string), v[1].(string), to.Prefix).JSON()
+		}).(pulumi.StringOutput),
+	}, settings)
+	if err != nil {
+		return err
+	}
+	_, err = s3.NewBucketReplicationConfig(ctx, name, &s3.BucketReplicationConfigArgs{
+		Bucket: bucket.ID(),
+		// The role's ARN is only handed over with its policy in place.
+		Role: pulumi.All(role.Arn, policy.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput),
+		Rules: s3.BucketReplicationConfigRuleArray{s3.BucketReplicationConfigRuleArgs{
+			Id:       pulumi.String("replicate-" + strings.ReplaceAll(to.Prefix, "/", "-")),
+			Status:   pulumi.String("Enabled"),
+			Priority: pulumi.Int(1),
+			Filter:   &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(to.Prefix + "/")},
+			// A pruned backup is pruned in the copy too: its versions stay
+			// until the copy's lifecycle expires them.
+			DeleteMarkerReplication: &s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Enabled")},
+			Destination:             &s3.BucketReplicationConfigRuleDestinationArgs{Bucket: to.BucketArn},
+		}},
+	}, settings, pulumi.DependsOn([]pulumi.Resource{versioning}))
+	return err
 }

@@ -137,7 +137,22 @@ func Estimated(u Usage, p Prices) (Estimate, error) {
 		usage("Control-plane logs ingested into CloudWatch", LogsIngestionGB, "GB")
 	}
 	if u.Buckets > 0 {
-		usage("S3 Standard storage (Milvus' data and log)", S3StandardGBMonth, "GB-month")
+		switch u.Backups {
+		case BackupsInMilvus:
+			usage("S3 Standard storage (Milvus' data and log, and the backups)", S3StandardGBMonth, "GB-month")
+		case BackupsOwnBucket:
+			usage("S3 Standard storage (Milvus' data and log)", S3StandardGBMonth, "GB-month")
+			usage("S3 Standard storage (the backups' bucket, old versions included)", S3StandardGBMonth, "GB-month")
+		default:
+			usage("S3 Standard storage (Milvus' data and log)", S3StandardGBMonth, "GB-month")
+		}
+		if region := u.ReplicaRegion; region != "" {
+			v, err := r.Item(region, S3StandardGBMonth)
+			e.UsagePriced = append(e.UsagePriced, Line{Item: "S3 Standard storage (the backups' copy in " + region + ")", UnitPrice: v, PriceUnit: "GB-month", Unknown: err != nil})
+			// No sourced price for S3's inter-region transfer is in the
+			// table (../shared/reference/aws-prices.md lists none).
+			e.UsagePriced = append(e.UsagePriced, Line{Item: "S3 replication: data transfer to " + region, PriceUnit: "GB", Unknown: true})
+		}
 		usage("S3 PUT, COPY, POST, LIST requests", S3Put1000, "1,000 requests")
 		usage("S3 GET requests", S3Get1000, "1,000 requests")
 	}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/milvus-eks/milvus-eks/infra/charts"
+	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
 // Usage is what a stack creates that AWS bills, counted from its offline
@@ -29,7 +30,22 @@ type Usage struct {
 	ControlPlaneLogs  bool
 	Buckets           int
 	S3GatewayEndpoint int
+	// Backups says where the stack's backups are: BackupsNone, or in
+	// Milvus' bucket, or in a bucket of their own.
+	Backups Backups
+	// ReplicaRegion is where the backups' copy is; empty for none.
+	ReplicaRegion string
 }
+
+// Backups is where a stack keeps its backups.
+type Backups string
+
+// Where backups are: read from the plan's outputs.
+const (
+	BackupsNone      Backups = ""
+	BackupsInMilvus  Backups = "in Milvus' bucket"
+	BackupsOwnBucket Backups = "in a bucket of their own"
+)
 
 // NodeGroup is a managed node group at its desired size.
 type NodeGroup struct {
@@ -78,7 +94,14 @@ func UsageOf(planJSON []byte) (Usage, error) {
 	if u.Region == "" {
 		return Usage{}, fmt.Errorf("the plan of %s has no region output", p.Stack)
 	}
-	zones := len(asSlice(p.Outputs["publicSubnetIds"]))
+	zones := len(asSlice(p.Outputs[outputs.PublicSubnetIDs]))
+	if backups, ok := p.Outputs[outputs.BackupBucketName]; ok {
+		u.Backups = BackupsOwnBucket
+		if backups == p.Outputs[outputs.BucketName] {
+			u.Backups = BackupsInMilvus
+		}
+	}
+	u.ReplicaRegion, _ = p.Outputs[outputs.BackupReplicaRegion].(string)
 	rootGiB := map[string]int{} // launch template URN: root volume GiB
 	for _, r := range p.Resources {
 		if r.Type == "aws:ec2/launchTemplate:LaunchTemplate" {

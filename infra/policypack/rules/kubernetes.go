@@ -1,7 +1,7 @@
 package rules
 
 // The policies over what the stack declares in Kubernetes: the provider,
-// the Helm releases and the load balancer's Service.
+// the Helm releases, the load balancer's Service and the backups.
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/charts"
+	"github.com/milvus-eks/milvus-eks/infra/components/backup/backupjob"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
 )
 
@@ -110,3 +111,20 @@ func serviceExposure(r Resource, s Stack) []string {
 }
 
 func asSlice(v any) []any { s, _ := v.([]any); return s }
+
+var productionBackups = Policy{
+	Name:        "production-backups",
+	Description: "In production, milvus-backup runs on a schedule: a CronJob labelled as the backup component labels it.",
+	Stack: func(rs []Resource, s Stack) []Violation {
+		if !s.Production {
+			return nil
+		}
+		for _, r := range rs {
+			name, _ := get(r.Inputs, "metadata", "labels", backupjob.NameLabel)
+			if r.Type == typeCronJob && (name == backupjob.AppName || unknown(name)) {
+				return nil
+			}
+		}
+		return []Violation{{Message: fmt.Sprintf("a production stack runs no backups (no %s labelled %s=%s): set backup.enabled, so that a dropped collection or a lost etcd can be restored", typeCronJob, backupjob.NameLabel, backupjob.AppName)}}
+	},
+}

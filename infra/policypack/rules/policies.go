@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -158,41 +159,54 @@ var iamNoWildcardActions = Policy{
 	},
 }
 
-var s3Arn = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:s3:::([^/*]+)(/\*)?$`)
+// s3Arn is a bucket, or objects of it (all, or under a prefix); a
+// wildcard in the bucket's name is wider than one bucket.
+var s3Arn = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:s3:::([^/*?]+)(/.*)?$`)
 
 var iamS3OneBucket = Policy{
 	Name:        "iam-s3-one-bucket",
-	Description: "An IAM policy's S3 statements name one bucket and its objects, nothing wider.",
+	Description: "An IAM policy's S3 statements name buckets and their objects, nothing wider, and write to one bucket at most (a backup role may read a second).",
 	Resource: func(r Resource, _ Stack) []string {
 		var out []string
 		for input, doc := range policyDocuments(r) {
-			buckets := map[string]bool{}
+			written := map[string]bool{}
 			var wide []string
 			for _, st := range statements(doc) {
-				if st["Effect"] != "Allow" || !anyS3Action(strs(st["Action"])) {
+				actions := strs(st["Action"])
+				if st["Effect"] != "Allow" || !anyS3Action(actions) {
 					continue
 				}
 				for _, res := range strs(st["Resource"]) {
-					if m := s3Arn.FindStringSubmatch(res); m != nil {
-						buckets[m[1]] = true
-					} else {
+					m := s3Arn.FindStringSubmatch(res)
+					switch {
+					case m == nil:
 						wide = append(wide, res)
+					case writesS3(actions):
+						written[m[1]] = true
 					}
 				}
 			}
 			switch {
 			case len(wide) > 0:
 				out = append(out, fmt.Sprintf("%s grants S3 actions on %s in its %s: name the bucket (arn:aws:s3:::<bucket>) and its objects (arn:aws:s3:::<bucket>/*)", where(r), strings.Join(wide, ", "), input))
-			case len(buckets) > 1:
-				var names []string
-				for b := range buckets {
-					names = append(names, b)
-				}
-				out = append(out, fmt.Sprintf("%s grants S3 actions on %d buckets (%s) in its %s: give each bucket's user a policy of its own", where(r), len(buckets), strings.Join(slices.Sorted(slices.Values(names)), ", "), input))
+			case len(written) > 1:
+				out = append(out, fmt.Sprintf("%s lets its role write to %d buckets (%s) in its %s: give each bucket's writer a policy of its own", where(r), len(written), strings.Join(slices.Sorted(maps.Keys(written)), ", "), input))
 			}
 		}
 		return out
 	},
+}
+
+// writesS3 says whether S3 actions change anything: any but reads and
+// listings.
+func writesS3(actions []string) bool {
+	for _, a := range actions {
+		a = strings.ToLower(a)
+		if strings.HasPrefix(a, "s3:") && !strings.HasPrefix(a, "s3:get") && !strings.HasPrefix(a, "s3:list") {
+			return true
+		}
+	}
+	return false
 }
 
 func anyS3Action(actions []string) bool {

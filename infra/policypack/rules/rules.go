@@ -79,7 +79,7 @@ var Policies = []Policy{
 	iamNoWildcardActions, iamS3OneBucket, iamWebIdentityTrust,
 	noStaticCredentials, secretsAsSecrets,
 	kubernetesExplicitProvider, helmReleasePinned,
-	loadBalancerExposure, nodeMetadata,
+	loadBalancerExposure, nodeMetadata, productionBackups,
 }
 
 // Resource types the policies look at.
@@ -96,6 +96,7 @@ const (
 	typeK8sService        = "kubernetes:core/v1:Service"
 	typeK8sProvider       = "pulumi:providers:kubernetes"
 	typeRelease           = "kubernetes:helm.sh/v3:Release"
+	typeCronJob           = "kubernetes:batch/v1:CronJob"
 	typeLaunchTemplate    = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeManagedNodeGroup  = "eks:index:ManagedNodeGroup"
 	typeEKSNodeGroup      = "aws:eks/nodeGroup:NodeGroup"

@@ -134,7 +134,10 @@ func TestEachPolicyFires(t *testing.T) {
 			b := find(t, rs, typeBucket, "storage")
 			b.Protect, b.RetainOnDelete = false, false
 			return without(rs, typeVersioning)
-		}, []string{bucket + " holds production data without versioning (an " + typeVersioning + " with status Enabled), protect, retainOnDelete: set bucketVersioning and bucketRetain"}},
+		}, []string{
+			bucket + " holds production data without versioning (an " + typeVersioning + " with status Enabled), protect, retainOnDelete: set bucketVersioning and bucketRetain",
+			"aws:s3/bucketV2:BucketV2 backup-bucket holds production data without versioning (an " + typeVersioning + " with status Enabled): set bucketVersioning and bucketRetain",
+		}},
 		{"iam-no-wildcard-actions", "dev", func(t *testing.T, rs []Resource) []Resource {
 			doc := find(t, rs, typeIAMPolicy, "storage-access").Inputs["policy"].(map[string]any)
 			doc["Statement"].([]any)[0].(map[string]any)["Action"] = []any{"s3:*"}
@@ -144,7 +147,7 @@ func TestEachPolicyFires(t *testing.T) {
 			doc := find(t, rs, typeIAMPolicy, "storage-access").Inputs["policy"].(map[string]any)
 			doc["Statement"].([]any)[1].(map[string]any)["Resource"] = []any{s3Arn + "/*", "arn:aws:s3:::other-bucket/*"}
 			return rs
-		}, []string{typeIAMPolicy + " storage-access grants S3 actions on 2 buckets (milvus-bucket-00000000000000000000000000, other-bucket) in its policy: give each bucket's user a policy of its own"}},
+		}, []string{typeIAMPolicy + " storage-access lets its role write to 2 buckets (milvus-bucket-00000000000000000000000000, other-bucket) in its policy: give each bucket's writer a policy of its own"}},
 		{"iam-s3-one-bucket", "dev", func(t *testing.T, rs []Resource) []Resource {
 			doc := find(t, rs, typeIAMPolicy, "storage-access").Inputs["policy"].(map[string]any)
 			doc["Statement"].([]any)[1].(map[string]any)["Resource"] = "*"
@@ -219,6 +222,21 @@ func TestEachPolicyFires(t *testing.T) {
 			typeK8sService + " milvus-endpoint is internet-facing without TLS in production: set loadBalancerCertificateArn (the aws-load-balancer-ssl-cert annotation)",
 			typeK8sService + " milvus-endpoint is internet-facing and admits 0.0.0.0/0 in production: narrow loadBalancerSourceRanges to the clients",
 		}},
+		{"production-backups", "prod", func(t *testing.T, rs []Resource) []Resource { return without(rs, typeCronJob) },
+			[]string{"a production stack runs no backups (no " + typeCronJob + " labelled app.kubernetes.io/name=milvus-backup): set backup.enabled, so that a dropped collection or a lost etcd can be restored"}},
+		// The backup bucket is held to the bucket rules as Milvus' is.
+		{"s3-production-retention", "prod", func(t *testing.T, rs []Resource) []Resource {
+			find(t, rs, typeBucket, "backup-bucket").RetainOnDelete = false
+			return rs
+		}, []string{"aws:s3/bucketV2:BucketV2 backup-bucket holds production data without retainOnDelete: set bucketVersioning and bucketRetain"}},
+		// A backup role reads Milvus' bucket and writes its own; writing
+		// both is refused.
+		{"iam-s3-one-bucket", "prod", func(t *testing.T, rs []Resource) []Resource {
+			doc := find(t, rs, typeIAMPolicy, "backup-s3").Inputs["policy"].(map[string]any)
+			read := doc["Statement"].([]any)[1].(map[string]any)
+			read["Action"] = []any{"s3:GetObject", "s3:PutObject"}
+			return rs
+		}, []string{typeIAMPolicy + " backup-s3 lets its role write to 2 buckets (milvus-backups-00000000000000000000000000, milvus-bucket-00000000000000000000000000) in its policy: give each bucket's writer a policy of its own"}},
 		{"node-metadata", "dev", func(t *testing.T, rs []Resource) []Resource {
 			find(t, rs, typeLaunchTemplate, "cluster-nodes").Inputs["metadataOptions"].(map[string]any)["httpPutResponseHopLimit"] = 2.0
 			nodes := find(t, rs, typeManagedNodeGroup, "cluster-nodes")

@@ -36,6 +36,13 @@ const (
 	EbsCsiDriverRoleArn           = "ebsCsiDriverRoleArn"
 	NodeLaunchTemplateID          = "nodeLaunchTemplateId"
 	LoadBalancerControllerRoleArn = "loadBalancerControllerRoleArn"
+	BackupBucketName              = "backupBucketName"
+	BackupPrefix                  = "backupPrefix"
+	BackupCronJob                 = "backupCronJob"
+	BackupRoleArn                 = "backupRoleArn"
+	RestoreRoleArn                = "restoreRoleArn"
+	BackupReplicaBucketName       = "backupReplicaBucketName"
+	BackupReplicaRegion           = "backupReplicaRegion"
 )
 
 // Condition is when a stack exports an output.
@@ -51,6 +58,8 @@ const (
 	EbsCsiDriver           Condition = "with `ebsCsiDriver` on"
 	LoadBalancerController Condition = "with `loadBalancerController` on"
 	DNSName                Condition = "with `milvusDnsName` set"
+	Backups                Condition = "with `backup.enabled`"
+	BackupReplica          Condition = "with `backup.replicaRegion` set"
 )
 
 // Output is one output of the contract.
@@ -89,6 +98,13 @@ var Contract = []Output{
 	{Name: MilvusRootPassword, When: Authentication, Secret: true, Meaning: "Milvus' root password"},
 	{Name: EbsCsiDriverRoleArn, When: EbsCsiDriver, Meaning: "The EBS CSI driver's IRSA role"},
 	{Name: LoadBalancerControllerRoleArn, When: LoadBalancerController, Meaning: "The load balancer controller's IRSA role"},
+	{Name: BackupBucketName, When: Backups, Meaning: "The bucket holding the backups: their own, or Milvus' with `backup.destination` same"},
+	{Name: BackupPrefix, When: Backups, Meaning: "Where in that bucket the backups are, one prefix per backup below it"},
+	{Name: BackupCronJob, When: Backups, Meaning: "The CronJob, in Milvus' namespace, that makes the backups; `make restore` runs its template"},
+	{Name: BackupRoleArn, When: Backups, Meaning: "The backup job's IRSA role: reads Milvus' objects, writes only the backups"},
+	{Name: RestoreRoleArn, When: Backups, Meaning: "A restore's IRSA role: reads the backups, writes only the temporary copies Milvus imports from"},
+	{Name: BackupReplicaBucketName, When: BackupReplica, Meaning: "The copy of the backup bucket, which S3 replicates the backups to"},
+	{Name: BackupReplicaRegion, When: BackupReplica, Meaning: "The copy's region, where a new stack restores from it if the stack's region is lost"},
 }
 
 // Platform outputs are what this program reads of a platform stack that

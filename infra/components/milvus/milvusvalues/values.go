@@ -245,6 +245,18 @@ func yamlText(v any) string {
 	return out.String()
 }
 
+// ChartServiceName is the chart's own Service, which selects the proxies
+// and serves Milvus' API (19530) and its management port (9091) inside the
+// cluster: milvus.fullname, the release's name when it contains the
+// chart's, else <release>-milvus (templates/_helpers.tpl; the values set
+// no name override). The workload tests hold it to the render.
+func ChartServiceName(release string) string {
+	if strings.Contains(release, "milvus") {
+		return release
+	}
+	return release + "-milvus"
+}
+
 // S3Host is the regional S3 endpoint.
 func S3Host(region string) string {
 	return "s3." + region + "." + facts.DNSSuffix(region)

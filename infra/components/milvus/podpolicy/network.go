@@ -88,12 +88,12 @@ func NetworkPolicies(release string, pulsar bool) []NetworkPolicy {
 	both := []string{"Ingress", "Egress"}
 
 	milvusEgress := []Rule{
-		{Peers: []Peer{{PodSelector: milvus}}, Ports: tcp(MilvusPorts...)},
-		{Peers: []Peer{{PodSelector: etcd}}, Ports: tcp(EtcdClientPort)},
-		{Peers: []Peer{{CIDR: Anywhere}}, Ports: tcp(HTTPS)},
+		{Peers: []Peer{{PodSelector: milvus}}, Ports: TCP(MilvusPorts...)},
+		{Peers: []Peer{{PodSelector: etcd}}, Ports: TCP(EtcdClientPort)},
+		{Peers: []Peer{{CIDR: Anywhere}}, Ports: TCP(HTTPS)},
 	}
 	if pulsar {
-		milvusEgress = append(milvusEgress, Rule{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: tcp(PulsarClientPorts...)})
+		milvusEgress = append(milvusEgress, Rule{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: TCP(PulsarClientPorts...)})
 	}
 	policies := []NetworkPolicy{
 		// Nothing in or out, but what a policy below allows.
@@ -108,21 +108,21 @@ func NetworkPolicies(release string, pulsar bool) []NetworkPolicy {
 		}}},
 		// Milvus' components talk among themselves, to etcd, and to AWS.
 		{Name: release + "-milvus", PodSelector: *milvus, Types: both,
-			Ingress: []Rule{{Peers: []Peer{{PodSelector: milvus}}, Ports: tcp(MilvusPorts...)}},
+			Ingress: []Rule{{Peers: []Peer{{PodSelector: milvus}}, Ports: TCP(MilvusPorts...)}},
 			Egress:  milvusEgress},
 		// The proxies serve Milvus' API to whatever the load balancer
 		// forwards (from its own addresses, for IP targets without client
 		// address preservation); the load balancer's source ranges and
 		// security group decide who that is.
 		{Name: release + "-milvus-api", PodSelector: *proxies, Types: []string{"Ingress"},
-			Ingress: []Rule{{Peers: []Peer{{CIDR: Anywhere}}, Ports: tcp(facts.MilvusPort)}}},
+			Ingress: []Rule{{Peers: []Peer{{CIDR: Anywhere}}, Ports: TCP(facts.MilvusPort)}}},
 		// etcd serves Milvus, and its members one another.
 		{Name: release + "-etcd", PodSelector: *etcd, Types: both,
 			Ingress: []Rule{
-				{Peers: []Peer{{PodSelector: milvus}}, Ports: tcp(EtcdClientPort)},
-				{Peers: []Peer{{PodSelector: etcd}}, Ports: tcp(EtcdClientPort, EtcdPeerPort)},
+				{Peers: []Peer{{PodSelector: milvus}}, Ports: TCP(EtcdClientPort)},
+				{Peers: []Peer{{PodSelector: etcd}}, Ports: TCP(EtcdClientPort, EtcdPeerPort)},
 			},
-			Egress: []Rule{{Peers: []Peer{{PodSelector: etcd}}, Ports: tcp(EtcdClientPort, EtcdPeerPort)}}},
+			Egress: []Rule{{Peers: []Peer{{PodSelector: etcd}}, Ports: TCP(EtcdClientPort, EtcdPeerPort)}}},
 	}
 	if !pulsar {
 		return policies
@@ -133,16 +133,17 @@ func NetworkPolicies(release string, pulsar bool) []NetworkPolicy {
 		// the chart's initialisation Jobs.
 		NetworkPolicy{Name: release + "-pulsar", PodSelector: *pulsarPods, Types: both,
 			Ingress: []Rule{
-				{Peers: []Peer{{PodSelector: pulsarPods}, {PodSelector: initJobs}}, Ports: tcp(PulsarPorts...)},
-				{Peers: []Peer{{PodSelector: milvus}}, Ports: tcp(PulsarClientPorts...)},
+				{Peers: []Peer{{PodSelector: pulsarPods}, {PodSelector: initJobs}}, Ports: TCP(PulsarPorts...)},
+				{Peers: []Peer{{PodSelector: milvus}}, Ports: TCP(PulsarClientPorts...)},
 			},
-			Egress: []Rule{{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: tcp(PulsarPorts...)}}},
+			Egress: []Rule{{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: TCP(PulsarPorts...)}}},
 		NetworkPolicy{Name: release + "-pulsar-init", PodSelector: *initJobs, Types: []string{"Egress"},
-			Egress: []Rule{{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: tcp(PulsarPorts...)}}},
+			Egress: []Rule{{Peers: []Peer{{PodSelector: pulsarPods}}, Ports: TCP(PulsarPorts...)}}},
 	)
 }
 
-func tcp(ports ...int) []Port {
+// TCP are the ports, over TCP.
+func TCP(ports ...int) []Port {
 	out := make([]Port, len(ports))
 	for i, p := range ports {
 		out[i] = Port{"TCP", p}

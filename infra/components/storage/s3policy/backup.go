@@ -37,11 +37,10 @@ func BackupAccess(b Buckets) iampolicy.Document {
 	return withKMS(iampolicy.Document{
 		Version: iampolicy.Version,
 		Statement: []iampolicy.Statement{
-			{Sid: "ListMilvusObjects", Effect: "Allow", Action: BucketActions, Resource: []string{b.MilvusArn},
-				Condition: map[string]map[string]string{"StringLike": {"s3:prefix": b.RootPath + "/*"}}},
-			{Sid: "ReadMilvusObjects", Effect: "Allow", Action: SourceObjectActions, Resource: []string{b.MilvusArn + "/" + b.RootPath + "/*"}},
+			{Sid: "ListMilvusObjects", Effect: "Allow", Action: BucketActions, Resource: []string{b.MilvusArn}, Condition: prefixCondition(b.RootPath)},
+			{Sid: "ReadMilvusObjects", Effect: "Allow", Action: SourceObjectActions, Resource: []string{objectsUnder(b.MilvusArn, b.RootPath)}},
 			{Sid: "ListBackups", Effect: "Allow", Action: BucketActions, Resource: []string{b.BackupArn}},
-			{Sid: "WriteBackups", Effect: "Allow", Action: BackupObjectActions, Resource: []string{b.BackupArn + "/" + b.BackupPrefix + "/*"}},
+			{Sid: "WriteBackups", Effect: "Allow", Action: BackupObjectActions, Resource: []string{objectsUnder(b.BackupArn, b.BackupPrefix)}},
 		},
 	}, b.KmsKeyArn)
 }
@@ -54,12 +53,29 @@ func RestoreAccess(b Buckets) iampolicy.Document {
 		Version: iampolicy.Version,
 		Statement: []iampolicy.Statement{
 			{Sid: "ListBackups", Effect: "Allow", Action: BucketActions, Resource: []string{b.BackupArn}},
-			{Sid: "ReadBackups", Effect: "Allow", Action: SourceObjectActions, Resource: []string{b.BackupArn + "/" + b.BackupPrefix + "/*"}},
+			{Sid: "ReadBackups", Effect: "Allow", Action: SourceObjectActions, Resource: []string{objectsUnder(b.BackupArn, b.BackupPrefix)}},
 			{Sid: "ListRestoreCopies", Effect: "Allow", Action: BucketActions, Resource: []string{b.MilvusArn},
 				Condition: map[string]map[string]string{"StringLike": {"s3:prefix": RestoreTempPrefix + "*"}}},
 			{Sid: "WriteRestoreCopies", Effect: "Allow", Action: RestoreObjectActions, Resource: []string{b.MilvusArn + "/" + RestoreTempPrefix + "*"}},
 		},
 	}, b.KmsKeyArn)
+}
+
+// objectsUnder is the ARN of a bucket's objects under a prefix, or of all
+// its objects for none (Milvus at its bucket's root).
+func objectsUnder(bucketArn, prefix string) string {
+	if prefix == "" {
+		return bucketArn + "/*"
+	}
+	return bucketArn + "/" + prefix + "/*"
+}
+
+// prefixCondition holds a listing to a prefix; none for the bucket's root.
+func prefixCondition(prefix string) map[string]map[string]string {
+	if prefix == "" {
+		return nil
+	}
+	return map[string]map[string]string{"StringLike": {"s3:prefix": prefix + "/*"}}
 }
 
 func withKMS(doc iampolicy.Document, kmsKeyArn string) iampolicy.Document {
