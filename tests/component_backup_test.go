@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -140,4 +141,40 @@ func TestBackupComponentSameBucket(t *testing.T) {
 	assert.JSONEq(t, s3policy.BackupAccess(buckets).JSON(), s.Named(typePolicy, "backup-s3")[0].Input("policy").StringValue())
 	containers := s.Of(typeCronJob)[0].Input("spec", "jobTemplate", "spec", "template", "spec", "containers").ArrayValue()
 	assert.True(t, containers[0].ObjectValue()["env"].IsNull(), "no password without authentication")
+}
+
+// A copy in another region: a bucket like the backups' through a provider
+// for that region, and S3 replication of the backup prefix into it, by a
+// role S3 assumes with only the replication permissions, once versioning
+// is on.
+func TestBackupComponentReplica(t *testing.T) {
+	args := backupArgs
+	args.Bucket = &storage.Args{NamePrefix: "milvus-backups-", Versioning: true, NoncurrentVersionDays: 30}
+	args.ReplicaRegion = "us-west-2"
+	s := declareBackup(t, args)
+
+	providers := s.Of("pulumi:providers:aws")
+	require.Len(t, providers, 1)
+	assert.Equal(t, "us-west-2", providers[0].Input("region").StringValue())
+	replica := s.Named(typeBucket, "backup-replica")
+	require.Len(t, replica, 1)
+	assert.True(t, strings.HasPrefix(replica[0].Provider, providers[0].URN+"::"), "the copy is made in the replica's region")
+	assert.Len(t, s.Named(typeVersioning, "backup-replica"), 1, "the copy is versioned")
+	assert.False(t, strings.HasPrefix(s.Named(typeBucket, "backup-bucket")[0].Provider, providers[0].URN), "the backups stay in the stack's region")
+
+	config := s.Of("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+	require.Len(t, config, 1)
+	assert.True(t, config[0].DependsOn(s.Named(typeVersioning, "backup-bucket")[0]), "S3 refuses replication before versioning")
+	// The mock names every bucket a prefix generates alike: source and
+	// copy have the same ARN here.
+	replicaArn := "arn:aws:s3:::milvus-backups-" + mockcloud.BucketSuffix
+	assert.Equal(t, []any{map[string]any{
+		"id": "replicate-backups", "status": "Enabled", "priority": float64(1),
+		"filter":                  map[string]any{"prefix": "backups/"},
+		"deleteMarkerReplication": map[string]any{"status": "Enabled"},
+		"destination":             map[string]any{"bucket": replicaArn},
+	}}, mockcloud.Plain(config[0].Input("rules")))
+	assert.JSONEq(t, s3policy.ReplicationTrust().JSON(), s.Named(typeRole, "backup-bucket-replication")[0].Input("assumeRolePolicy").StringValue())
+	assert.JSONEq(t, s3policy.ReplicationAccess(replicaArn, replicaArn, "backups").JSON(),
+		s.Named("aws:iam/rolePolicy:RolePolicy", "backup-bucket-replication")[0].Input("policy").StringValue())
 }
