@@ -259,8 +259,15 @@ func (d *deploying) checkObjects(t *testing.T) {
 			live := d.kube.get(t, planned)
 			assert.Empty(t, objectDifferences(planned, live), "%s: %s %s, the plan's against the API server's", d.name, r.Type, r.Name)
 			if r.Type == "kubernetes:core/v1:ServiceAccount" {
-				role := d.offline.Named("aws:iam/role:Role", "milvus-s3")[0]
-				assert.Equal(t, role.Outputs["arn"].StringValue(), live.GetAnnotations()[trust.RoleArnAnnotation], "%s: the ServiceAccount names Milvus' role", d.name)
+				// Milvus' names Milvus' role; the backups' (backup,
+				// backup-restore) the roles of their own names.
+				roleName := map[string]string{"milvus": "milvus-s3"}[r.Name]
+				if roleName == "" {
+					roleName = r.Name
+				}
+				role := d.offline.Named("aws:iam/role:Role", roleName)
+				require.Len(t, role, 1, "%s: the role of ServiceAccount %s", d.name, r.Name)
+				assert.Equal(t, role[0].Outputs["arn"].StringValue(), live.GetAnnotations()[trust.RoleArnAnnotation], "%s: the ServiceAccount %s names its role", d.name, r.Name)
 			}
 		}
 	}
