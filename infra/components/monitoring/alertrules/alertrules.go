@@ -65,6 +65,9 @@ const (
 	memoryFraction = 0.9
 	// volumeFraction of a claim: etcd and Pulsar refuse writes when full.
 	volumeFraction = 0.85
+	// walLagMillis: a query node a minute behind the log serves searches
+	// without the last minute's writes.
+	walLagMillis = 60000
 )
 
 // severity labels route the alerts (the alert manager definition).
@@ -87,6 +90,12 @@ func Of(s Settings) File {
 				Expr: fmt.Sprintf(`max by (pod) (container_memory_working_set_bytes{job=%q,%s,container!=""}) / max by (pod) (kube_pod_container_resource_limits{job=%q,%s,resource="memory"}) > %g`,
 					JobCadvisor, nodes, JobKubeStateMetrics, nodes, memoryFraction),
 				Annotations: runbook("A query or streaming node uses over 90% of its memory limit.")},
+			{Alert: "MilvusObjectStorageErrors", For: "10m", Labels: sev(critical),
+				Expr:        fmt.Sprintf(`sum by (persistent_data_op_type) (rate(milvus_storage_op_count{%s,status="fail"}[5m])) > 0`, milvus),
+				Annotations: runbook("Milvus' requests to S3 fail: the bucket or its policy refuses the role, or S3 is unreachable.")},
+			{Alert: "MilvusWALBehind", For: "10m", Labels: sev(warning),
+				Expr:        fmt.Sprintf(`max by (pod) (milvus_querynode_consume_tt_lag_ms{%s}) > %d`, milvus, walLagMillis),
+				Annotations: runbook("A query node consumes the write-ahead log over a minute behind: searches miss recent writes.")},
 			{Alert: "MilvusNodeRestarting", Labels: sev(warning),
 				Expr:        fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{job=%q,%s}[15m]) > 0`, JobKubeStateMetrics, nodes),
 				Annotations: runbook("A query or streaming node restarted in the last 15 minutes.")},

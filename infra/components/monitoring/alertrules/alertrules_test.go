@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -57,6 +58,14 @@ var cases = []alertCase{
 	{alert: "MilvusProxiesDown", interval: "1m", at: "10m",
 		firing: []series{{`up{job="milvus",namespace="milvus",component="proxy",pod="milvus-proxy-0"}`, "0x15"}},
 		quiet:  []series{{`up{job="milvus",namespace="milvus",component="proxy",pod="milvus-proxy-0"}`, "1x15"}}},
+	{alert: "MilvusObjectStorageErrors", interval: "1m", at: "20m",
+		firing: []series{{`milvus_storage_op_count{job="milvus",namespace="milvus",pod="milvus-datanode-0",component="datanode",node_id="7",persistent_data_op_type="put",status="fail"}`, "0+3x30"}},
+		quiet:  []series{{`milvus_storage_op_count{job="milvus",namespace="milvus",pod="milvus-datanode-0",component="datanode",node_id="7",persistent_data_op_type="put",status="fail"}`, "2x30"}},
+		labels: map[string]string{"persistent_data_op_type": "put"}},
+	{alert: "MilvusWALBehind", interval: "1m", at: "15m",
+		firing: []series{{`milvus_querynode_consume_tt_lag_ms{job="milvus",namespace="milvus",pod="milvus-querynode-0",component="querynode",node_id="9",msg_type="insert",collection_id="1"}`, "90000x20"}},
+		quiet:  []series{{`milvus_querynode_consume_tt_lag_ms{job="milvus",namespace="milvus",pod="milvus-querynode-0",component="querynode",node_id="9",msg_type="insert",collection_id="1"}`, "200x20"}},
+		labels: map[string]string{"pod": "milvus-querynode-0"}},
 	{alert: "MilvusNodeNearMemoryLimit", interval: "1m", at: "15m",
 		firing: []series{
 			{`container_memory_working_set_bytes{job="cadvisor",namespace="milvus",pod="milvus-querynode-0",container="querynode"}`, "950x20"},
@@ -156,4 +165,16 @@ func TestRulesWithPromtool(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "tests.yaml"), raw, 0o644))
 	out, err := exec.Command(promtool, "test", "rules", filepath.Join(dir, "tests.yaml")).CombinedOutput()
 	assert.NoError(t, err, "%s", out)
+}
+
+// Every Milvus metric a rule reads is one Milvus 2.6.15 defines.
+func TestRulesReadOnlyKnownMilvusMetrics(t *testing.T) {
+	names := regexp.MustCompile(`\bmilvus_[a-z_]+\b`)
+	for _, g := range Of(prod).Groups {
+		for _, r := range g.Rules {
+			for _, name := range names.FindAllString(r.Expr, -1) {
+				assert.Contains(t, MilvusMetrics, name, "%s reads %s", r.Alert, name)
+			}
+		}
+	}
 }
