@@ -1,0 +1,29 @@
+package alertrouting
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDefinition(t *testing.T) {
+	assert.Equal(t, `alertmanager_config: |
+  receivers:
+  - name: sns
+    sns_configs:
+    - attributes:
+        severity: '{{ .CommonLabels.severity }}'
+      sigv4:
+        region: us-east-2
+      subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}'
+      topic_arn: arn:aws:sns:us-east-2:111122223333:milvus-alerts
+  route:
+    group_by:
+    - alertname
+    - namespace
+    group_interval: 5m
+    group_wait: 30s
+    receiver: sns
+    repeat_interval: 4h
+`, Of("arn:aws:sns:us-east-2:111122223333:milvus-alerts", "us-east-2").YAML())
+}
