@@ -84,6 +84,8 @@ func TestLayout(t *testing.T) {
 		"infra/schedule",
 		"infra/components/backup/backupjob",
 		"infra/components/backup/backupfile",
+		"infra/components/monitoring/alertrules",
+		"infra/components/monitoring/alertrouting",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -43,6 +43,15 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs, notReady string) (strin
 		id = m.arn("iam", "", "policy/"+args.Name)
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
 		id = str("role") + "-" + args.Name
+	case "aws:sns/topic:Topic":
+		id = m.arn("sns", m.region, args.Name)
+		set("arn", id)
+	case "aws:amp/workspace:Workspace":
+		id = "ws-" + args.Name
+		set("arn", m.arn("aps", m.region, "workspace/"+id))
+	case "aws:cloudwatch/logGroup:LogGroup":
+		id = str("namePrefix") + args.Name
+		set("arn", m.arn("logs", m.region, "log-group:"+id))
 	case "aws:eks/cluster:Cluster":
 		name := str("name")
 		id = name

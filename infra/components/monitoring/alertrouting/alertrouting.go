@@ -10,8 +10,11 @@ package alertrouting
 
 import (
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
 // Definition is AMP's alert manager definition.
@@ -82,4 +85,28 @@ func marshal(v any) string {
 		panic(fmt.Sprintf("alertrouting: %v", err)) // plain structs always marshal
 	}
 	return string(raw)
+}
+
+// TopicPolicy lets the workspace, and no other, publish to the topic (AMP's
+// user guide, "Giving Amazon Managed Service for Prometheus permission to
+// send messages to your Amazon SNS topic"): the service principal, held to
+// the workspace's ARN and account.
+func TopicPolicy(topicArn, workspaceArn string) iampolicy.Document {
+	account := ""
+	if parts := strings.Split(workspaceArn, ":"); len(parts) > 4 {
+		account = parts[4]
+	}
+	return iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{{
+			Sid: "AllowWorkspaceToPublish", Effect: "Allow",
+			Principal: &iampolicy.Principal{Service: "aps.amazonaws.com"},
+			Action:    []string{"sns:GetTopicAttributes", "sns:Publish"},
+			Resource:  []string{topicArn},
+			Condition: map[string]map[string]string{
+				"ArnEquals":    {"aws:SourceArn": workspaceArn},
+				"StringEquals": {"AWS:SourceAccount": account},
+			},
+		}},
+	}
 }

@@ -27,3 +27,14 @@ func TestDefinition(t *testing.T) {
     repeat_interval: 4h
 `, Of("arn:aws:sns:us-east-2:111122223333:milvus-alerts", "us-east-2").YAML())
 }
+
+func TestTopicPolicy(t *testing.T) {
+	assert.JSONEq(t, `{"Version": "2012-10-17", "Statement": [{
+	  "Sid": "AllowWorkspaceToPublish", "Effect": "Allow", "Principal": {"Service": "aps.amazonaws.com"},
+	  "Action": ["sns:GetTopicAttributes", "sns:Publish"],
+	  "Resource": ["arn:aws:sns:us-east-2:111122223333:milvus-alerts"],
+	  "Condition": {
+	    "ArnEquals": {"aws:SourceArn": "arn:aws:aps:us-east-2:111122223333:workspace/ws-1234"},
+	    "StringEquals": {"AWS:SourceAccount": "111122223333"}}}]}`,
+		TopicPolicy("arn:aws:sns:us-east-2:111122223333:milvus-alerts", "arn:aws:aps:us-east-2:111122223333:workspace/ws-1234").JSON())
+}
