@@ -178,3 +178,12 @@ func TestRulesReadOnlyKnownMilvusMetrics(t *testing.T) {
 		}
 	}
 }
+
+// The runbook says what to do for every alert.
+func TestTheRunbookCoversEveryAlert(t *testing.T) {
+	runbook, err := os.ReadFile("../../../../docs/runbook.md")
+	require.NoError(t, err)
+	for _, alert := range Of(prod).Alerts() {
+		assert.Contains(t, string(runbook), "**"+alert+"**", "docs/runbook.md#alerts has no line for %s", alert)
+	}
+}
