@@ -11,15 +11,43 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/alertrouting"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/alertrules"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/kubestate"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
 )
 
 var monitoringAlerts = alertrules.Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour}
 
-func declareMonitoring(t *testing.T, args monitoring.Args) *mockcloud.Stack {
+var collectionTargets = func() scrapeconfig.Settings {
+	milvus, etcd := scrapeconfig.MilvusTargets("milvus", "milvus")
+	return scrapeconfig.Settings{ClusterName: "milvus-prod", Milvus: milvus, ComponentLabel: "component", Etcd: etcd, KubeStateMetrics: kubestate.Target()}
+}()
+
+const (
+	scrapedClusterArn = "arn:aws:eks:us-east-2:123456789012:cluster/milvus-prod"
+	scrapedVpcCidr    = "10.0.0.0/16"
+)
+
+// declareMonitoring declares the component on the mock's cluster, reading
+// Milvus' namespace; logs unless noLogs.
+func declareMonitoring(t *testing.T, args monitoring.Args, noLogs ...bool) *mockcloud.Stack {
 	t.Helper()
 	s, err := mockcloud.RunPart("us-east-2", func(ctx *pulumi.Context) error {
-		_, err := monitoring.New(ctx, "monitoring", args)
+		access, err := mockcloud.ClusterAccess(ctx, nil)
+		if err != nil {
+			return err
+		}
+		args.Collection = monitoring.Collection{
+			Cluster: access, ClusterArn: pulumi.String(scrapedClusterArn),
+			SubnetIDs:        pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+			SecurityGroupIDs: pulumi.ToStringArray([]string{"sg-cluster"}),
+			VpcCidr:          scrapedVpcCidr, MilvusNamespace: pulumi.String("milvus"), Release: "milvus",
+			Targets: collectionTargets,
+		}
+		if len(noLogs) == 0 {
+			args.Logs = &monitoring.Logs{Cluster: access, ClusterName: "milvus-prod"}
+		}
+		_, err = monitoring.New(ctx, "monitoring", args)
 		return err
 	})
 	require.NoError(t, err)
@@ -31,13 +59,18 @@ func declareMonitoring(t *testing.T, args monitoring.Args) *mockcloud.Stack {
 // only the workspace may publish to, with a subscription per address.
 func TestMonitoringComponent(t *testing.T) {
 	s := declareMonitoring(t, monitoring.Args{Region: "us-east-2", Alerts: monitoringAlerts,
-		AlertEmails: []string{"oncall@example.com", "db@example.com"}, LogRetentionDays: 30})
-	assert.Equal(t, map[string]int{
+		AlertEmails: []string{"oncall@example.com", "db@example.com"}, LogRetentionDays: 30}, true)
+	counts := s.TypeCounts()
+	for typ, n := range map[string]int{
 		monitoring.TypeToken: 1, "aws:amp/workspace:Workspace": 1, "aws:cloudwatch/logGroup:LogGroup": 1,
 		"aws:sns/topic:Topic": 1, "aws:sns/topicPolicy:TopicPolicy": 1, "aws:sns/topicSubscription:TopicSubscription": 2,
 		"aws:amp/ruleGroupNamespace:RuleGroupNamespace": 1, "aws:amp/alertManagerDefinition:AlertManagerDefinition": 1,
-	}, s.TypeCounts())
-	assert.Equal(t, float64(30), s.Of("aws:cloudwatch/logGroup:LogGroup")[0].Input("retentionInDays").NumberValue())
+	} {
+		assert.Equal(t, n, counts[typ], typ)
+	}
+	workspaceLogs := s.Of("aws:cloudwatch/logGroup:LogGroup")[0]
+	assert.Equal(t, "/aws/vendedlogs/prometheus/milvus-", workspaceLogs.Input("namePrefix").StringValue())
+	assert.Equal(t, float64(30), workspaceLogs.Input("retentionInDays").NumberValue())
 	assert.Equal(t, alertrules.Of(monitoringAlerts).YAML(), s.Of("aws:amp/ruleGroupNamespace:RuleGroupNamespace")[0].Input("data").StringValue())
 
 	topic := s.Of("aws:sns/topic:Topic")[0]

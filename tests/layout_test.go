@@ -86,6 +86,9 @@ func TestLayout(t *testing.T) {
 		"infra/components/backup/backupfile",
 		"infra/components/monitoring/alertrules",
 		"infra/components/monitoring/alertrouting",
+		"infra/components/monitoring/scrapeconfig",
+		"infra/components/monitoring/kubestate",
+		"infra/components/monitoring/containerlogs",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -1,12 +1,12 @@
-// Package monitoring declares where the stack's metrics go and who is told
-// when they go wrong: an Amazon Managed Service for Prometheus workspace
-// (or an existing one), logging its rule and alert manager errors to
-// CloudWatch Logs; the alerts (alertrules) as its rule group namespace; and
-// the alert manager definition (alertrouting) sending them to an SNS topic,
-// the stack's own with its e-mail subscriptions, or an existing one.
-//
-// Work in progress (issue 25): the managed scraper, kube-state-metrics and
-// the pods' logs are not declared yet (docs/research/issue-25-wip.md).
+// Package monitoring declares how the stack is watched: an Amazon Managed
+// Service for Prometheus workspace (or an existing one), logging its rule
+// and alert manager errors to CloudWatch Logs; AMP's managed collector
+// reading Milvus, etcd, kube-state-metrics and the nodes (scrapeconfig),
+// with what it may read in the cluster; the alerts (alertrules) as the
+// workspace's rule group namespace; the alert manager definition
+// (alertrouting) sending them to an SNS topic, the stack's own with its
+// e-mail subscriptions, or an existing one; and the pods' logs shipped to
+// CloudWatch Logs (containerlogs).
 package monitoring
 
 import (
@@ -34,8 +34,13 @@ type Args struct {
 	// WorkspaceArn, when set, is an existing workspace; its ID is the
 	// ARN's last part.
 	WorkspaceArn string
-	// LogRetentionDays keeps the workspace's logs.
+	// LogRetentionDays keeps the workspace's logs and the pods'.
 	LogRetentionDays int
+	// Collection is what the managed collector reads.
+	Collection Collection
+	// Logs ships the pods' logs; nil on a cluster the stack does not
+	// create, whose owner ships its logs.
+	Logs *Logs
 }
 
 // Monitoring is the workspace and its alerting.
@@ -44,6 +49,9 @@ type Monitoring struct {
 
 	WorkspaceArn pulumi.StringOutput `pulumi:"workspaceArn"`
 	TopicArn     pulumi.StringOutput `pulumi:"topicArn"`
+	ScraperArn   pulumi.StringOutput `pulumi:"scraperArn"`
+	// LogGroup holds the pods' logs; "" when the stack ships none.
+	LogGroup pulumi.StringOutput `pulumi:"logGroup"`
 }
 
 // New declares the monitoring.
@@ -117,8 +125,19 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	m.WorkspaceArn, m.TopicArn = workspaceArn, topicArn
-	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"workspaceArn": m.WorkspaceArn, "topicArn": m.TopicArn})
+	scraper, err := collect(ctx, name, args.Collection, workspaceArn, parent)
+	if err != nil {
+		return nil, err
+	}
+	logGroup := pulumi.String("").ToStringOutput()
+	if args.Logs != nil {
+		if logGroup, err = shipLogs(ctx, name, args, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	m.WorkspaceArn, m.TopicArn, m.ScraperArn, m.LogGroup = workspaceArn, topicArn, scraper.Arn, logGroup
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"workspaceArn": m.WorkspaceArn, "topicArn": m.TopicArn, "scraperArn": m.ScraperArn, "logGroup": m.LogGroup})
 }
 
 // workspaceIDOf is the ID in a workspace's ARN (…:workspace/ws-…).

@@ -4,15 +4,19 @@
 // series that fire and that stay quiet (testdata/).
 //
 // The series the rules read are named by the scrape configuration's
-// relabelling: every target carries job, namespace and pod; Milvus'
+// relabelling (scrapeconfig): every target carries job, namespace and pod; Milvus'
 // targets the chart's component label as component.
 package alertrules
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
 // File is a Prometheus rule file.
@@ -34,19 +38,6 @@ type Rule struct {
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
-
-// Jobs are the scrape jobs of the scrape configuration, by what they read.
-const (
-	JobMilvus = "milvus"
-	JobEtcd   = "milvus-etcd"
-	// JobKubeStateMetrics is kube-state-metrics, for the CronJob, the
-	// restarts and the limits.
-	JobKubeStateMetrics = "kube-state-metrics"
-	// JobKubelet and JobCadvisor are every node's kubelet, for volume
-	// usage and container memory.
-	JobKubelet  = "kubelet"
-	JobCadvisor = "cadvisor"
-)
 
 // Settings are what the rules name of one stack.
 type Settings struct {
@@ -79,7 +70,7 @@ const (
 // Of is the rule file of one stack.
 func Of(s Settings) File {
 	ns := fmt.Sprintf("namespace=%q", s.Namespace)
-	milvus := fmt.Sprintf(`job=%q,%s`, JobMilvus, ns)
+	milvus := fmt.Sprintf(`job=%q,%s`, scrapeconfig.JobMilvus, ns)
 	nodes := fmt.Sprintf(`%s,pod=~"%s-(querynode|streamingnode)-.*"`, ns, s.Release)
 	groups := []Group{
 		{Name: "milvus", Rules: []Rule{
@@ -88,7 +79,7 @@ func Of(s Settings) File {
 				Annotations: runbook("No proxy of Milvus answers its scrape: clients cannot reach Milvus.")},
 			{Alert: "MilvusNodeNearMemoryLimit", For: "10m", Labels: sev(warning),
 				Expr: fmt.Sprintf(`max by (pod) (container_memory_working_set_bytes{job=%q,%s,container!=""}) / max by (pod) (kube_pod_container_resource_limits{job=%q,%s,resource="memory"}) > %g`,
-					JobCadvisor, nodes, JobKubeStateMetrics, nodes, memoryFraction),
+					scrapeconfig.JobCadvisor, nodes, scrapeconfig.JobKubeStateMetrics, nodes, memoryFraction),
 				Annotations: runbook("A query or streaming node uses over 90% of its memory limit.")},
 			{Alert: "MilvusObjectStorageErrors", For: "10m", Labels: sev(critical),
 				Expr:        fmt.Sprintf(`sum by (persistent_data_op_type) (rate(milvus_storage_op_count{%s,status="fail"}[5m])) > 0`, milvus),
@@ -97,31 +88,31 @@ func Of(s Settings) File {
 				Expr:        fmt.Sprintf(`max by (pod) (milvus_querynode_consume_tt_lag_ms{%s}) > %d`, milvus, walLagMillis),
 				Annotations: runbook("A query node consumes the write-ahead log over a minute behind: searches miss recent writes.")},
 			{Alert: "MilvusNodeRestarting", Labels: sev(warning),
-				Expr:        fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{job=%q,%s}[15m]) > 0`, JobKubeStateMetrics, nodes),
+				Expr:        fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{job=%q,%s}[15m]) > 0`, scrapeconfig.JobKubeStateMetrics, nodes),
 				Annotations: runbook("A query or streaming node restarted in the last 15 minutes.")},
 		}},
 		{Name: "etcd", Rules: []Rule{
 			{Alert: "EtcdNoLeader", For: "1m", Labels: sev(critical),
-				Expr:        fmt.Sprintf(`etcd_server_has_leader{job=%q,%s} == 0`, JobEtcd, ns),
+				Expr:        fmt.Sprintf(`etcd_server_has_leader{job=%q,%s} == 0`, scrapeconfig.JobEtcd, ns),
 				Annotations: runbook("An etcd member has no leader: Milvus' metadata cannot change.")},
 			{Alert: "EtcdQuorumAtRisk", For: "5m", Labels: sev(critical),
-				Expr:        fmt.Sprintf(`sum(up{job=%[1]q,%[2]s}) < floor(count(up{job=%[1]q,%[2]s}) / 2) + 1`, JobEtcd, ns),
+				Expr:        fmt.Sprintf(`sum(up{job=%[1]q,%[2]s}) < floor(count(up{job=%[1]q,%[2]s}) / 2) + 1`, scrapeconfig.JobEtcd, ns),
 				Annotations: runbook("Fewer than a majority of etcd's members answer.")},
 		}},
 		{Name: "volumes", Rules: []Rule{
 			{Alert: "VolumeNearFull", For: "10m", Labels: sev(warning),
 				Expr: fmt.Sprintf(`kubelet_volume_stats_used_bytes{job=%[1]q,%[2]s} / kubelet_volume_stats_capacity_bytes{job=%[1]q,%[2]s} > %g`,
-					JobKubelet, ns, volumeFraction),
+					scrapeconfig.JobKubelet, ns, volumeFraction),
 				Annotations: runbook("A volume claim of Milvus' namespace is over 85% full.")},
 		}},
 		{Name: "scraper", Rules: []Rule{
 			{Alert: "ScraperNotReporting", For: "10m", Labels: sev(critical),
-				Expr:        fmt.Sprintf(`absent(up{job=%q})`, JobMilvus),
+				Expr:        fmt.Sprintf(`absent(up{job=%q})`, scrapeconfig.JobMilvus),
 				Annotations: runbook("The workspace has received no Milvus target for 10 minutes: the scraper or its access is broken, and every other alert is blind.")},
 		}},
 	}
 	if s.BackupCronJob != "" {
-		cronJob := fmt.Sprintf(`job=%q,%s`, JobKubeStateMetrics, ns)
+		cronJob := fmt.Sprintf(`job=%q,%s`, scrapeconfig.JobKubeStateMetrics, ns)
 		groups = append(groups, Group{Name: "backups", Rules: []Rule{
 			{Alert: "BackupStale", Labels: sev(critical),
 				Expr:        fmt.Sprintf(`time() - kube_cronjob_status_last_successful_time{%s,cronjob=%q} > %d`, cronJob, s.BackupCronJob, int(s.BackupMaxAge.Seconds())),
@@ -161,3 +152,20 @@ func (f File) Alerts() []string {
 	}
 	return out
 }
+
+// Jobs are the scrape jobs the rules select (job="..."), each once.
+func Jobs(f File) []string {
+	var out []string
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			for _, m := range jobSelector.FindAllStringSubmatch(r.Expr, -1) {
+				if !slices.Contains(out, m[1]) {
+					out = append(out, m[1])
+				}
+			}
+		}
+	}
+	return out
+}
+
+var jobSelector = regexp.MustCompile(`\bjob="([^"]+)"`)
