@@ -69,4 +69,3 @@ var BackupJob = Workload{Replicas: 1, CPURequest: "250m", MemoryRequest: "256Mi"
 // it and the capacity check counts it.
 var KubeStateMetrics = Workload{Replicas: 1, CPURequest: "50m", MemoryRequest: "64Mi", CPULimit: "200m", MemoryLimit: "256Mi",
 	EphemeralStorageRequest: "64Mi", EphemeralStorageLimit: "256Mi"}
-
