@@ -89,6 +89,8 @@ func TestLayout(t *testing.T) {
 		"infra/components/monitoring/scrapeconfig",
 		"infra/components/monitoring/kubestate",
 		"infra/components/monitoring/containerlogs",
+		"infra/components/monitoring/metricnames",
+		"infra/components/monitoring/dashboards",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

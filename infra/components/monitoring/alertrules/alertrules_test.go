@@ -4,13 +4,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/metricnames"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
 var prod = Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour}
@@ -167,13 +169,16 @@ func TestRulesWithPromtool(t *testing.T) {
 	assert.NoError(t, err, "%s", out)
 }
 
-// Every Milvus metric a rule reads is one Milvus 2.6.15 defines.
-func TestRulesReadOnlyKnownMilvusMetrics(t *testing.T) {
-	names := regexp.MustCompile(`\bmilvus_[a-z_]+\b`)
+// Every metric a rule reads is one its source exports (metricnames) and,
+// for the nodes', one the collector keeps.
+func TestRulesReadOnlyKnownMetrics(t *testing.T) {
+	nodes := append(append([]string{}, scrapeconfig.KubeletMetrics...), scrapeconfig.CadvisorMetrics...)
 	for _, g := range Of(prod).Groups {
 		for _, r := range g.Rules {
-			for _, name := range names.FindAllString(r.Expr, -1) {
-				assert.Contains(t, MilvusMetrics, name, "%s reads %s", r.Alert, name)
+			names := metricnames.Series(r.Expr)
+			assert.NotEmpty(t, names, r.Alert)
+			for _, name := range names {
+				assert.True(t, metricnames.Known(name, nodes), "%s reads %s, which no listed source exports", r.Alert, name)
 			}
 		}
 	}
