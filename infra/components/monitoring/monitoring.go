@@ -111,7 +111,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	if _, err := amp.NewRuleGroupNamespace(ctx, name, &amp.RuleGroupNamespaceArgs{
 		WorkspaceId: workspaceID,
-		Name:        pulumi.String("milvus"),
+		Name:        pulumi.String(alertrules.NamespaceName),
 		Data:        pulumi.String(alertrules.Of(args.Alerts).YAML()),
 	}, parent); err != nil {
 		return nil, err

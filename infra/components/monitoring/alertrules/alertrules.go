@@ -39,6 +39,10 @@ type Rule struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
+// NamespaceName is the rule groups namespace the rules go to in the
+// workspace.
+const NamespaceName = "milvus"
+
 // Settings are what the rules name of one stack.
 type Settings struct {
 	Namespace, Release string

@@ -89,6 +89,9 @@ const ServiceAccountToken = "/var/run/secrets/kubernetes.io/serviceaccount/token
 // APIServer is the API server's address as the collector reaches it.
 const APIServer = "kubernetes.default.svc:443"
 
+// ClusterLabel is the label every series carries naming its cluster.
+const ClusterLabel = "cluster"
+
 // Interval is how often every target is read: AMP's price is per sample,
 // and alerts that wait five or ten minutes need no finer grain.
 const Interval = "30s"
@@ -132,7 +135,7 @@ func Of(s Settings) Config {
 	ksm := podJob(JobKubeStateMetrics, s.KubeStateMetrics)
 	ksm.HonorLabels = true
 	return Config{
-		Global: Global{ScrapeInterval: Interval, ExternalLabels: map[string]string{"cluster": s.ClusterName}},
+		Global: Global{ScrapeInterval: Interval, ExternalLabels: map[string]string{ClusterLabel: s.ClusterName}},
 		ScrapeConfigs: []Job{
 			milvus,
 			podJob(JobEtcd, s.Etcd),
