@@ -42,7 +42,7 @@ func TestMonitoringCollection(t *testing.T) {
 	binding := s.Of("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
 	require.Len(t, binding, 1)
 	assert.Equal(t, []any{map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "aps-collector-user"}}, binding[0].Input("subjects").Mappable())
-	assert.Equal(t, monitoring.ScraperName, binding[0].Input("roleRef", "name").StringValue())
+	assert.Equal(t, monitoring.ScraperName+"-milvus", binding[0].Input("roleRef", "name").StringValue())
 
 	policies := map[string]any{}
 	for _, p := range s.Of("kubernetes:networking.k8s.io/v1:NetworkPolicy") {

@@ -20,7 +20,7 @@ var monitoringAlerts = alertrules.Settings{Namespace: "milvus", Release: "milvus
 
 var collectionTargets = func() scrapeconfig.Settings {
 	milvus, etcd := scrapeconfig.MilvusTargets("milvus", "milvus")
-	return scrapeconfig.Settings{ClusterName: "milvus-prod", Milvus: milvus, ComponentLabel: "component", Etcd: etcd, KubeStateMetrics: kubestate.Target()}
+	return scrapeconfig.Settings{ClusterName: "milvus-prod", Milvus: milvus, ComponentLabel: "component", Etcd: etcd, KubeStateMetrics: kubestate.Target("milvus")}
 }()
 
 const (

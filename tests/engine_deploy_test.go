@@ -92,8 +92,11 @@ func TestRealEngineDeploysTheKubernetesHalf(t *testing.T) {
 		// The same with the add-ons the stack can install on a cluster it
 		// does not own (the Load Balancer Controller's release, the gp3
 		// StorageClass, and the patch that takes gp2's default mark off),
-		// and with backups: their CronJob, ConfigMap, ServiceAccounts and
-		// NetworkPolicies.
+		// with backups: their CronJob, ConfigMap, ServiceAccounts and
+		// NetworkPolicies; and monitored: the collector's ClusterRole,
+		// binding and NetworkPolicies, and kube-state-metrics' namespace,
+		// Role in Milvus' namespace and Deployment, whose pod the restricted
+		// Pod Security level must admit.
 		{"addons", "Pulumi.dev.yaml", map[string]any{
 			config.FullName("clusterMode"):            config.ClusterExisting,
 			config.FullName("existingClusterName"):    "local",
@@ -101,6 +104,7 @@ func TestRealEngineDeploysTheKubernetesHalf(t *testing.T) {
 			config.FullName("ebsCsiDriver"):           "true",
 			config.FullName("loadBalancerController"): "true",
 			config.FullName("backup"):                 map[string]any{"enabled": true},
+			config.FullName("monitoring"):             map[string]any{"enabled": true, "alertEmails": []any{"oncall@example.com"}},
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

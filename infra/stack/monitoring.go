@@ -83,7 +83,7 @@ func collectionOf(ctx *pulumi.Context, cfg config.Config, kube clusterSite, db *
 		Release:         release,
 		Targets: scrapeconfig.Settings{
 			ClusterName: cfg.ClusterName, Milvus: milvusPods, ComponentLabel: milvusvalues.ComponentLabel,
-			Etcd: etcdPods, KubeStateMetrics: kubestate.Target(),
+			Etcd: etcdPods, KubeStateMetrics: kubestate.Target(cfg.Milvus.Namespace),
 		},
 	}
 	if created := kube.created; created != nil {

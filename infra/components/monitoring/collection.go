@@ -35,23 +35,25 @@ type Collection struct {
 	Targets scrapeconfig.Settings
 }
 
-// ScraperName is the Kubernetes names of the collector's ClusterRole and
-// binding.
+// ScraperName starts the Kubernetes names of the collector's ClusterRole
+// and binding, which end with Milvus' namespace: two stacks on one cluster
+// each declare their own.
 const ScraperName = "amp-collector"
 
 // collect declares the managed collector, what it may read in the cluster,
 // and kube-state-metrics.
 func collect(ctx *pulumi.Context, name string, c Collection, workspaceArn pulumi.StringInput, parent pulumi.ResourceOption) (*amp.Scraper, error) {
 	k8s := []pulumi.ResourceOption{parent, pulumi.Provider(c.Cluster.Provider), pulumi.DependsOn(c.Cluster.WaitForNodes())}
+	clusterWide := ScraperName + "-" + c.Targets.Milvus.Namespace
 	role, err := rbacv1.NewClusterRole(ctx, name+"-collector", &rbacv1.ClusterRoleArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ScraperName)},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(clusterWide)},
 		Rules:    policyRules(scrapeconfig.ReadRules()),
 	}, k8s...)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := rbacv1.NewClusterRoleBinding(ctx, name+"-collector", &rbacv1.ClusterRoleBindingArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ScraperName)},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(clusterWide)},
 		RoleRef:  rbacv1.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"), Name: role.Metadata.Name().Elem()},
 		Subjects: rbacv1.SubjectArray{rbacv1.SubjectArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("User"), Name: pulumi.String(scrapeconfig.CollectorUser)}},
 	}, k8s...); err != nil {
@@ -79,7 +81,7 @@ func collect(ctx *pulumi.Context, name string, c Collection, workspaceArn pulumi
 // Milvus' namespace only.
 func kubeStateMetrics(ctx *pulumi.Context, name string, c Collection, k8s []pulumi.ResourceOption) error {
 	ns, err := corev1.NewNamespace(ctx, name+"-"+kubestate.Name, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(kubestate.Name), Labels: pulumi.ToStringMap(restricted)},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(c.Targets.KubeStateMetrics.Namespace), Labels: pulumi.ToStringMap(restricted)},
 	}, k8s...)
 	if err != nil {
 		return err

@@ -12,8 +12,12 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
-// Name is the Deployment's, the ServiceAccount's and the namespace's name.
+// Name is the Deployment's and the ServiceAccount's name.
 const Name = "kube-state-metrics"
+
+// Namespace is where it runs: one per Milvus namespace it reads, so that
+// two stacks on one cluster each run their own.
+func Namespace(milvusNamespace string) string { return milvusNamespace + "-" + Name }
 
 // Image is kube-state-metrics' release image, pinned: v2.18.0 is built on
 // Kubernetes' 1.34 client (its README's compatibility matrix), the
@@ -82,7 +86,8 @@ func Rules() []scrapeconfig.PolicyRule {
 	return out
 }
 
-// Target is where the managed collector reads it.
-func Target() scrapeconfig.Target {
-	return scrapeconfig.Target{Namespace: Name, Labels: Labels, Port: Port}
+// Target is where the managed collector reads the one that reads
+// milvusNamespace.
+func Target(milvusNamespace string) scrapeconfig.Target {
+	return scrapeconfig.Target{Namespace: Namespace(milvusNamespace), Labels: Labels, Port: Port}
 }

@@ -17,7 +17,7 @@ import (
 
 var prod = func() scrapeconfig.Settings {
 	milvus, etcd := scrapeconfig.MilvusTargets("milvus", "milvus")
-	return scrapeconfig.Settings{ClusterName: "milvus-prod", Milvus: milvus, ComponentLabel: "component", Etcd: etcd, KubeStateMetrics: kubestate.Target()}
+	return scrapeconfig.Settings{ClusterName: "milvus-prod", Milvus: milvus, ComponentLabel: "component", Etcd: etcd, KubeStateMetrics: kubestate.Target("milvus")}
 }()
 
 // The configuration exactly (testdata/prod.yaml, read in review).
