@@ -46,15 +46,21 @@ func TestMonitoringCollection(t *testing.T) {
 
 	policies := map[string]any{}
 	for _, p := range s.Of("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
-		policies[p.Input("metadata", "name").StringValue()] = p.Input("spec").Mappable()
+		policies[p.Input("metadata", "namespace").StringValue()+"/"+p.Input("metadata", "name").StringValue()] = p.Input("spec").Mappable()
 	}
 	assert.Equal(t, map[string]any{
-		"milvus-metrics-collector": map[string]any{
+		"milvus-kube-state-metrics/kube-state-metrics": map[string]any{
+			"podSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "kube-state-metrics"}},
+			"policyTypes": []any{"Ingress", "Egress"},
+			"ingress":     []any{map[string]any{"from": []any{map[string]any{"ipBlock": map[string]any{"cidr": scrapedVpcCidr}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(8080)}}}},
+			"egress":      []any{map[string]any{"to": []any{map[string]any{"ipBlock": map[string]any{"cidr": "0.0.0.0/0"}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(443)}}}},
+		},
+		"milvus/milvus-metrics-collector": map[string]any{
 			"podSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/instance": "milvus", "app.kubernetes.io/name": "milvus"}},
 			"policyTypes": []any{"Ingress"},
 			"ingress":     []any{map[string]any{"from": []any{map[string]any{"ipBlock": map[string]any{"cidr": scrapedVpcCidr}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(9091)}}}},
 		},
-		"milvus-etcd-metrics-collector": map[string]any{
+		"milvus/milvus-etcd-metrics-collector": map[string]any{
 			"podSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/instance": "milvus", "app.kubernetes.io/name": "etcd"}},
 			"policyTypes": []any{"Ingress"},
 			"ingress":     []any{map[string]any{"from": []any{map[string]any{"ipBlock": map[string]any{"cidr": scrapedVpcCidr}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(2379)}}}},

@@ -221,16 +221,30 @@ func newDeploying(t *testing.T, kube *localKubernetes, name, base string, set ma
 }
 
 // skippingHelmWaits runs program with every Helm release told not to wait
-// for its workloads, which no kubelet will ever run: this test's own
+// for its workloads, which no kubelet will ever run, and every Deployment
+// of the program's own (kube-state-metrics) likewise: this test's own
 // setting, which no stack file can reach.
 func skippingHelmWaits(program pulumi.RunFunc) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		err := ctx.RegisterResourceTransform(func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
-			if args.Type != "kubernetes:helm.sh/v3:Release" {
+			switch args.Type {
+			case "kubernetes:helm.sh/v3:Release":
+				args.Props["skipAwait"] = pulumi.Bool(true)
+				args.Props["atomic"] = pulumi.Bool(false) // Helm waits for an atomic release regardless
+			case "kubernetes:apps/v1:Deployment":
+				meta, ok := args.Props["metadata"].(pulumi.Map)
+				if !ok {
+					panic(fmt.Sprintf("a Deployment's metadata is a %T", args.Props["metadata"]))
+				}
+				annotations, _ := meta["annotations"].(pulumi.Map)
+				if annotations == nil {
+					annotations = pulumi.Map{}
+				}
+				annotations["pulumi.com/skipAwait"] = pulumi.String("true")
+				meta["annotations"] = annotations
+			default:
 				return nil
 			}
-			args.Props["skipAwait"] = pulumi.Bool(true)
-			args.Props["atomic"] = pulumi.Bool(false) // Helm waits for an atomic release regardless
 			return &pulumi.ResourceTransformResult{Props: args.Props, Opts: args.Opts}
 		})
 		if err != nil {

@@ -115,7 +115,7 @@ func TestResourceCounts(t *testing.T) {
 	// is monitored: a workspace logging to its group, the collector with
 	// its ClusterRole, binding and two NetworkPolicies, kube-state-metrics
 	// (namespace, ServiceAccount, Role and binding in Milvus' namespace,
-	// Deployment), the rules, the topic with its policy and subscription,
+	// NetworkPolicy, Deployment), the rules, the topic with its policy and subscription,
 	// the alert manager definition, and the log shipping (four groups, an
 	// IRSA role with its attachment, the add-on).
 	perStack := map[string]map[string]int{
@@ -124,7 +124,7 @@ func TestResourceCounts(t *testing.T) {
 			backup.TypeToken: 1, typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 			typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
 			typePolicy: 2, typeRole: 3, typeAttachment: 3, typeIRSAComp: 3, typeServiceAccount: 3,
-			typeNetworkPolicy: 4, typeConfigMap: 1, typeCronJob: 1,
+			typeNetworkPolicy: 5, typeConfigMap: 1, typeCronJob: 1,
 			monitoring.TypeToken: 1, "aws:amp/workspace:Workspace": 1, "aws:cloudwatch/logGroup:LogGroup": 5,
 			"aws:amp/scraper:Scraper": 1, "aws:amp/ruleGroupNamespace:RuleGroupNamespace": 1, "aws:amp/alertManagerDefinition:AlertManagerDefinition": 1,
 			"aws:sns/topic:Topic": 1, "aws:sns/topicPolicy:TopicPolicy": 1, "aws:sns/topicSubscription:TopicSubscription": 1,
@@ -255,8 +255,8 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 		// five NetworkPolicies; prod's budgets for its five replicated
 		// components, its backups' ServiceAccounts, NetworkPolicies,
 		// ConfigMap and CronJob, and its monitoring's ClusterRole and
-		// binding, two NetworkPolicies, and kube-state-metrics' five objects.
-		assert.Equal(t, map[string]int{"dev": 13, "prod": 33}[name], count, "%s: Kubernetes resources checked", name)
+		// binding, two NetworkPolicies, and kube-state-metrics' six objects.
+		assert.Equal(t, map[string]int{"dev": 13, "prod": 34}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 

@@ -107,6 +107,11 @@ func kubeStateMetrics(ctx *pulumi.Context, name string, c Collection, k8s []pulu
 	}, k8s...); err != nil {
 		return err
 	}
+	for _, p := range kubestate.NetworkPolicies(c.VpcCidr) {
+		if _, err := milvus.NewNetworkPolicy(ctx, p, namespace, k8s...); err != nil {
+			return err
+		}
+	}
 	size, labels := sizing.KubeStateMetrics, pulumi.ToStringMap(kubestate.Labels)
 	_, err = appsv1.NewDeployment(ctx, name+"-"+kubestate.Name, &appsv1.DeploymentArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(kubestate.Name), Namespace: namespace, Labels: labels},

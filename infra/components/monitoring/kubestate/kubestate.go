@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/podpolicy"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
@@ -90,4 +91,16 @@ func Rules() []scrapeconfig.PolicyRule {
 // milvusNamespace.
 func Target(milvusNamespace string) scrapeconfig.Target {
 	return scrapeconfig.Target{Namespace: Namespace(milvusNamespace), Labels: Labels, Port: Port}
+}
+
+// NetworkPolicies isolate its namespace: the collector, from the VPC's
+// addresses, reads its metrics port; it reaches only the API server, on
+// HTTPS (at the address the cluster gives every pod, which resolves no
+// name).
+func NetworkPolicies(vpcCidr string) []podpolicy.NetworkPolicy {
+	return []podpolicy.NetworkPolicy{{
+		Name: Name, PodSelector: podpolicy.Selector{MatchLabels: Labels}, Types: []string{"Ingress", "Egress"},
+		Ingress: []podpolicy.Rule{{Peers: []podpolicy.Peer{{CIDR: vpcCidr}}, Ports: podpolicy.TCP(Port)}},
+		Egress:  []podpolicy.Rule{{Peers: []podpolicy.Peer{{CIDR: podpolicy.Anywhere}}, Ports: podpolicy.TCP(podpolicy.HTTPS)}},
+	}}
 }
