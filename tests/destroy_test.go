@@ -22,31 +22,15 @@ import (
 // Automation API or the CLI, runs the program.
 func TestEveryDestroyRunsTheProgram(t *testing.T) {
 	var found []string
-	err := filepath.WalkDir(projectDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); name == ".git" || name == "node_modules" || name == "bin" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(projectDir, path)
+	forEachRepositoryFile(t, func(rel string, raw []byte) {
 		switch {
-		case strings.HasSuffix(path, ".go"):
+		case strings.HasSuffix(rel, ".go"):
 			found = append(found, destroysWithoutProgram(rel, string(raw))...)
-		case strings.HasSuffix(path, ".md"), strings.HasPrefix(rel, ".github"+string(filepath.Separator)),
-			strings.HasSuffix(path, ".sh"), filepath.Base(path) == "Makefile", strings.HasPrefix(rel, ".ci"+string(filepath.Separator)):
+		case strings.HasSuffix(rel, ".md"), strings.HasPrefix(rel, ".github"+string(filepath.Separator)),
+			strings.HasSuffix(rel, ".sh"), filepath.Base(rel) == "Makefile", strings.HasPrefix(rel, ".ci"+string(filepath.Separator)):
 			found = append(found, cliDestroysWithoutProgram(rel, string(raw))...)
 		}
-		return nil
 	})
-	require.NoError(t, err)
 	assert.Empty(t, found, "destroys that do not run the program: add optdestroy.RunProgram(true) or --run-program")
 }
 
@@ -143,4 +127,33 @@ func cliDestroysWithoutProgram(path, text string) []string {
 		}
 	}
 	return out
+}
+
+// forEachRepositoryFile calls visit with the path (from the repository's
+// root) and content of each file of the repository, but for Git's, npm's
+// and built binaries.
+func forEachRepositoryFile(t *testing.T, visit func(rel string, raw []byte)) {
+	t.Helper()
+	err := filepath.WalkDir(projectDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name == ".git" || name == "node_modules" || name == "bin" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(projectDir, path)
+		if err != nil {
+			return err
+		}
+		visit(rel, raw)
+		return nil
+	})
+	require.NoError(t, err)
 }

@@ -4,7 +4,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -143,29 +142,10 @@ const maxGoFileLines = 450
 
 func TestNoGoFileIsTooLong(t *testing.T) {
 	var long []string
-	err := filepath.WalkDir(projectDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); name == ".git" || name == "node_modules" || name == "bin" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if n := strings.Count(string(raw), "\n"); n > maxGoFileLines {
-			rel, _ := filepath.Rel(projectDir, path)
+	forEachRepositoryFile(t, func(rel string, raw []byte) {
+		if n := strings.Count(string(raw), "\n"); strings.HasSuffix(rel, ".go") && n > maxGoFileLines {
 			long = append(long, rel+": "+strconv.Itoa(n)+" lines")
 		}
-		return nil
 	})
-	require.NoError(t, err)
 	assert.Empty(t, long, "Go files over %d lines: split them by concern", maxGoFileLines)
 }
