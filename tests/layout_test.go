@@ -90,6 +90,7 @@ func TestLayout(t *testing.T) {
 		"infra/components/monitoring/containerlogs",
 		"infra/components/monitoring/metricnames",
 		"infra/components/monitoring/dashboards",
+		"infra/components/monitoring/promtool",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -12,6 +12,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/kubestate"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
+	"github.com/milvus-eks/milvus-eks/infra/components/podspec"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
 
@@ -136,17 +137,10 @@ func kubeStateMetrics(ctx *pulumi.Context, name string, c Collection, k8s []pulu
 							corev1.ContainerPortArgs{Name: pulumi.String("http-metrics"), ContainerPort: pulumi.Int(kubestate.Port)},
 							corev1.ContainerPortArgs{Name: pulumi.String("telemetry"), ContainerPort: pulumi.Int(kubestate.TelemetryPort)},
 						},
-						LivenessProbe:  httpProbe("/livez", kubestate.Port),
-						ReadinessProbe: httpProbe("/readyz", kubestate.TelemetryPort),
-						Resources: corev1.ResourceRequirementsArgs{
-							Requests: pulumi.StringMap{"cpu": pulumi.String(size.CPURequest), "memory": pulumi.String(size.MemoryRequest), "ephemeral-storage": pulumi.String(size.EphemeralStorageRequest)},
-							Limits:   pulumi.StringMap{"cpu": pulumi.String(size.CPULimit), "memory": pulumi.String(size.MemoryLimit), "ephemeral-storage": pulumi.String(size.EphemeralStorageLimit)},
-						},
-						SecurityContext: corev1.SecurityContextArgs{
-							AllowPrivilegeEscalation: pulumi.Bool(false),
-							ReadOnlyRootFilesystem:   pulumi.Bool(true),
-							Capabilities:             corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
-						},
+						LivenessProbe:   httpProbe("/livez", kubestate.Port),
+						ReadinessProbe:  httpProbe("/readyz", kubestate.TelemetryPort),
+						Resources:       podspec.Resources(size),
+						SecurityContext: podspec.Unprivileged(),
 					}},
 				},
 			},

@@ -2,8 +2,6 @@ package alertrules
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/metricnames"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/promtool"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
@@ -133,13 +132,6 @@ func TestEveryAlertHasACase(t *testing.T) {
 // promtool test rules, on prod's rules: each alert fires on its input, with
 // exactly its labels and annotations, and stays quiet on the other.
 func TestRulesWithPromtool(t *testing.T) {
-	promtool := os.Getenv("MILVUS_EKS_PROMTOOL")
-	if promtool == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no MILVUS_EKS_PROMTOOL: run `eval \"$(bash .ci/promtool)\"` first")
-		}
-		t.Skip("no MILVUS_EKS_PROMTOOL (eval \"$(bash .ci/promtool)\")")
-	}
 	rules := Of(prod)
 	annotations := map[string]map[string]string{}
 	severities := map[string]string{}
@@ -160,12 +152,9 @@ func TestRulesWithPromtool(t *testing.T) {
 			ruleTest{Name: c.alert + " stays quiet", Interval: c.interval, InputSeries: c.quiet, AlertRuleTest: []alertRuleTest{{
 				EvalTime: c.at, Alertname: c.alert, ExpAlerts: []expAlert{}}}})
 	}
-	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(rules.YAML()), 0o644))
 	raw, err := yaml.Marshal(file)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "tests.yaml"), raw, 0o644))
-	out, err := exec.Command(promtool, "test", "rules", filepath.Join(dir, "tests.yaml")).CombinedOutput()
+	out, err := promtool.Run(t, map[string][]byte{"rules.yaml": []byte(rules.YAML()), "tests.yaml": raw}, "test", "rules", "tests.yaml")
 	assert.NoError(t, err, "%s", out)
 }
 

@@ -3,9 +3,6 @@ package dashboards
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/metricnames"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/promtool"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
@@ -71,13 +69,6 @@ func TestDashboardsShape(t *testing.T) {
 // Every query parses as PromQL: promtool checks them as recording rules,
 // with the variables given values.
 func TestDashboardQueriesParse(t *testing.T) {
-	promtool := os.Getenv("MILVUS_EKS_PROMTOOL")
-	if promtool == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no MILVUS_EKS_PROMTOOL: run `eval \"$(bash .ci/promtool)\"` first")
-		}
-		t.Skip("no MILVUS_EKS_PROMTOOL (eval \"$(bash .ci/promtool)\")")
-	}
 	type rule struct {
 		Record string `json:"record"`
 		Expr   string `json:"expr"`
@@ -91,8 +82,6 @@ func TestDashboardQueriesParse(t *testing.T) {
 	}
 	raw, err := yaml.Marshal(map[string]any{"groups": []any{map[string]any{"name": "dashboards", "rules": rules}}})
 	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "dashboards.yaml")
-	require.NoError(t, os.WriteFile(path, raw, 0o644))
-	out, err := exec.Command(promtool, "check", "rules", path).CombinedOutput()
+	out, err := promtool.Run(t, map[string][]byte{"dashboards.yaml": raw}, "check", "rules", "dashboards.yaml")
 	assert.NoError(t, err, "%s", out)
 }

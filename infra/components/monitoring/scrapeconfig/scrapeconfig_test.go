@@ -2,8 +2,6 @@ package scrapeconfig_test
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/alertrules"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/kubestate"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/promtool"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
@@ -30,16 +29,7 @@ func TestScrapeConfiguration(t *testing.T) {
 // Prometheus' own parser takes it (promtool check config; the token file
 // is the collector's, so only the syntax is checked).
 func TestScrapeConfigurationWithPromtool(t *testing.T) {
-	promtool := os.Getenv("MILVUS_EKS_PROMTOOL")
-	if promtool == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no MILVUS_EKS_PROMTOOL: run `eval \"$(bash .ci/promtool)\"` first")
-		}
-		t.Skip("no MILVUS_EKS_PROMTOOL (eval \"$(bash .ci/promtool)\")")
-	}
-	path := filepath.Join(t.TempDir(), "scrape.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(scrapeconfig.Of(prod).YAML()), 0o644))
-	out, err := exec.Command(promtool, "check", "config", "--syntax-only", path).CombinedOutput()
+	out, err := promtool.Run(t, map[string][]byte{"scrape.yaml": []byte(scrapeconfig.Of(prod).YAML())}, "check", "config", "--syntax-only", "scrape.yaml")
 	assert.NoError(t, err, "%s", out)
 }
 
