@@ -150,7 +150,7 @@ func TestAddonOrder(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		milvus := d.one(t, typeRelease, "milvus")
-		namespace := d.only(t, typeNamespace)
+		namespace := d.one(t, typeNamespace, "milvus")
 		nodes := d.only(t, typeNodeGroup)
 		addons := []*mockcloud.Resource{
 			d.one(t, typeAddon, "ebs-csi-driver"),

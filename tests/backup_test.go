@@ -26,7 +26,7 @@ func TestBackupDependencies(t *testing.T) {
 	}
 	cronJob := d.only(t, typeCronJob)
 	for _, dep := range []*mockcloud.Resource{d.one(t, typeRole, "backup"), d.one(t, typeServiceAccount, "backup"),
-		d.one(t, typeServiceAccount, "backup-restore"), d.only(t, typeConfigMap), d.only(t, typeNamespace)} {
+		d.one(t, typeServiceAccount, "backup-restore"), d.only(t, typeConfigMap), d.one(t, typeNamespace, "milvus")} {
 		assert.True(t, cronJob.DependsOn(dep), "the CronJob waits for %s %s", dep.Type, dep.Name)
 	}
 }

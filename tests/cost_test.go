@@ -106,3 +106,36 @@ func TestEveryRegionOfThePriceTablePricesAStackWithNAT(t *testing.T) {
 		})
 	}
 }
+
+// A monitored stack lists what AMP and CloudWatch bill by use: the
+// collector, the samples and the storage at unknown prices (none is in the
+// sourced table), the pods' logs at CloudWatch's ingestion price; an
+// unmonitored one lists none of them.
+func TestCostOfMonitoring(t *testing.T) {
+	usagePriced := func(e cost.Estimate) map[string]bool {
+		out := map[string]bool{}
+		for _, l := range e.UsagePriced {
+			out[l.Item] = l.Unknown
+		}
+		return out
+	}
+	prod := usagePriced(estimateOf(t, "prod", nil))
+	for item, unknown := range map[string]bool{
+		"AMP managed collector (1)": true, "AMP metric samples ingested (every series every 30 s)": true,
+		"AMP metrics stored": true, "AMP query samples processed (rules, dashboards)": true,
+		"Pods' logs ingested into CloudWatch (Fluent Bit, the CloudWatch agent)":  false,
+		"CloudWatch Logs storage of the pods' logs, for the retention configured": true,
+	} {
+		got, listed := prod[item]
+		assert.True(t, listed, "prod lists %s", item)
+		assert.Equal(t, unknown, got, "%s: price unknown", item)
+	}
+	for item := range usagePriced(estimateOf(t, "dev", nil)) {
+		assert.False(t, strings.HasPrefix(item, "AMP") || strings.HasPrefix(item, "Pods' logs"), "dev lists %s", item)
+	}
+	// A workspace of another stack's is not this stack's to pay for.
+	shared := usagePriced(estimateOf(t, "prod", map[string]string{
+		"milvus:monitoring": `{"enabled": true, "alertEmails": ["oncall@example.com"], "workspaceArn": "arn:aws:aps:us-east-2:111122223333:workspace/ws-0123abcd"}`}))
+	assert.NotContains(t, shared, "AMP metrics stored")
+	assert.Contains(t, shared, "AMP managed collector (1)")
+}

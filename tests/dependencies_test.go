@@ -12,7 +12,7 @@ func TestDependencies(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		release := d.one(t, typeRelease, "milvus")
-		for _, dep := range []*mockcloud.Resource{d.one(t, typeServiceAccount, "milvus"), d.only(t, typeNamespace), d.only(t, typeNodeGroup), d.one(t, typeBucket, "storage")} {
+		for _, dep := range []*mockcloud.Resource{d.one(t, typeServiceAccount, "milvus"), d.one(t, typeNamespace, "milvus"), d.only(t, typeNodeGroup), d.one(t, typeBucket, "storage")} {
 			assert.True(t, release.DependsOn(dep), "%s: the release waits for %s %s", name, dep.Type, dep.Name)
 		}
 		// The ServiceAccount's annotation waits for the role and its policy.

@@ -83,6 +83,14 @@ func TestLayout(t *testing.T) {
 		"infra/schedule",
 		"infra/components/backup/backupjob",
 		"infra/components/backup/backupfile",
+		"infra/components/monitoring/alertrules",
+		"infra/components/monitoring/alertrouting",
+		"infra/components/monitoring/scrapeconfig",
+		"infra/components/monitoring/kubestate",
+		"infra/components/monitoring/containerlogs",
+		"infra/components/monitoring/metricnames",
+		"infra/components/monitoring/dashboards",
+		"infra/components/monitoring/promtool",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -13,7 +13,7 @@ import (
 // audits restricted (podpolicy says why).
 func TestMilvusNamespacePodSecurity(t *testing.T) {
 	for _, name := range stacks {
-		ns := deploy(t, name).only(t, typeNamespace)
+		ns := deploy(t, name).one(t, typeNamespace, "milvus")
 		assert.Equal(t, map[string]any{
 			"name": "milvus",
 			"labels": map[string]any{
@@ -91,12 +91,22 @@ func TestNetworkPoliciesAndBudgetsPerStack(t *testing.T) {
 	for _, name := range stacks {
 		d := deploy(t, name)
 		got := map[string]any{}
-		var backups []string
+		var backups, collector []string
 		for _, r := range d.Of(typeNetworkPolicy) {
+			if r.Name == "kube-state-metrics" {
+				collector = append(collector, r.Name) // in its own namespace
+				continue
+			}
 			assert.Equal(t, map[string]any{"name": r.Name, "namespace": "milvus"}, mockcloud.Plain(r.Input("metadata")), "%s: %s", name, r.Name)
 			if strings.HasPrefix(r.Name, "milvus-backup") {
 				// The backup pods' own (backupjob's test has them exactly).
 				backups = append(backups, r.Name)
+				continue
+			}
+			if strings.HasSuffix(r.Name, "-metrics-collector") {
+				// The managed collector's way in (the monitoring
+				// component's test has them exactly).
+				collector = append(collector, r.Name)
 				continue
 			}
 			got[r.Name] = mockcloud.Plain(r.Input("spec"))
@@ -104,8 +114,10 @@ func TestNetworkPoliciesAndBudgetsPerStack(t *testing.T) {
 		assert.Equal(t, policies, got, name)
 		if name == "prod" {
 			assert.ElementsMatch(t, []string{"milvus-backup", "milvus-backup-management"}, backups, "prod runs backups")
+			assert.ElementsMatch(t, []string{"milvus-metrics-collector", "milvus-etcd-metrics-collector", "kube-state-metrics"}, collector, "prod is monitored")
 		} else {
 			assert.Empty(t, backups, name)
+			assert.Empty(t, collector, name)
 		}
 		gotBudgets := map[string]any{}
 		for _, r := range d.Of(typeBudget) {

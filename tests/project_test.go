@@ -56,12 +56,12 @@ func TestStackExportsTheContract(t *testing.T) {
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "prod", stack: "prod", holds: map[outputs.Condition]bool{
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
-			outputs.Backups: true}},
+			outputs.Backups: true, outputs.Monitoring: true, outputs.PodLogs: true}},
 		{name: "prod with a copy of its backups", stack: "prod", changes: map[string]string{
 			"milvus:backup": `{"enabled": true, "replicaRegion": "us-west-2"}`},
 			holds: map[outputs.Condition]bool{
 				outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
-				outputs.Backups: true, outputs.BackupReplica: true}},
+				outputs.Backups: true, outputs.BackupReplica: true, outputs.Monitoring: true, outputs.PodLogs: true}},
 		{name: "internal and open", stack: "dev", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:milvusAuthentication": "false"},
 			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},

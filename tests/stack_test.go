@@ -19,6 +19,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring"
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
@@ -110,14 +111,26 @@ func TestResourceCounts(t *testing.T) {
 	// replicates each of Milvus' five components, each with its budget, and
 	// runs backups: a second bucket (always versioned) with its settings,
 	// two IRSA roles, each with its policy and ServiceAccount, the backup
-	// pods' two NetworkPolicies, the tool's ConfigMap and the CronJob.
+	// pods' two NetworkPolicies, the tool's ConfigMap and the CronJob; and
+	// is monitored: a workspace logging to its group, the collector with
+	// its ClusterRole, binding and two NetworkPolicies, kube-state-metrics
+	// (namespace, ServiceAccount, Role and binding in Milvus' namespace,
+	// NetworkPolicy, Deployment), the rules, the topic with its policy and subscription,
+	// the alert manager definition, and the log shipping (four groups, an
+	// IRSA role with its attachment, the add-on).
 	perStack := map[string]map[string]int{
 		"dev": {typeRandomPassword: 1},
 		"prod": {typeVersioning: 2, typeBudget: 5,
 			backup.TypeToken: 1, typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 			typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
-			typePolicy: 2, typeRole: 2, typeAttachment: 2, typeIRSAComp: 2, typeServiceAccount: 2,
-			typeNetworkPolicy: 2, typeConfigMap: 1, typeCronJob: 1},
+			typePolicy: 2, typeRole: 3, typeAttachment: 3, typeIRSAComp: 3, typeServiceAccount: 3,
+			typeNetworkPolicy: 5, typeConfigMap: 1, typeCronJob: 1,
+			monitoring.TypeToken: 1, "aws:amp/workspace:Workspace": 1, "aws:cloudwatch/logGroup:LogGroup": 5,
+			"aws:amp/scraper:Scraper": 1, "aws:amp/ruleGroupNamespace:RuleGroupNamespace": 1, "aws:amp/alertManagerDefinition:AlertManagerDefinition": 1,
+			"aws:sns/topic:Topic": 1, "aws:sns/topicPolicy:TopicPolicy": 1, "aws:sns/topicSubscription:TopicSubscription": 1,
+			"kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
+			"kubernetes:rbac.authorization.k8s.io/v1:Role": 1, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+			typeNamespace: 1, "kubernetes:apps/v1:Deployment": 1, typeAddon: 1},
 	}
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
@@ -145,6 +158,7 @@ func TestComponentsParentEveryResource(t *testing.T) {
 		"milvus-s3":                typeMilvusComp,
 		"backup":                   backup.TypeToken,
 		"backup-restore":           backup.TypeToken,
+		"monitoring-logs":          monitoring.TypeToken,
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -239,9 +253,10 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 		}
 		// The release and the objects of the add-ons and of Milvus: 8, and
 		// five NetworkPolicies; prod's budgets for its five replicated
-		// components, and its backups' ServiceAccounts, NetworkPolicies,
-		// ConfigMap and CronJob.
-		assert.Equal(t, map[string]int{"dev": 13, "prod": 24}[name], count, "%s: Kubernetes resources checked", name)
+		// components, its backups' ServiceAccounts, NetworkPolicies,
+		// ConfigMap and CronJob, and its monitoring's ClusterRole and
+		// binding, two NetworkPolicies, and kube-state-metrics' six objects.
+		assert.Equal(t, map[string]int{"dev": 13, "prod": 34}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 
@@ -380,8 +395,11 @@ func TestOutputs(t *testing.T) {
 	delete(outputs, "kubeconfig")
 	delete(outputs, "milvusRootPassword")
 	for _, o := range contract.Contract {
-		if o.When == contract.Backups {
+		switch o.When {
+		case contract.Backups:
 			delete(outputs, o.Name) // TestBackupOutputs
+		case contract.Monitoring, contract.PodLogs:
+			delete(outputs, o.Name) // TestMonitoringOutputs
 		}
 	}
 	assert.Equal(t, map[string]any{

@@ -9,8 +9,9 @@ import (
 // Pods are the pods the stack runs, as the configuration sizes them: Milvus'
 // components and etcd, Pulsar's components when it is the queue, the
 // backup job's one pod when backups run (it must find room when it
-// starts), and on a cluster the stack creates, the add-ons' pods at the
-// node group's minimum size. The chart's one-off Jobs (Pulsar's initialization) are left out:
+// starts), kube-state-metrics with monitoring, and on a cluster the stack
+// creates, the add-ons' pods at the node group's minimum size (with
+// monitoring, the CloudWatch agent and Fluent Bit on every node). The chart's one-off Jobs (Pulsar's initialization) are left out:
 // they finish before Milvus starts.
 func (c Config) Pods() []sizing.Pod {
 	w := c.Milvus.Workloads
@@ -36,10 +37,14 @@ func (c Config) Pods() []sizing.Pod {
 	if c.Backup.Enabled {
 		pods = append(pods, sizing.PodOf("milvus-backup (CronJob)", "backup", sizing.BackupJob))
 	}
+	if c.Monitoring.Enabled {
+		pods = append(pods, sizing.PodOf("kube-state-metrics", "monitoring", sizing.KubeStateMetrics))
+	}
 	if c.CreatesCluster() {
 		addOns := sizing.AddOns{
 			EbsCsiDriver:           c.Addons.EbsCsiDriver.Enabled,
 			LoadBalancerController: c.Addons.LoadBalancerController.Enabled,
+			ContainerLogs:          c.Monitoring.Enabled,
 		}
 		pods = append(pods, addOns.Pods(c.NodeGroup.MinSize)...)
 	}

@@ -83,12 +83,13 @@ type Config struct {
 	// creates, from where, and what it logs.
 	ControlPlane ControlPlane
 
-	Network   Network
-	NodeGroup NodeGroup
-	Addons    Addons
-	Bucket    Bucket
-	Milvus    Milvus
-	Backup    Backup
+	Network    Network
+	NodeGroup  NodeGroup
+	Addons     Addons
+	Bucket     Bucket
+	Milvus     Milvus
+	Backup     Backup
+	Monitoring Monitoring
 }
 
 // ControlPlane is the access to a created cluster's API. The cluster uses

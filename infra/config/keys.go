@@ -53,6 +53,7 @@ const (
 	GroupEndpoint Group = "Load balancer"
 	GroupSizes    Group = "Workloads"
 	GroupBackups  Group = "Backups"
+	GroupMonitor  Group = "Monitoring"
 )
 
 // Keys is every key of this project, grouped, in the order Pulumi.yaml and
@@ -269,6 +270,11 @@ var Keys = []Key{
 			"prefix, where in that bucket they go; objectLockMode (GOVERNANCE or COMPLIANCE) and objectLockDays, write-once backups (separate only); " +
 			"replicaRegion, a region the backup bucket is replicated to; image, milvus-backup's image, pinned.",
 		bind: object(func(c *Config) *Backup { return &c.Backup }, backupRules)},
+	{Name: "monitoring", Group: GroupMonitor, Default: DefaultMonitoring,
+		Doc: "Metrics, alerts and logs: Milvus' metrics scraped into Amazon Managed Service for Prometheus by its managed collector, " +
+			"alerts routed to SNS, and the pods' logs kept in CloudWatch Logs. Fields: enabled; alertEmails, addresses subscribed to the alerts, " +
+			"or alertTopicArn, an existing SNS topic; logRetentionDays, one of CloudWatch Logs' periods; workspaceArn, an existing workspace to use.",
+		bind: object(func(c *Config) *Monitoring { return &c.Monitoring }, monitoringRules)},
 }
 
 // FullName is the key as the engine names it, with the project's namespace

@@ -31,6 +31,7 @@ func (c Config) validate(secret map[string]bool) Problems {
 	v.exposure(c)
 	v.milvus(c, secret)
 	v.backups(c)
+	v.monitoring(c)
 	if c.CreatesCluster() {
 		v.capacity(c)
 	}

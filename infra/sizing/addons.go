@@ -9,6 +9,12 @@ package sizing
 type AddOns struct {
 	EbsCsiDriver           bool
 	LoadBalancerController bool
+	// ContainerLogs is the CloudWatch add-on (amazon-cloudwatch-observability),
+	// at its chart's default requests (aws-observability/helm-charts,
+	// charts/amazon-cloudwatch-observability: agent.resources 250m and
+	// 128 MiB, containerLogs.fluentBit.resources 50m and 25 MiB, on every
+	// node; manager.resources 100m and 64 MiB, once).
+	ContainerLogs bool
 }
 
 // LoadBalancerController is the AWS Load Balancer Controller's size: two
@@ -38,6 +44,12 @@ func (a AddOns) Pods(nodes int) []Pod {
 	if a.LoadBalancerController {
 		pods = append(pods, PodOf("aws-load-balancer-controller", "", LoadBalancerController))
 	}
+	if a.ContainerLogs {
+		pods = append(pods,
+			Pod{Name: "cloudwatch-agent", Replicas: nodes, MilliCPU: 250, MemoryBytes: 128 * mib},
+			Pod{Name: "fluent-bit", Replicas: nodes, MilliCPU: 50, MemoryBytes: 25 * mib},
+			Pod{Name: "amazon-cloudwatch-observability-controller-manager", Replicas: 1, MilliCPU: 100, MemoryBytes: 64 * mib})
+	}
 	return pods
 }
 
@@ -50,3 +62,10 @@ func (a AddOns) Pods(nodes int) []Pod {
 // run must find room when it starts.
 var BackupJob = Workload{Replicas: 1, CPURequest: "250m", MemoryRequest: "256Mi", CPULimit: "1", MemoryLimit: "1Gi",
 	EphemeralStorageRequest: "128Mi", EphemeralStorageLimit: "512Mi"}
+
+// KubeStateMetrics is kube-state-metrics' size when it reads one
+// namespace's few objects: a twentieth of a CPU and 64 MiB, with room to a
+// fifth of a CPU and 256 MiB. A choice of this project; the Deployment sets
+// it and the capacity check counts it.
+var KubeStateMetrics = Workload{Replicas: 1, CPURequest: "50m", MemoryRequest: "64Mi", CPULimit: "200m", MemoryLimit: "256Mi",
+	EphemeralStorageRequest: "64Mi", EphemeralStorageLimit: "256Mi"}

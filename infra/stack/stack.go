@@ -114,6 +114,9 @@ func Declare(ctx *pulumi.Context, cfg config.Config) error {
 			ctx.Export(outputs.BackupReplicaRegion, pulumi.String(region))
 		}
 	}
+	if cfg.Monitoring.Enabled {
+		return declareMonitoring(ctx, cfg, kube, db)
+	}
 	return nil
 }
 
@@ -126,6 +129,16 @@ type clusterSite struct {
 	// outputs are the cluster's stack outputs: an existing cluster's network
 	// is not this stack's to report.
 	outputs pulumi.Map
+	// created is the cluster this stack creates, with its network; nil on
+	// an existing cluster.
+	created *createdCluster
+	// existingName is the existing cluster's name.
+	existingName string
+}
+
+type createdCluster struct {
+	eks *cluster.Cluster
+	net *network.Network
 }
 
 // declareCluster declares the network and the cluster, or finds the
@@ -145,7 +158,7 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (clusterSite, error)
 		if err != nil {
 			return clusterSite{}, err
 		}
-		return clusterSite{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs()}, nil
+		return clusterSite{access: c.Access(), vpcID: pulumi.String(c.VpcID), outputs: c.Access().Outputs(), existingName: found.Name}, nil
 	}
 
 	creators, err := cluster.AdminsWhoCreate(ctx, cfg.ClusterName, cfg.ControlPlane.Admins)
@@ -177,7 +190,7 @@ func declareCluster(ctx *pulumi.Context, cfg config.Config) (clusterSite, error)
 	clusterOutputs[outputs.PublicSubnetIDs] = net.PublicSubnetIDs
 	clusterOutputs[outputs.PrivateSubnetIDs] = net.PrivateSubnetIDs
 	clusterOutputs[outputs.NodeLaunchTemplateID] = eks.LaunchTemplateID
-	return clusterSite{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs}, nil
+	return clusterSite{access: eks.Access(), vpcID: net.VpcID, outputs: clusterOutputs, created: &createdCluster{eks: eks, net: net}}, nil
 }
 
 // networkArgs are the VPC to create, or the existing one to use, with the

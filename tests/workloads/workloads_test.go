@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/backup/backupjob"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/kubestate"
 )
 
 // snapshots are the plans the program's tests keep in tests/testdata: the
@@ -64,6 +65,8 @@ func podGroup(o Object) string {
 		return "aws-load-balancer-controller"
 	case labels["app.kubernetes.io/name"] == backupjob.AppName:
 		return "milvus-backup (CronJob)"
+	case labels["app.kubernetes.io/name"] == kubestate.Name:
+		return "kube-state-metrics"
 	}
 	return ""
 }

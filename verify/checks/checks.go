@@ -76,6 +76,9 @@ type Outputs struct {
 	BackupPrefix     string
 	BackupCronJob    string
 	BackupRoleArn    string
+	// The monitoring's outputs are present when the stack is monitored.
+	MonitoringWorkspaceArn string
+	MonitoringScraperArn   string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -111,6 +114,8 @@ func (o *Outputs) fields() []outputField {
 		{outputs.BackupPrefix, &o.BackupPrefix, false},
 		{outputs.BackupCronJob, &o.BackupCronJob, false},
 		{outputs.BackupRoleArn, &o.BackupRoleArn, false},
+		{outputs.MonitoringWorkspaceArn, &o.MonitoringWorkspaceArn, false},
+		{outputs.MonitoringScraperArn, &o.MonitoringScraperArn, false},
 	}
 }
 
@@ -165,6 +170,9 @@ type Clients struct {
 	// Pods runs the metadata probe in the cluster.
 	Pods   PodRunner
 	Milvus Milvus
+	// AMP and Prometheus are the workspace's, for a monitored stack.
+	AMP        AMP
+	Prometheus Prometheus
 }
 
 // Options tune the checks.
@@ -197,6 +205,9 @@ func Run(ctx context.Context, c Clients, out Outputs, o Options) []Result {
 	results = append(results, CheckDataPath(ctx, c.Milvus, c.S3, out, o)...)
 	if out.BackupCronJob != "" {
 		results = append(results, CheckBackups(ctx, c.Kubernetes, c.S3, out, o)...)
+	}
+	if out.MonitoringScraperArn != "" {
+		results = append(results, CheckMonitoring(ctx, c.AMP, c.Prometheus, out, o)...)
 	}
 	return results
 }

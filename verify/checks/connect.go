@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/amp"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -73,6 +75,8 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 		ELB:        elb.NewFromConfig(cfg),
 		Kubernetes: k8s,
 		Pods:       ClusterPods{Client: k8s},
+		AMP:        amp.NewFromConfig(cfg),
+		Prometheus: WorkspaceAPI{Credentials: cfg.Credentials, Region: out.Region, Client: &http.Client{Timeout: timeout}},
 	}
 	closeAll = func() {}
 	milvusCtx, cancelMilvus := context.WithTimeout(ctx, timeout)

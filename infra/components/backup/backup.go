@@ -21,6 +21,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
+	"github.com/milvus-eks/milvus-eks/infra/components/podspec"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage/s3policy"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
@@ -307,19 +308,12 @@ func cronJobSpec(args Args, roleArn, configMap pulumi.StringOutput) batchv1.Cron
 							SeccompProfile: corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
 						},
 						Containers: corev1.ContainerArray{corev1.ContainerArgs{
-							Name:    pulumi.String(backupjob.ContainerName),
-							Image:   pulumi.String(args.Image),
-							Command: pulumi.ToStringArray([]string{"/bin/sh", "-c", backupjob.Script(args.Keep)}),
-							Env:     env,
-							Resources: corev1.ResourceRequirementsArgs{
-								Requests: pulumi.StringMap{"cpu": pulumi.String(size.CPURequest), "memory": pulumi.String(size.MemoryRequest), "ephemeral-storage": pulumi.String(size.EphemeralStorageRequest)},
-								Limits:   pulumi.StringMap{"cpu": pulumi.String(size.CPULimit), "memory": pulumi.String(size.MemoryLimit), "ephemeral-storage": pulumi.String(size.EphemeralStorageLimit)},
-							},
-							SecurityContext: corev1.SecurityContextArgs{
-								AllowPrivilegeEscalation: pulumi.Bool(false),
-								ReadOnlyRootFilesystem:   pulumi.Bool(true),
-								Capabilities:             corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
-							},
+							Name:            pulumi.String(backupjob.ContainerName),
+							Image:           pulumi.String(args.Image),
+							Command:         pulumi.ToStringArray([]string{"/bin/sh", "-c", backupjob.Script(args.Keep)}),
+							Env:             env,
+							Resources:       podspec.Resources(size),
+							SecurityContext: podspec.Unprivileged(),
 							VolumeMounts: corev1.VolumeMountArray{
 								corev1.VolumeMountArgs{Name: pulumi.String("config"), MountPath: pulumi.String(backupfile.Path), SubPath: pulumi.String(configKey), ReadOnly: pulumi.Bool(true)},
 								corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")},

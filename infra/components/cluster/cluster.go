@@ -85,6 +85,11 @@ type Cluster struct {
 	// LaunchTemplateID is the nodes' launch template, which the post-deploy
 	// checks (verify/) read.
 	LaunchTemplateID pulumi.StringOutput
+	// Arn is the EKS cluster's ARN; SecurityGroupID the security group EKS
+	// creates for it, which the managed nodes carry (their launch template
+	// names none): what AMP's managed collector joins to reach them.
+	Arn             pulumi.StringOutput
+	SecurityGroupID pulumi.StringOutput
 }
 
 // Args describe the cluster to create.
@@ -294,6 +299,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	c.Name = cluster.EksCluster.Name()
+	c.Arn = cluster.EksCluster.Arn()
+	c.SecurityGroupID = cluster.EksCluster.VpcConfig().ClusterSecurityGroupId().Elem()
 	// The kubeconfig is the project's own, like an existing cluster's: it
 	// names no AWS profile or role, so that whoever runs Pulumi next (a
 	// person with AWS_PROFILE set, CI with its role) reaches the cluster

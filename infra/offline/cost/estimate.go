@@ -92,6 +92,11 @@ func Estimated(u Usage, p Prices) (Estimate, error) {
 		}
 	}
 	// Items billed by use show their unit price, or that the table has none.
+	// unpriced are billed by use at a price ../shared/reference/aws-prices.md
+	// does not source: shown, so that nobody takes the estimate for all.
+	unpriced := func(item, per string) {
+		e.UsagePriced = append(e.UsagePriced, Line{Item: item, PriceUnit: per, Unknown: true})
+	}
 	usage := func(item, priceItem, per string) {
 		v, err := r.Item(u.Region, priceItem)
 		e.UsagePriced = append(e.UsagePriced, Line{Item: item, UnitPrice: v, PriceUnit: per, Unknown: err != nil})
@@ -135,6 +140,18 @@ func Estimated(u Usage, p Prices) (Estimate, error) {
 	}
 	if u.ControlPlaneLogs {
 		usage("Control-plane logs ingested into CloudWatch", LogsIngestionGB, "GB")
+	}
+	if u.PodLogs {
+		usage("Pods' logs ingested into CloudWatch (Fluent Bit, the CloudWatch agent)", LogsIngestionGB, "GB")
+		unpriced("CloudWatch Logs storage of the pods' logs, for the retention configured", "GB-month")
+	}
+	if u.Scrapers > 0 {
+		unpriced(fmt.Sprintf("AMP managed collector (%d)", u.Scrapers), "collector-hour")
+		unpriced("AMP metric samples ingested (every series every 30 s)", "10 million samples")
+	}
+	if u.Workspaces > 0 {
+		unpriced("AMP metrics stored", "GB-month")
+		unpriced("AMP query samples processed (rules, dashboards)", "billion samples")
 	}
 	if u.Buckets > 0 {
 		switch u.Backups {

@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/containerlogs"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,11 @@ type Usage struct {
 	Backups Backups
 	// ReplicaRegion is where the backups' copy is; empty for none.
 	ReplicaRegion string
+	// Scrapers are AMP's managed collectors; Workspaces, the AMP
+	// workspaces the stack creates (none when it writes to an existing
+	// one); PodLogs says whether the pods' logs go to CloudWatch Logs.
+	Scrapers, Workspaces int
+	PodLogs              bool
 }
 
 // Backups is where a stack keeps its backups.
@@ -124,6 +130,12 @@ func UsageOf(planJSON []byte) (Usage, error) {
 				g.RootGiB += rootGiB[dep]
 			}
 			u.NodeGroups = append(u.NodeGroups, g)
+		case "aws:amp/scraper:Scraper":
+			u.Scrapers++
+		case "aws:amp/workspace:Workspace":
+			u.Workspaces++
+		case "aws:eks/addon:Addon":
+			u.PodLogs = u.PodLogs || get(r.Inputs, "addonName") == containerlogs.AddonName
 		case "aws:ec2/natGateway:NatGateway":
 			u.NATGateways++
 		case "aws:ec2/eip:Eip":

@@ -2,7 +2,7 @@
 // values, so that each fact is written once: the parts of hand-written files
 // between marker comments (Pulumi.yaml's config block, the README's tables,
 // the graph in docs/graph.md), and whole files (the plan snapshots and the
-// golden problems under tests/testdata).
+// golden problems under tests/testdata, the dashboards in docs/dashboards).
 //
 // `go generate ./...` runs cmd/generate, which writes every target; a test
 // in tests/ checks that none is stale and names the command that fixes it.
@@ -11,9 +11,13 @@ package generate
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/dashboards"
 )
 
 // Command is what rewrites every target.
@@ -66,6 +70,9 @@ func Targets() []Target {
 	}
 	for _, v := range Snapshots {
 		targets = append(targets, Target{Path: "tests/testdata/" + v.title + ".json", Text: snapshot(v)})
+	}
+	for _, file := range slices.Sorted(maps.Keys(dashboards.All())) {
+		targets = append(targets, Target{Path: "docs/dashboards/" + file, Text: static(dashboards.All()[file].JSON)})
 	}
 	return targets
 }

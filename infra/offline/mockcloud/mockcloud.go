@@ -312,6 +312,9 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return m.lookUpRouteTables(args.Args)
 	case "aws:eks/getCluster:getCluster":
 		return m.lookUpCluster(args.Args)
+	case "aws:ec2/getVpc:getVpc":
+		id := args.Args["id"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "cidrBlock": ExistingVpcCidr}), nil
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
 		return m.lookUpOidcProvider(args.Args)
 	case "aws:lb/getHostedZoneId:getHostedZoneId":
@@ -332,6 +335,9 @@ func zonesOf(region string) []string {
 	}
 	return []string{"a", "b", "c"}
 }
+
+// ExistingVpcCidr is the address range of every VPC the mock finds.
+const ExistingVpcCidr = "10.40.0.0/16"
 
 // TwoZoneRegion is the region where the mock's account has two zones.
 const TwoZoneRegion = "us-west-1"

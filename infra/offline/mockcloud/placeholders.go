@@ -43,10 +43,27 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs, notReady string) (strin
 		id = m.arn("iam", "", "policy/"+args.Name)
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
 		id = str("role") + "-" + args.Name
+	case "aws:sns/topic:Topic":
+		id = m.arn("sns", m.region, args.Name)
+		set("arn", id)
+	case "aws:amp/workspace:Workspace":
+		id = "ws-" + args.Name
+		set("arn", m.arn("aps", m.region, "workspace/"+id))
+	case "aws:amp/scraper:Scraper":
+		id = "s-" + args.Name
+		set("arn", m.arn("aps", m.region, "scraper/"+id))
+		set("roleArn", m.arn("iam", "", "role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_"+args.Name))
+	case "aws:cloudwatch/logGroup:LogGroup":
+		id = str("name")
+		if id == "" {
+			id = str("namePrefix") + args.Name
+		}
+		set("arn", m.arn("logs", m.region, "log-group:"+id))
 	case "aws:eks/cluster:Cluster":
 		name := str("name")
 		id = name
 		set("arn", m.arn("eks", m.region, "cluster/"+name))
+		set("vpcConfig", map[string]any{"clusterSecurityGroupId": "sg-" + name + "-cluster"})
 		set("endpoint", m.clusterEndpoint())
 		set("certificateAuthority", map[string]any{"data": placeholderCA})
 		set("identities", []any{map[string]any{"oidcs": []any{map[string]any{"issuer": "https://" + m.issuerHost()}}}})

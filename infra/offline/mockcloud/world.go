@@ -103,8 +103,9 @@ func (m *mocks) lookUpCluster(args resource.PropertyMap) (resource.PropertyMap, 
 		"endpoint":               c.Endpoint,
 		"certificateAuthorities": []any{map[string]any{"data": c.CertificateAuthorityData}},
 		"identities":             []any{map[string]any{"oidcs": []any{map[string]any{"issuer": c.Issuer}}}},
-		"vpcConfig":              map[string]any{"vpcId": c.VpcID},
-		"status":                 "ACTIVE",
+		"vpcConfig": map[string]any{"vpcId": c.VpcID, "clusterSecurityGroupId": "sg-" + name + "-cluster",
+			"subnetIds": []any{"subnet-" + name + "-a", "subnet-" + name + "-b"}},
+		"status": "ACTIVE",
 	}), nil
 }
 

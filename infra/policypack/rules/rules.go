@@ -79,7 +79,7 @@ var Policies = []Policy{
 	iamNoWildcardActions, iamS3OneBucket, iamWebIdentityTrust,
 	noStaticCredentials, secretsAsSecrets,
 	kubernetesExplicitProvider, helmReleasePinned,
-	loadBalancerExposure, nodeMetadata, productionBackups,
+	loadBalancerExposure, nodeMetadata, productionBackups, productionMonitoring,
 }
 
 // Resource types the policies look at.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,10 +96,10 @@ func find(t *testing.T, rs []Resource, typ, name string) *Resource {
 	return nil
 }
 
-func without(rs []Resource, typ string) []Resource {
+func without(rs []Resource, types ...string) []Resource {
 	var out []Resource
 	for _, r := range rs {
-		if r.Type != typ {
+		if !slices.Contains(types, r.Type) {
 			out = append(out, r)
 		}
 	}
@@ -224,6 +225,8 @@ func TestEachPolicyFires(t *testing.T) {
 		}},
 		{"production-backups", "prod", func(t *testing.T, rs []Resource) []Resource { return without(rs, typeCronJob) },
 			[]string{"a production stack runs no backups (no " + typeCronJob + " labelled app.kubernetes.io/name=milvus-backup): set backup.enabled, so that a dropped collection or a lost etcd can be restored"}},
+		{"production-monitoring", "prod", func(t *testing.T, rs []Resource) []Resource { return without(rs, typeScraper, typeAlertManagerDef) },
+			[]string{"a production stack is not watched (no " + typeScraper + ", " + typeAlertManagerDef + "): set monitoring.enabled with an alert destination, so that someone is told when Milvus fails"}},
 		// The backup bucket is held to the bucket rules as Milvus' is.
 		{"s3-production-retention", "prod", func(t *testing.T, rs []Resource) []Resource {
 			find(t, rs, typeBucket, "backup-bucket").RetainOnDelete = false

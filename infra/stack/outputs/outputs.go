@@ -43,6 +43,10 @@ const (
 	RestoreRoleArn                = "restoreRoleArn"
 	BackupReplicaBucketName       = "backupReplicaBucketName"
 	BackupReplicaRegion           = "backupReplicaRegion"
+	MonitoringWorkspaceArn        = "monitoringWorkspaceArn"
+	MonitoringScraperArn          = "monitoringScraperArn"
+	AlertTopicArn                 = "alertTopicArn"
+	PodLogGroup                   = "podLogGroup"
 )
 
 // Condition is when a stack exports an output.
@@ -60,6 +64,8 @@ const (
 	DNSName                Condition = "with `milvusDnsName` set"
 	Backups                Condition = "with `backup.enabled`"
 	BackupReplica          Condition = "with `backup.replicaRegion` set"
+	Monitoring             Condition = "with `monitoring.enabled`"
+	PodLogs                Condition = "with `monitoring.enabled`, when the stack creates its cluster"
 )
 
 // Output is one output of the contract.
@@ -105,6 +111,10 @@ var Contract = []Output{
 	{Name: RestoreRoleArn, When: Backups, Meaning: "A restore's IRSA role: reads the backups, writes only the temporary copies Milvus imports from"},
 	{Name: BackupReplicaBucketName, When: BackupReplica, Meaning: "The copy of the backup bucket, which S3 replicates the backups to"},
 	{Name: BackupReplicaRegion, When: BackupReplica, Meaning: "The copy's region, where a new stack restores from it if the stack's region is lost"},
+	{Name: MonitoringWorkspaceArn, When: Monitoring, Meaning: "The Amazon Managed Service for Prometheus workspace holding the metrics and the alert rules: a Grafana data source"},
+	{Name: MonitoringScraperArn, When: Monitoring, Meaning: "AMP's managed collector reading the cluster"},
+	{Name: AlertTopicArn, When: Monitoring, Meaning: "The SNS topic the alerts go to"},
+	{Name: PodLogGroup, When: PodLogs, Meaning: "The CloudWatch Logs group of the pods' logs (Container Insights' application group)"},
 }
 
 // Platform outputs are what this program reads of a platform stack that
