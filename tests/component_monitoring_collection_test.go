@@ -63,7 +63,7 @@ func TestMonitoringCollection(t *testing.T) {
 		"milvus/milvus-etcd-metrics-collector": map[string]any{
 			"podSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/instance": "milvus", "app.kubernetes.io/name": "etcd"}},
 			"policyTypes": []any{"Ingress"},
-			"ingress":     []any{map[string]any{"from": []any{map[string]any{"ipBlock": map[string]any{"cidr": scrapedVpcCidr}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(2379)}}}},
+			"ingress":     []any{map[string]any{"from": []any{map[string]any{"ipBlock": map[string]any{"cidr": scrapedVpcCidr}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": float64(2381)}}}},
 		},
 	}, policies)
 

@@ -60,6 +60,10 @@ func (v *validator) monitoring(c Config) {
 	if !m.Enabled {
 		return
 	}
+	if len(m.AlertEmails) > 0 && m.AlertTopicArn != "" {
+		v.add(FullName("monitoring")+".alertEmails", fmt.Sprint(m.AlertEmails), broke("alert-destination-both",
+			"is set beside alertTopicArn: the alerts go to one topic, either the stack's own with these addresses or the existing one; subscribe the addresses to that topic instead"))
+	}
 	if len(m.AlertEmails) == 0 && m.AlertTopicArn == "" {
 		v.add(FullName("monitoring")+".alertEmails", "[]", broke("alert-destination",
 			"needs an address, or alertTopicArn: alerts nobody receives are not monitoring"))

@@ -126,7 +126,7 @@ func TestWorkspaceAPI(t *testing.T) {
 			assert.Equal(t, `count(up)`, r.URL.Query().Get("query"))
 			w.Write([]byte(`{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1764750000,"17"]}]}}`))
 		case "/workspaces/ws-1/api/v1/rules":
-			w.Write([]byte(`{"status":"success","data":{"groups":[{"name":"milvus","rules":[{"name":"MilvusProxiesDown","type":"alerting"},{"name":"x:y","type":"recording"}]}]}}`))
+			w.Write([]byte(`{"status":"success","data":{"groups":[{"name":"milvus","rules":[{"name":"MilvusProxiesDown","type":"alerting","health":"ok"},{"name":"EtcdNoLeader","type":"alerting","health":"err","lastError":"bad"},{"name":"x:y","type":"recording"}]}]}}`))
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			w.Write([]byte(`{"status":"error","error":"not found"}`))

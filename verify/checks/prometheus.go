@@ -92,7 +92,8 @@ func (w WorkspaceAPI) Series(ctx context.Context, endpoint, query string) (int, 
 	return n, nil
 }
 
-// AlertingRules lists the alerting rules the workspace evaluates.
+// AlertingRules lists the alerting rules the workspace evaluates without
+// error: one whose last evaluation failed (health "err") is left out.
 func (w WorkspaceAPI) AlertingRules(ctx context.Context, endpoint string) ([]string, error) {
 	data, err := w.get(ctx, endpoint, "api/v1/rules", url.Values{"type": {"alert"}})
 	if err != nil {
@@ -101,8 +102,9 @@ func (w WorkspaceAPI) AlertingRules(ctx context.Context, endpoint string) ([]str
 	var v struct {
 		Groups []struct {
 			Rules []struct {
-				Name string `json:"name"`
-				Type string `json:"type"`
+				Name   string `json:"name"`
+				Type   string `json:"type"`
+				Health string `json:"health"`
 			} `json:"rules"`
 		} `json:"groups"`
 	}
@@ -112,7 +114,7 @@ func (w WorkspaceAPI) AlertingRules(ctx context.Context, endpoint string) ([]str
 	var out []string
 	for _, g := range v.Groups {
 		for _, r := range g.Rules {
-			if r.Type == "alerting" {
+			if r.Type == "alerting" && r.Health != "err" {
 				out = append(out, r.Name)
 			}
 		}

@@ -10,6 +10,8 @@
 package monitoring
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/amp"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -118,8 +120,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if _, err := amp.NewAlertManagerDefinition(ctx, name, &amp.AlertManagerDefinitionArgs{
 		WorkspaceId: workspaceID,
+		// AMP signs its publication for the topic's region, which an
+		// existing topic may not share with the stack.
 		Definition: topicArn.ApplyT(func(arn string) string {
-			return alertrouting.Of(arn, args.Region).YAML()
+			return alertrouting.Of(arn, regionOf(arn, args.Region)).YAML()
 		}).(pulumi.StringOutput),
 	}, parent); err != nil {
 		return nil, err
@@ -138,6 +142,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	m.WorkspaceArn, m.TopicArn, m.ScraperArn, m.LogGroup = workspaceArn, topicArn, scraper.Arn, logGroup
 	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"workspaceArn": m.WorkspaceArn, "topicArn": m.TopicArn, "scraperArn": m.ScraperArn, "logGroup": m.LogGroup})
+}
+
+// regionOf is the region field of an ARN (arn:partition:service:region:…),
+// or fallback when it has none.
+func regionOf(arn, fallback string) string {
+	if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 && parts[3] != "" {
+		return parts[3]
+	}
+	return fallback
 }
 
 // workspaceIDOf is the ID in a workspace's ARN (…:workspace/ws-…).

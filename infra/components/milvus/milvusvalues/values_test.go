@@ -150,6 +150,9 @@ func withEtcdSecurity(etcd map[string]any) map[string]any {
 		"tcpSocket":           map[string]any{"port": "client"},
 		"initialDelaySeconds": float64(60), "periodSeconds": float64(30), "timeoutSeconds": float64(5), "failureThreshold": float64(5),
 	}
+	// A listener serving /metrics alone, for a collector kept off the
+	// client port.
+	etcd["extraEnvVars"] = []any{map[string]any{"name": "ETCD_LISTEN_METRICS_URLS", "value": "http://0.0.0.0:2381"}}
 	return etcd
 }
 

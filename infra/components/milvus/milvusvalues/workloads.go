@@ -58,7 +58,22 @@ type Etcd struct {
 	ExtraVolumes              []Volume                     `json:"extraVolumes"`
 	ExtraVolumeMounts         []VolumeMount                `json:"extraVolumeMounts"`
 	CustomLivenessProbe       *Probe                       `json:"customLivenessProbe,omitempty"`
+	// ExtraEnvVars set etcd's own flags: a listener that serves /metrics
+	// alone (EtcdMetricsPort), so that a metrics collector never needs the
+	// client port, whose key-value API has no authentication here.
+	ExtraEnvVars []PlainEnvVar `json:"extraEnvVars"`
 }
+
+// PlainEnvVar is a container environment variable with its value.
+type PlainEnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// EtcdMetricsPort is etcd's metrics-only listener (--listen-metrics-urls,
+// set through its ETCD_ environment variable): /metrics and /health, no
+// key-value API.
+const EtcdMetricsPort = 2381
 
 // EtcdPersistence sizes each member's volume.
 type EtcdPersistence struct {
@@ -231,6 +246,7 @@ func (s Inputs) etcd() Etcd {
 		ExtraVolumes:             etcdScratch,
 		ExtraVolumeMounts:        etcdScratchMounts,
 		CustomLivenessProbe:      &etcdLiveness,
+		ExtraEnvVars:             []PlainEnvVar{{Name: "ETCD_LISTEN_METRICS_URLS", Value: fmt.Sprintf("http://0.0.0.0:%d", EtcdMetricsPort)}},
 	}
 	if s.SpreadAcrossZones {
 		out.PodAntiAffinityPreset = "hard"

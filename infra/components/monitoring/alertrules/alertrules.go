@@ -16,6 +16,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
@@ -75,7 +76,10 @@ const (
 func Of(s Settings) File {
 	ns := fmt.Sprintf("namespace=%q", s.Namespace)
 	milvus := fmt.Sprintf(`job=%q,%s`, scrapeconfig.JobMilvus, ns)
-	nodes := fmt.Sprintf(`%s,pod=~"%s-(querynode|streamingnode)-.*"`, ns, s.Release)
+	// The chart names its pods after its fullname, the release's name with
+	// "-milvus" unless the name holds it already.
+	nodes := fmt.Sprintf(`%s,pod=~"%s-(querynode|streamingnode)-.*"`, ns, milvusvalues.ChartServiceName(s.Release))
+	etcdSet := fmt.Sprintf(`job=%q,%s,statefulset="%s-etcd"`, scrapeconfig.JobKubeStateMetrics, ns, s.Release)
 	groups := []Group{
 		{Name: "milvus", Rules: []Rule{
 			{Alert: "MilvusProxiesDown", For: "5m", Labels: sev(critical),
@@ -99,8 +103,11 @@ func Of(s Settings) File {
 			{Alert: "EtcdNoLeader", For: "1m", Labels: sev(critical),
 				Expr:        fmt.Sprintf(`etcd_server_has_leader{job=%q,%s} == 0`, scrapeconfig.JobEtcd, ns),
 				Annotations: runbook("An etcd member has no leader: Milvus' metadata cannot change.")},
+			// Against the StatefulSet's replicas, not the targets found: a
+			// member whose pod is gone or pending has no target at all.
 			{Alert: "EtcdQuorumAtRisk", For: "5m", Labels: sev(critical),
-				Expr:        fmt.Sprintf(`sum(up{job=%[1]q,%[2]s}) < floor(count(up{job=%[1]q,%[2]s}) / 2) + 1`, scrapeconfig.JobEtcd, ns),
+				Expr: fmt.Sprintf(`(sum(up{job=%[1]q,%[2]s}) or vector(0)) < floor(max(kube_statefulset_replicas{%[3]s}) / 2) + 1`,
+					scrapeconfig.JobEtcd, ns, etcdSet),
 				Annotations: runbook("Fewer than a majority of etcd's members answer.")},
 		}},
 		{Name: "volumes", Rules: []Rule{
@@ -113,6 +120,12 @@ func Of(s Settings) File {
 			{Alert: "ScraperNotReporting", For: "10m", Labels: sev(critical),
 				Expr:        fmt.Sprintf(`absent(up{job=%q})`, scrapeconfig.JobMilvus),
 				Annotations: runbook("The workspace has received no Milvus target for 10 minutes: the scraper or its access is broken, and every other alert is blind.")},
+			// The sources the other alerts read: one that does not answer,
+			// or kube-state-metrics gone, blinds them.
+			{Alert: "MetricsSourceDown", For: "10m", Labels: sev(warning),
+				Expr: fmt.Sprintf(`up{job=~"%s|%s|%s|%s"} == 0 or absent(up{job=%q})`,
+					scrapeconfig.JobEtcd, scrapeconfig.JobKubeStateMetrics, scrapeconfig.JobKubelet, scrapeconfig.JobCadvisor, scrapeconfig.JobKubeStateMetrics),
+				Annotations: runbook("A source of the alerts (etcd, kube-state-metrics, a kubelet or its cAdvisor) does not answer the collector.")},
 		}},
 	}
 	if s.BackupCronJob != "" {
@@ -121,12 +134,27 @@ func Of(s Settings) File {
 			{Alert: "BackupStale", Labels: sev(critical),
 				Expr:        fmt.Sprintf(`time() - kube_cronjob_status_last_successful_time{%s,cronjob=%q} > %d`, cronJob, s.BackupCronJob, int(s.BackupMaxAge.Seconds())),
 				Annotations: runbook(fmt.Sprintf("The last successful backup is older than %s.", s.BackupMaxAge))},
+			// Not before a first success is due: a new CronJob has none.
+			{Alert: "BackupMissing", For: promDuration(s.BackupMaxAge), Labels: sev(critical),
+				Expr:        fmt.Sprintf(`absent(kube_cronjob_status_last_successful_time{%s,cronjob=%q})`, cronJob, s.BackupCronJob),
+				Annotations: runbook(fmt.Sprintf("No backup has succeeded for %s, or kube-state-metrics does not report the CronJob.", s.BackupMaxAge))},
+			// Only Jobs that started within the backups' allowed age: the
+			// CronJob keeps its last failed Jobs long after a success.
 			{Alert: "BackupFailed", Labels: sev(warning),
-				Expr:        fmt.Sprintf(`kube_job_status_failed{%s,job_name=~"%s-.*"} > 0`, cronJob, s.BackupCronJob),
+				Expr: fmt.Sprintf(`kube_job_status_failed{%[1]s,job_name=~"%[2]s-.*"} > 0 and on (namespace, job_name) (time() - kube_job_status_start_time{%[1]s,job_name=~"%[2]s-.*"} < %[3]d)`,
+					cronJob, s.BackupCronJob, int(s.BackupMaxAge.Seconds())),
 				Annotations: runbook("A backup Job failed; its log says why.")},
 		}})
 	}
 	return File{Groups: groups}
+}
+
+// promDuration is a duration as a rule's for: whole hours, or minutes.
+func promDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dm", int(d.Minutes()))
 }
 
 func sev(s string) map[string]string { return map[string]string{"severity": s} }

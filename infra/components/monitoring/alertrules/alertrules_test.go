@@ -83,16 +83,17 @@ var cases = []alertCase{
 		firing: []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "0x10"}},
 		quiet:  []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "1x10"}},
 		labels: map[string]string{"job": "milvus-etcd", "namespace": "milvus", "pod": "milvus-etcd-0"}},
-	// Two of three members down loses the quorum; one does not.
+	// Two of three members gone (their pods pending: no target) loses the
+	// quorum; one down does not.
 	{alert: "EtcdQuorumAtRisk", interval: "1m", at: "10m",
 		firing: []series{
 			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "1x15"},
-			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-1"}`, "0x15"},
-			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-2"}`, "0x15"}},
+			{`kube_statefulset_replicas{job="kube-state-metrics",namespace="milvus",statefulset="milvus-etcd"}`, "3x15"}},
 		quiet: []series{
 			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "1x15"},
 			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-1"}`, "1x15"},
-			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-2"}`, "0x15"}}},
+			{`up{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-2"}`, "0x15"},
+			{`kube_statefulset_replicas{job="kube-state-metrics",namespace="milvus",statefulset="milvus-etcd"}`, "3x15"}}},
 	{alert: "VolumeNearFull", interval: "1m", at: "15m",
 		firing: []series{
 			{`kubelet_volume_stats_used_bytes{job="kubelet",namespace="milvus",persistentvolumeclaim="data-milvus-etcd-0"}`, "90x20"},
@@ -111,10 +112,29 @@ var cases = []alertCase{
 		firing: []series{{`kube_cronjob_status_last_successful_time{job="kube-state-metrics",namespace="milvus",cronjob="milvus-backup"}`, "0x60"}},
 		quiet:  []series{{`kube_cronjob_status_last_successful_time{job="kube-state-metrics",namespace="milvus",cronjob="milvus-backup"}`, "0+3600x60"}},
 		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "cronjob": "milvus-backup"}},
+	// A failure of a Job that started an hour ago fires; one of three days
+	// ago, kept in the CronJob's history, does not.
 	{alert: "BackupFailed", interval: "1m", at: "5m",
-		firing: []series{{`kube_job_status_failed{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "1x10"}},
-		quiet:  []series{{`kube_job_status_failed{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "0x10"}},
+		firing: []series{
+			{`kube_job_status_failed{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "1x10"},
+			{`kube_job_status_start_time{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "-3600x10"}},
+		quiet: []series{
+			{`kube_job_status_failed{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "1x10"},
+			{`kube_job_status_start_time{job="kube-state-metrics",namespace="milvus",job_name="milvus-backup-29413620"}`, "-259200x10"}},
 		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "job_name": "milvus-backup-29413620"}},
+	// No success reported for two days fires; a success reported does not.
+	{alert: "BackupMissing", interval: "1h", at: "50h",
+		firing: []series{{`up{job="kube-state-metrics",namespace="milvus-kube-state-metrics",pod="kube-state-metrics-0"}`, "1x60"}},
+		quiet:  []series{{`kube_cronjob_status_last_successful_time{job="kube-state-metrics",namespace="milvus",cronjob="milvus-backup"}`, "0+3600x60"}},
+		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "cronjob": "milvus-backup"}},
+	{alert: "MetricsSourceDown", interval: "1m", at: "15m",
+		firing: []series{
+			{`up{job="kube-state-metrics",namespace="milvus-kube-state-metrics",pod="kube-state-metrics-0"}`, "1x20"},
+			{`up{job="kubelet",node="ip-10-0-1-1"}`, "0x20"}},
+		quiet: []series{
+			{`up{job="kube-state-metrics",namespace="milvus-kube-state-metrics",pod="kube-state-metrics-0"}`, "1x20"},
+			{`up{job="kubelet",node="ip-10-0-1-1"}`, "1x20"}},
+		labels: map[string]string{"job": "kubelet", "node": "ip-10-0-1-1"}},
 }
 
 // Every alert has its cases, and nothing else does.
@@ -179,5 +199,19 @@ func TestTheRunbookCoversEveryAlert(t *testing.T) {
 	require.NoError(t, err)
 	for _, alert := range Of(prod).Alerts() {
 		assert.Contains(t, string(runbook), "**"+alert+"**", "docs/runbook.md#alerts has no line for %s", alert)
+	}
+}
+
+// The chart names a release's pods after its fullname: "<release>-milvus"
+// unless the release's name holds "milvus" already.
+func TestNodeAlertsFollowTheChartsPodNames(t *testing.T) {
+	for release, prefix := range map[string]string{"milvus": `pod=~"milvus-(querynode`, "vectors": `pod=~"vectors-milvus-(querynode`} {
+		for _, g := range Of(Settings{Namespace: "db", Release: release}).Groups {
+			for _, r := range g.Rules {
+				if r.Alert == "MilvusNodeNearMemoryLimit" || r.Alert == "MilvusNodeRestarting" {
+					assert.Contains(t, r.Expr, prefix, "%s: %s", release, r.Alert)
+				}
+			}
+		}
 	}
 }

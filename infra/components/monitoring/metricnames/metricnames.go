@@ -69,6 +69,8 @@ var Etcd = map[string]Kind{
 var KubeStateMetrics = map[string]Kind{
 	"kube_cronjob_status_last_successful_time":                Gauge,
 	"kube_job_status_failed":                                  Gauge,
+	"kube_job_status_start_time":                              Gauge,
+	"kube_statefulset_replicas":                               Gauge,
 	"kube_pod_container_status_restarts_total":                Counter,
 	"kube_pod_container_resource_limits":                      Gauge,
 	"kube_pod_container_resource_requests":                    Gauge,

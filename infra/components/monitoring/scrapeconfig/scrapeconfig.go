@@ -97,11 +97,13 @@ const ClusterLabel = "cluster"
 const Interval = "30s"
 
 // Target is a set of pods the collector reads: those of Namespace carrying
-// Labels, on Port.
+// Labels, whose containers declare Port; at MetricsPort instead when set,
+// a port the pod serves metrics on without declaring it.
 type Target struct {
-	Namespace string
-	Labels    map[string]string
-	Port      int
+	Namespace   string
+	Labels      map[string]string
+	Port        int
+	MetricsPort int
 }
 
 // Settings are the targets of one stack.
@@ -160,6 +162,9 @@ func podJob(name string, t Target) Job {
 		Relabel{SourceLabels: []string{"__meta_kubernetes_namespace"}, TargetLabel: "namespace"},
 		Relabel{SourceLabels: []string{"__meta_kubernetes_pod_name"}, TargetLabel: "pod"},
 	)
+	if t.MetricsPort != 0 {
+		keep = append(keep, Relabel{SourceLabels: []string{"__meta_kubernetes_pod_ip"}, Regex: "(.+)", TargetLabel: "__address__", Replacement: "$1:" + strconv.Itoa(t.MetricsPort)})
+	}
 	return Job{
 		JobName:             name,
 		KubernetesSDConfigs: []KubernetesSD{{Role: "pod", Namespaces: &Namespaces{Names: []string{t.Namespace}}}},
