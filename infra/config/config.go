@@ -90,6 +90,10 @@ type Config struct {
 	Milvus     Milvus
 	Backup     Backup
 	Monitoring Monitoring
+	// NodePools is Karpenter and its pools; ProxyAutoscaling the proxies'
+	// HorizontalPodAutoscaler.
+	NodePools        NodePools
+	ProxyAutoscaling ProxyAutoscaling
 }
 
 // ControlPlane is the access to a created cluster's API. The cluster uses
@@ -143,12 +147,14 @@ type Network struct {
 // UsesExistingVpc reports whether the stack brings its own VPC.
 func (n Network) UsesExistingVpc() bool { return n.ExistingVpcID != "" }
 
-// NodeGroup sizes the EKS managed node group that runs Milvus.
+// NodeGroup sizes the EKS managed node group that runs Milvus, or with
+// node pools the system pool. It keeps DesiredSize nodes: nothing scales a
+// managed node group without an autoscaler, so it has no maximum of its
+// own (nodeMaxSize was retired); Karpenter's pools are what grow.
 type NodeGroup struct {
 	InstanceTypes []string
 	MinSize       int
 	DesiredSize   int
-	MaxSize       int
 	DiskSizeGiB   int
 }
 

@@ -40,13 +40,12 @@ func TestLoadOverridesDefaults(t *testing.T) {
 		"milvus:nodeInstanceTypes": `["m6i.4xlarge"]`,
 		"milvus:nodeMinSize":       "3",
 		"milvus:nodeDesiredSize":   "3",
-		"milvus:nodeMaxSize":       "6",
 		"milvus:mixCoordinator":    `{"replicas": 2, "activeStandby": true, "cpuLimit": "1.5"}`,
 		"milvus:clusterName":       "milvus-prod",
 	}), "prod")
 	require.NoError(t, err)
 
-	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 6, DiskSizeGiB: 100}, cfg.NodeGroup)
+	assert.Equal(t, NodeGroup{InstanceTypes: []string{"m6i.4xlarge"}, MinSize: 3, DesiredSize: 3, DiskSizeGiB: 100}, cfg.NodeGroup)
 	// An object's fields left out keep the key's defaults.
 	assert.Equal(t, sizing.Coordinator{
 		Workload: sizing.Workload{Replicas: 2, CPURequest: "500m", MemoryRequest: "1Gi", CPULimit: "1.5", MemoryLimit: "2Gi",
@@ -65,7 +64,6 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"milvus:nodeInstanceTypes": `[]`,
 		"milvus:nodeMinSize":       "3",
 		"milvus:nodeDesiredSize":   "2",
-		"milvus:nodeMaxSize":       "4",
 	}), "dev")
 
 	assertFound(t, []found{
@@ -255,13 +253,13 @@ func TestExistingClusterRefusesCreateModeKeys(t *testing.T) {
 		"milvus:nodeMinSize":         "3",
 		"milvus:nodeInstanceTypes":   `["m6i.large"]`,
 		"milvus:kubernetesVersion":   "1.33",
-		"milvus:nodeMaxSize":         "many", // does not parse: reported once, as such
+		"milvus:nodeDiskSizeGiB":     "many", // does not parse: reported once, as such
 	}), "shared")
 	assertFound(t, []found{
 		{"milvus:kubernetesVersion", "1.33", "create-mode-only"},
 		{"milvus:nodeInstanceTypes", `["m6i.large"]`, "create-mode-only"},
 		{"milvus:nodeMinSize", "3", "create-mode-only"},
-		{"milvus:nodeMaxSize", "many", "not-a-number"},
+		{"milvus:nodeDiskSizeGiB", "many", "not-a-number"},
 	}, err)
 }
 

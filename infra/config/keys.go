@@ -119,17 +119,24 @@ var Keys = []Key{
 			notEmpty("at least one instance type is required"),
 			each(matches(instanceTypePattern, "instance-type", "must be an EC2 instance type such as m6i.4xlarge")))},
 	{Name: "nodeMinSize", Group: GroupNodes, Default: 2, CreateOnly: true,
-		Doc:  "Fewest nodes.",
+		Doc:  "Fewest nodes of the node group, which the capacity check sizes against (with nodePools, the system pool's).",
 		bind: number(func(c *Config) *int { return &c.NodeGroup.MinSize }, atLeast(1, "must be at least 1: Milvus needs nodes to run on"))},
 	{Name: "nodeDesiredSize", Group: GroupNodes, Default: 2, CreateOnly: true,
-		Doc:  "Nodes to start with, between nodeMinSize and nodeMaxSize.",
+		Doc:  "Nodes the node group keeps, at least nodeMinSize. Nothing scales it: nodes that follow the pods come from nodePools.",
 		bind: number(func(c *Config) *int { return &c.NodeGroup.DesiredSize })},
-	{Name: "nodeMaxSize", Group: GroupNodes, Default: 3, CreateOnly: true,
-		Doc:  "Most nodes.",
-		bind: number(func(c *Config) *int { return &c.NodeGroup.MaxSize })},
 	{Name: "nodeDiskSizeGiB", Group: GroupNodes, Default: 100, CreateOnly: true,
-		Doc:  "Root volume size of each node, in GiB.",
+		Doc:  "Root volume size of each node, in GiB (the node group's and the pools').",
 		bind: number(func(c *Config) *int { return &c.NodeGroup.DiskSizeGiB }, atLeast(minDiskSizeGiB, ""))},
+	{Name: "nodePools", Group: GroupNodes, Default: DefaultNodePools,
+		Doc: "Karpenter (v1.14.1) and its two NodePools, which start and consolidate nodes for Milvus' pending pods; the node group becomes the system pool (Karpenter, CoreDNS, the add-ons). " +
+			"Fields: enabled (a cluster the stack creates only); imageVersion, the Amazon Linux 2023 EKS image release of the pools' nodes, pinned; " +
+			"query (the query nodes) and core (everything else Milvus runs), each with arch (amd64, or arm64 for Graviton), families (instance families), spot (allow spot capacity; never core in production) and cpuLimit and memoryLimitGiB (the most its nodes add up to: the cost ceiling); " +
+			"querySelector and coreSelector, on an existing cluster, the node labels that steer each role to its owner's nodes.",
+		bind: object(func(c *Config) *NodePools { return &c.NodePools }, nodePoolRules)},
+	{Name: "proxyAutoscaling", Group: GroupNodes, Default: DefaultProxyAutoscaling,
+		Doc: "A HorizontalPodAutoscaler for Milvus' proxies on their CPU, from proxy.replicas up to maxReplicas, holding targetCPUPercent of their request; a cluster the stack creates gets metrics-server as an EKS add-on, an existing one must run it. " +
+			"Fields: enabled, maxReplicas, targetCPUPercent.",
+		bind: object(func(c *Config) *ProxyAutoscaling { return &c.ProxyAutoscaling }, proxyAutoscalingRules)},
 
 	{Name: "ebsCsiDriver", Group: GroupAddons, Default: "", EmptyMeans: "on in create mode, off in existing mode",
 		Doc:  `Install the EBS CSI driver add-on with its IAM role, and make an encrypted gp3 StorageClass the default: "true" or "false". A cluster the stack creates needs it (etcd's volumes), so "false" is refused there; on an existing cluster it is its owner's unless set to "true".`,

@@ -126,7 +126,10 @@ func unknownKeys(settings Settings) Problems {
 	var problems Problems
 	for _, key := range unknown {
 		code, rule := Code("unknown-key"), "is not a key of this project"
-		if field := retiredKeyField(strings.TrimPrefix(key, Namespace+":")); field != "" {
+		if hint, ok := retiredKeys[strings.TrimPrefix(key, Namespace+":")]; ok {
+			code = "retired-key"
+			rule += " any more: " + hint
+		} else if field := retiredKeyField(strings.TrimPrefix(key, Namespace+":")); field != "" {
 			code = "retired-key"
 			rule += fmt.Sprintf(" any more: set the field instead, with `pulumi config set --path %s <value>`", field)
 		} else if near := nearestKey(strings.TrimPrefix(key, Namespace+":")); near != "" {
@@ -135,6 +138,11 @@ func unknownKeys(settings Settings) Problems {
 		problems = append(problems, Problem{Key: key, Value: settings.display(key, settings.Values[key]), Code: code, Rule: rule})
 	}
 	return problems
+}
+
+// retiredKeys are keys this project once read, with what replaces them.
+var retiredKeys = map[string]string{
+	"nodeMaxSize": "nothing scaled the node group up to it (a managed node group grows only under an autoscaler); the node group keeps nodeDesiredSize nodes, and nodePools starts nodes for pending pods: remove it with `pulumi config rm nodeMaxSize`",
 }
 
 // retiredKeyField is the field of an object key that replaced a retired

@@ -32,6 +32,8 @@ func (c Config) validate(secret map[string]bool) Problems {
 	v.milvus(c, secret)
 	v.backups(c)
 	v.monitoring(c)
+	v.nodePools(c)
+	v.proxyAutoscaling(c)
 	if c.CreatesCluster() {
 		v.capacity(c)
 	}
@@ -166,11 +168,9 @@ func (v *validator) zones(zones []string, region string) {
 }
 
 func (v *validator) nodeGroup(g NodeGroup) {
-	if g.MaxSize < g.MinSize {
-		v.add(FullName("nodeMaxSize"), fmt.Sprint(g.MaxSize), broke("node-max-below-min", "must be at least nodeMinSize (%d)", g.MinSize))
-	} else if g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize {
+	if g.DesiredSize < g.MinSize {
 		v.add(FullName("nodeDesiredSize"), fmt.Sprint(g.DesiredSize), broke("node-desired-outside",
-			"must lie between nodeMinSize (%d) and nodeMaxSize (%d)", g.MinSize, g.MaxSize))
+			"must be at least nodeMinSize (%d)", g.MinSize))
 	}
 }
 

@@ -55,6 +55,9 @@ func CapacityOf(g NodeGroup) (Capacity, string, error) {
 		if err != nil {
 			return Capacity{}, t, err
 		}
+		if Arch(FamilyOf(t)) != AMD64 {
+			return Capacity{}, t, fmt.Errorf("is a Graviton (arm64) type: the node group runs Amazon Linux 2023's x86_64 image; arm64 nodes come from nodePools")
+		}
 		if i == 0 || n.AllocatableMilliCPU < smallest.AllocatableMilliCPU ||
 			n.AllocatableMilliCPU == smallest.AllocatableMilliCPU && n.AllocatableMemoryBytes < smallest.AllocatableMemoryBytes {
 			smallest = n

@@ -30,6 +30,62 @@ var families = map[string]int{
 	"m5": 4, "m6i": 4, "m6a": 4, "m7i": 4, "m7a": 4,
 	"r5": 8, "r6i": 8, "r6a": 8, "r7i": 8, "r7a": 8,
 	"c5": 2, "c6i": 2, "c6a": 2, "c7i": 2, "c7a": 2,
+	// Graviton (arm64): only Karpenter's pools run them, with arm64 images.
+	"m6g": 4, "m7g": 4, "r6g": 8, "r7g": 8, "c6g": 2, "c7g": 2,
+}
+
+// The CPU architectures of the nodes, as Kubernetes' kubernetes.io/arch
+// label names them.
+const (
+	AMD64 = "amd64"
+	ARM64 = "arm64"
+)
+
+// Arch is the CPU architecture of an instance family: the Graviton
+// families end in "g".
+func Arch(family string) string {
+	if strings.HasSuffix(family, "g") {
+		return ARM64
+	}
+	return AMD64
+}
+
+// FamilyOf is an instance type's family ("r7i" of "r7i.4xlarge").
+func FamilyOf(instanceType string) string {
+	family, _, _ := strings.Cut(instanceType, ".")
+	return family
+}
+
+// Families lists the accepted families of an architecture.
+func Families(arch string) []string {
+	var out []string
+	for family := range families {
+		if Arch(family) == arch {
+			out = append(out, family)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// KnownFamily reports whether the program knows a family's capacity.
+func KnownFamily(family string) bool {
+	_, ok := families[family]
+	return ok
+}
+
+// TypesOf lists the instance types of the given families, smallest first
+// within each family.
+func TypesOf(fams []string) []string {
+	var out []string
+	for _, family := range fams {
+		for _, size := range sizeNames() {
+			if t := family + "." + size; KnownFamily(family) && !absent[t] {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // sizes are the sizes accepted in every family: vCPUs, and the network
@@ -50,10 +106,15 @@ var sizes = map[string]struct{ vcpu, enis, addresses int }{
 // 9xlarge, 12xlarge, 18xlarge and 24xlarge.
 var absent = map[string]bool{"c5.8xlarge": true, "c5.16xlarge": true}
 
-// InstanceTypes are the instance types the program accepts, sorted.
+// InstanceTypes are the x86_64 instance types the program accepts, sorted:
+// the node group's, and every type the price table prices (the Graviton
+// families have no sourced prices yet).
 func InstanceTypes() []string {
 	var out []string
 	for family := range families {
+		if Arch(family) != AMD64 {
+			continue
+		}
 		for size := range sizes {
 			if t := family + "." + size; !absent[t] {
 				out = append(out, t)
@@ -104,8 +165,8 @@ func NodeOf(instanceType string) (Node, error) {
 	perVCPU, knownFamily := families[family]
 	s, knownSize := sizes[size]
 	if !ok || !knownFamily || !knownSize || absent[instanceType] {
-		return Node{}, fmt.Errorf("is not an instance type whose capacity this program knows: it accepts the families %s in the sizes %s",
-			strings.Join(slices.Sorted(maps.Keys(families)), ", "), strings.Join(sizeNames(), ", "))
+		return Node{}, fmt.Errorf("is not an instance type whose capacity this program knows: it accepts the families %s (and, in Karpenter's arm64 pools, %s) in the sizes %s",
+			strings.Join(Families(AMD64), ", "), strings.Join(Families(ARM64), ", "), strings.Join(sizeNames(), ", "))
 	}
 	n := Node{InstanceType: instanceType, VCPU: s.vcpu, MemoryGiB: s.vcpu * perVCPU, MaxPods: s.enis*(s.addresses-1) + 2}
 	memory := int64(n.MemoryGiB) * gib

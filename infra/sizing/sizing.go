@@ -80,6 +80,9 @@ type Pod struct {
 	EphemeralBytes int64
 	// Volumes are one pod's PersistentVolumeClaims.
 	Volumes []Volume
+	// Pool is the node pool the pods run in, with Karpenter's pools: the
+	// system pool (the node group), or a NodePool; "" without pools.
+	Pool string
 }
 
 // Volume is one PersistentVolumeClaim of a pod.

@@ -33,10 +33,18 @@ func TestNodeOf(t *testing.T) {
 }
 
 func TestNodeOfUnknownType(t *testing.T) {
-	for _, instanceType := range []string{"t3.large", "m6i.metal", "m6g.2xlarge", "m6i", "c5.8xlarge"} {
+	for _, instanceType := range []string{"t3.large", "m6i.metal", "m8g.2xlarge", "m6i", "c5.8xlarge"} {
 		_, err := NodeOf(instanceType)
-		assert.EqualError(t, err, "is not an instance type whose capacity this program knows: it accepts the families c5, c6a, c6i, c7a, c7i, m5, m6a, m6i, m7a, m7i, r5, r6a, r6i, r7a, r7i in the sizes large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge", instanceType)
+		assert.EqualError(t, err, "is not an instance type whose capacity this program knows: it accepts the families c5, c6a, c6i, c7a, c7i, m5, m6a, m6i, m7a, m7i, r5, r6a, r6i, r7a, r7i (and, in Karpenter's arm64 pools, c6g, c7g, m6g, m7g, r6g, r7g) in the sizes large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge", instanceType)
 	}
+}
+
+// Graviton types are known, for the pools, but the node group's image is
+// x86_64.
+func TestCapacityOfRefusesGraviton(t *testing.T) {
+	_, unknown, err := CapacityOf(NodeGroup{InstanceTypes: []string{"m6i.2xlarge", "m7g.2xlarge"}, MinSize: 2})
+	assert.Equal(t, "m7g.2xlarge", unknown)
+	assert.EqualError(t, err, "is a Graviton (arm64) type: the node group runs Amazon Linux 2023's x86_64 image; arm64 nodes come from nodePools")
 }
 
 // A node group counts as its smallest type times its minimum size.
