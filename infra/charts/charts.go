@@ -24,6 +24,7 @@ import (
 const (
 	Milvus                 = "milvus"
 	LoadBalancerController = "aws-load-balancer-controller"
+	Karpenter              = "karpenter"
 )
 
 // Dir is where the archives are, relative to the project's root (where

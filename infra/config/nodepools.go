@@ -68,7 +68,9 @@ const (
 )
 
 // Pools are the two pools by name.
-func (n NodePools) Pools() map[string]Pool { return map[string]Pool{PoolQuery: n.Query, PoolCore: n.Core} }
+func (n NodePools) Pools() map[string]Pool {
+	return map[string]Pool{PoolQuery: n.Query, PoolCore: n.Core}
+}
 
 // nodePoolRules are the rules of the nodePools key's own value.
 func nodePoolRules(n NodePools) []violation {

@@ -30,6 +30,11 @@ const (
 	NodeMetadataHopLimit   = 1
 )
 
+// PoolLabel is the node label that names a node's pool when Karpenter runs
+// Milvus' nodes: "system" on the node group's, the NodePool's role
+// ("query", "core") on the nodes it starts. Milvus' pods select it.
+const PoolLabel = "milvus-eks/pool"
+
 // The nodes' root volume: encrypted gp3 on Amazon Linux 2023's root device.
 const (
 	NodeRootDevice     = "/dev/xvda"

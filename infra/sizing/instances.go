@@ -176,6 +176,9 @@ func NodeOf(instanceType string) (Node, error) {
 	return n, nil
 }
 
+// Sizes are the instance sizes the program knows, smallest first.
+func Sizes() []string { return sizeNames() }
+
 func sizeNames() []string {
 	names := slices.Sorted(maps.Keys(sizes))
 	sort.Slice(names, func(i, j int) bool { return sizes[names[i]].vcpu < sizes[names[j]].vcpu })

@@ -88,10 +88,25 @@ type ExternalS3 struct {
 
 // Workload is a replicated Milvus component, as the chart sizes it.
 type Workload struct {
+	// Replicas is -1 under an autoscaler: the chart then leaves the field
+	// out, so that an upgrade does not reset what the autoscaler chose.
 	Replicas  int       `json:"replicas"`
 	Resources Resources `json:"resources"`
 	// TopologySpreadConstraints spread the replicas across zones.
 	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	// NodeSelector keeps the pods on their pool's nodes.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// HPA is the chart's HorizontalPodAutoscaler (proxy.hpa): on CPU only.
+	HPA *HPA `json:"hpa,omitempty"`
+}
+
+// HPA is the chart's proxy autoscaler (templates/proxy-hpa.yaml): between
+// MinReplicas and MaxReplicas, at CPUUtilization percent of the request.
+type HPA struct {
+	Enabled        bool `json:"enabled"`
+	MinReplicas    int  `json:"minReplicas"`
+	MaxReplicas    int  `json:"maxReplicas"`
+	CPUUtilization int  `json:"cpuUtilization"`
 }
 
 // MixCoordinator is chart 5.x's single deployment of the root, query, data and
@@ -170,6 +185,18 @@ type Inputs struct {
 	// across zones, and makes etcd's and Pulsar's anti-affinity hard.
 	SpreadAcrossZones bool
 	Workloads         sizing.Workloads
+	// QuerySelector keeps the query nodes, CoreSelector every other pod of
+	// the release, on their nodes: Karpenter's pools, or an existing
+	// cluster's nodes named in config. Empty: anywhere.
+	QuerySelector, CoreSelector map[string]string
+	// ProxyAutoscaling, when set, scales the proxies from their replicas
+	// up to its MaxReplicas.
+	ProxyAutoscaling *ProxyAutoscaling
+}
+
+// ProxyAutoscaling bounds the proxies' autoscaler.
+type ProxyAutoscaling struct {
+	MaxReplicas, TargetCPUPercent int
 }
 
 // Build returns the chart values for one stack. Its mapping of the guide:

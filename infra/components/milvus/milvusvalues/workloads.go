@@ -62,6 +62,8 @@ type Etcd struct {
 	// alone (EtcdMetricsPort), so that a metrics collector never needs the
 	// client port, whose key-value API has no authentication here.
 	ExtraEnvVars []PlainEnvVar `json:"extraEnvVars"`
+	// NodeSelector keeps the members on the core pool's nodes.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
 }
 
 // PlainEnvVar is a container environment variable with its value.
@@ -109,6 +111,8 @@ type PulsarComponent struct {
 	Affinity   PulsarAffinity          `json:"affinity"`
 	PDB        *PulsarPDB              `json:"pdb,omitempty"`
 	Volumes    map[string]PulsarVolume `json:"volumes,omitempty"`
+	// NodeSelector keeps the component on the core pool's nodes.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
 }
 
 // PulsarAffinity is the Pulsar chart's anti-affinity switch and its type,
@@ -193,9 +197,20 @@ func (c Component) PodLabels(release string) map[string]string {
 // component sizes one Milvus component, and spreads its replicas.
 func (s Inputs) component(c Component) Workload {
 	w := c.Size(s.Workloads)
-	out := Workload{Replicas: w.Replicas, Resources: resources(w)}
+	out := Workload{Replicas: w.Replicas, Resources: resources(w), NodeSelector: s.CoreSelector}
+	if c == ComponentQueryNode {
+		out.NodeSelector = s.QuerySelector
+	}
 	if s.SpreadAcrossZones && w.Replicas > 1 {
 		out.TopologySpreadConstraints = zoneSpread(c.PodLabels(s.ReleaseName))
+	}
+	if a := s.ProxyAutoscaling; a != nil && c == ComponentProxy {
+		out.Replicas = -1
+		out.HPA = &HPA{Enabled: true, MinReplicas: w.Replicas, MaxReplicas: a.MaxReplicas, CPUUtilization: a.TargetCPUPercent}
+		// Spread as soon as a second proxy may come.
+		if s.SpreadAcrossZones {
+			out.TopologySpreadConstraints = zoneSpread(c.PodLabels(s.ReleaseName))
+		}
 	}
 	return out
 }
@@ -247,6 +262,7 @@ func (s Inputs) etcd() Etcd {
 		ExtraVolumeMounts:        etcdScratchMounts,
 		CustomLivenessProbe:      &etcdLiveness,
 		ExtraEnvVars:             []PlainEnvVar{{Name: "ETCD_LISTEN_METRICS_URLS", Value: fmt.Sprintf("http://0.0.0.0:%d", EtcdMetricsPort)}},
+		NodeSelector:             s.CoreSelector,
 	}
 	if s.SpreadAcrossZones {
 		out.PodAntiAffinityPreset = "hard"
@@ -318,6 +334,7 @@ func (s Inputs) pulsarComponent(w sizing.Workload, memoryVariable string, jvm fu
 		ConfigData:   map[string]string{memoryVariable: jvm(w.MemoryMiB())},
 		Affinity:     PulsarAffinity{AntiAffinity: true, Type: AntiAffinitySoft},
 		Volumes:      volumes,
+		NodeSelector: s.CoreSelector,
 	}
 	if s.SpreadAcrossZones {
 		c.Affinity.Type = AntiAffinityHard

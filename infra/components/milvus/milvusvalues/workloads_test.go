@@ -81,3 +81,35 @@ func TestPulsarSpread(t *testing.T) {
 	assert.Equal(t, AntiAffinityHard, p.Autorecovery.Affinity.Type)
 	assert.Nil(t, p.Autorecovery.PDB)
 }
+
+// With pools, the query nodes select the query pool and every other pod
+// of the release (etcd and Pulsar's included) the core pool; the proxies'
+// autoscaler starts at their replicas, and the chart then writes none.
+func TestPoolsAndTheProxiesAutoscaler(t *testing.T) {
+	s := settings()
+	s.Pulsar = true
+	s.QuerySelector = map[string]string{"milvus-eks/pool": "query"}
+	s.CoreSelector = map[string]string{"milvus-eks/pool": "core"}
+	s.Workloads.Proxy.Replicas = 2
+	s.ProxyAutoscaling = &ProxyAutoscaling{MaxReplicas: 6, TargetCPUPercent: 60}
+	got := Build(s).Map()
+	query := map[string]any{"milvus-eks/pool": "query"}
+	core := map[string]any{"milvus-eks/pool": "core"}
+	assert.Equal(t, query, got["queryNode"].(map[string]any)["nodeSelector"])
+	for _, key := range []string{"mixCoordinator", "proxy", "dataNode", "streamingNode", "etcd"} {
+		assert.Equal(t, core, got[key].(map[string]any)["nodeSelector"], key)
+	}
+	for _, key := range []string{"zookeeper", "bookkeeper", "broker", "proxy", "autorecovery"} {
+		assert.Equal(t, core, got["pulsarv3"].(map[string]any)[key].(map[string]any)["nodeSelector"], key)
+	}
+	proxy := got["proxy"].(map[string]any)
+	assert.Equal(t, float64(-1), proxy["replicas"])
+	assert.Equal(t, map[string]any{"enabled": true, "minReplicas": float64(2), "maxReplicas": float64(6), "cpuUtilization": float64(60)}, proxy["hpa"])
+	assert.NotContains(t, got["queryNode"], "hpa")
+
+	// Without them, no selector and no autoscaler.
+	plain := Build(settings()).Map()
+	assert.NotContains(t, plain["queryNode"], "nodeSelector")
+	assert.NotContains(t, plain["etcd"], "nodeSelector")
+	assert.NotContains(t, plain["proxy"], "hpa")
+}
