@@ -16,8 +16,14 @@ import (
 // estimateOf prices a stack's plan, with changes to its stack file.
 func estimateOf(t *testing.T, stackName string, changes map[string]string) cost.Estimate {
 	t.Helper()
-	d := deployWith(t, stackName, stackConfig(t, stackName, changes))
-	usage, err := cost.UsageOf(plan.FromStack("milvus", stackName, d.Stack).JSON())
+	settings := stackConfig(t, stackName, changes)
+	d := deployWith(t, stackName, settings)
+	p := plan.FromStack("milvus", stackName, d.Stack)
+	cfg, err := config.Load(settings, stackName)
+	require.NoError(t, err)
+	runs := inventory.Of(cfg)
+	p.Runs = &runs
+	usage, err := cost.UsageOf(p.JSON())
 	require.NoError(t, err)
 	e, err := cost.Estimated(usage, cost.Embedded())
 	require.NoError(t, err)
@@ -52,6 +58,28 @@ func TestCostComparisons(t *testing.T) {
 		assert.Greater(t, c.Head, c.Base, c.Item)
 	}
 	assert.Equal(t, []string{"NAT gateway", "Public IPv4 addresses of the NAT gateways"}, items)
+}
+
+// The pools cost a range: dev's below prod's at both ends, and a wider
+// limit costs more at the top and nothing more at the bottom.
+func TestPoolCostRange(t *testing.T) {
+	dev, prod := estimateOf(t, "dev", nil), estimateOf(t, "prod", nil)
+	require.Len(t, dev.Ranges, 2)
+	require.Len(t, prod.Ranges, 2)
+	devLow, devHigh := dev.Range()
+	prodLow, prodHigh := prod.Range()
+	assert.Less(t, devLow, prodLow)
+	assert.Less(t, devHigh, prodHigh)
+	for _, e := range []cost.Estimate{dev, prod} {
+		low, high := e.Range()
+		assert.Less(t, e.Total(), low, "the pools cost something even at their least")
+		assert.Less(t, low, high)
+	}
+
+	wider := estimateOf(t, "prod", map[string]string{"milvus:nodePools": `{"enabled": true, "query": {"cpuLimit": 96, "memoryLimitGiB": 768}, "core": {"cpuLimit": 48, "memoryLimitGiB": 192}}`})
+	assert.Equal(t, prod.Ranges[0].Low, wider.Ranges[0].Low)
+	assert.Greater(t, wider.Ranges[0].High.Monthly, prod.Ranges[0].High.Monthly)
+	assert.Equal(t, prod.Ranges[1], wider.Ranges[1])
 }
 
 // An existing-cluster stack pays for what it creates: no control plane,

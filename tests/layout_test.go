@@ -91,6 +91,10 @@ func TestLayout(t *testing.T) {
 		"infra/components/monitoring/metricnames",
 		"infra/components/monitoring/dashboards",
 		"infra/components/monitoring/promtool",
+		"infra/components/cluster/nodeguarantees",
+		"infra/components/karpenter/nodepools",
+		"infra/components/karpenter/karpentervalues",
+		"infra/components/karpenter/published",
 	}
 	var problems []string
 	for dir, imported := range imports(t, "infra", false) {

@@ -141,7 +141,7 @@ func (v *validator) nodePools(c Config) {
 		v.add(key("core.spot"), "true", broke("spot-etcd-production",
 			"puts etcd, which holds Milvus' metadata, on capacity EC2 may reclaim with two minutes' notice: production keeps the core pool on-demand"))
 	}
-	perNode := c.addOns().PerNode()
+	perNode := c.PerNode()
 	for _, name := range []string{PoolQuery, PoolCore} {
 		p := n.Pools()[name]
 		if !p.valid() {
@@ -158,7 +158,7 @@ func (v *validator) nodePools(c Config) {
 				return
 			}
 		}
-		packing, ok := pool.Tightest(pods, perNode, c.spreadNodes(pods))
+		packing, ok := pool.Tightest(pods, perNode, c.SpreadNodes(pods))
 		if ok && (packing.VCPU() > p.CPULimit || packing.MemoryGiB() > p.MemoryLimitGiB) {
 			v.add(key(name+".cpuLimit"), fmt.Sprintf("%d vCPU, %d GiB", p.CPULimit, p.MemoryLimitGiB), broke("pool-limit",
 				"is below what the pool's workloads need at their most replicas: at best %s, %d vCPU and %d GiB; raise cpuLimit and memoryLimitGiB to at least that",
@@ -175,10 +175,13 @@ func (p Pool) valid() bool {
 	return !slices.ContainsFunc(p.Families, func(f string) bool { return !sizing.KnownFamily(f) || sizing.Arch(f) != p.Arch })
 }
 
-// spreadNodes is the fewest nodes the pods' spread needs: with
+// PerNode are the DaemonSets' pods, which every node of every pool runs.
+func (c Config) PerNode() []sizing.Pod { return c.addOns().PerNode() }
+
+// SpreadNodes is the fewest nodes the pods' spread needs: with
 // spreadAcrossZones, a zone for each of up to three replicas of a
 // workload, and a node for each etcd member (hard anti-affinity).
-func (c Config) spreadNodes(pods []sizing.Pod) int {
+func (c Config) SpreadNodes(pods []sizing.Pod) int {
 	if !c.Milvus.SpreadAcrossZones {
 		return 0
 	}

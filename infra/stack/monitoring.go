@@ -85,6 +85,7 @@ func collectionOf(ctx *pulumi.Context, cfg config.Config, kube clusterSite, db *
 			ClusterName: cfg.ClusterName, Milvus: milvusPods, ComponentLabel: milvusvalues.ComponentLabel,
 			Etcd: etcdPods, KubeStateMetrics: kubestate.Target(cfg.Milvus.Namespace),
 		},
+		NodeSelector: selectorsOf(cfg).system,
 	}
 	if created := kube.created; created != nil {
 		c.ClusterArn = created.eks.Arn

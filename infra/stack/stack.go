@@ -15,8 +15,10 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/existing"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
+	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/published"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller/controllervalues"
+	"github.com/milvus-eks/milvus-eks/infra/components/metricsserver"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/endpoint"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
@@ -61,6 +63,9 @@ func verifyCharts(ctx *pulumi.Context, cfg config.Config) error {
 	if addon := cfg.Addons.LoadBalancerController; addon.Enabled {
 		installed = append(installed, vendored(charts.LoadBalancerController, addon.ChartVersion))
 	}
+	if cfg.UsesNodePools() {
+		installed = append(installed, vendored(charts.Karpenter, published.Version))
+	}
 	for _, archive := range installed {
 		if err := archive.Verify(root); err != nil {
 			return err
@@ -94,6 +99,11 @@ func Declare(ctx *pulumi.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	pools, err := declareNodePools(ctx, cfg, kube)
+	if err != nil {
+		return err
+	}
+	addOnsReady = append(addOnsReady, pools...)
 	db, err := milvus.New(ctx, "milvus", milvusArgs(cfg, kube.access, bucket, addOnsReady))
 	if err != nil {
 		return err
@@ -239,8 +249,8 @@ func clusterArgs(cfg config.Config, net *network.Network) cluster.Args {
 			InstanceTypes: g.InstanceTypes,
 			MinSize:       g.MinSize,
 			DesiredSize:   g.DesiredSize,
-			MaxSize:       g.MaxSize,
 			DiskSizeGiB:   g.DiskSizeGiB,
+			Labels:        systemPoolLabels(cfg),
 		},
 		ControlPlane: cluster.ControlPlane{
 			Admins: cp.Admins, Viewers: cp.Viewers, PublicCidrs: cp.PublicCidrs, Logs: cp.Logs,
@@ -288,6 +298,7 @@ func backupArgs(cfg config.Config, access cluster.Access, bucket *storage.Storag
 		KmsKeyArn:        cfg.Bucket.KmsKeyArn,
 		Authentication:   cfg.Milvus.Authentication.Enabled,
 		Cluster:          access,
+		NodeSelector:     selectorsOf(cfg).core,
 	}
 	if b.Destination == config.BackupSeparate {
 		own := bucketArgs(cfg.Bucket)
@@ -334,6 +345,15 @@ func declareAddOns(ctx *pulumi.Context, cfg config.Config, kube clusterSite) ([]
 		ready = append(ready, controller.Release)
 		ctx.Export(outputs.LoadBalancerControllerRoleArn, controller.RoleArn)
 	}
+	// The proxies' autoscaler reads metrics-server; an existing cluster's
+	// owner runs it.
+	if cfg.ProxyAutoscaling.Enabled && kube.created != nil {
+		metrics, err := metricsserver.New(ctx, "metrics-server", metricsserver.Args{Cluster: kube.access})
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, metrics.Addon)
+	}
 	return ready, nil
 }
 
@@ -352,6 +372,9 @@ func milvusArgs(cfg config.Config, access cluster.Access, bucket *storage.Storag
 			Pulsar:            m.MessageQueue == config.QueuePulsar,
 			SpreadAcrossZones: m.SpreadAcrossZones,
 			Workloads:         m.Workloads,
+			QuerySelector:     selectorsOf(cfg).query,
+			CoreSelector:      selectorsOf(cfg).core,
+			ProxyAutoscaling:  proxyAutoscaling(cfg),
 		},
 		LoadBalancer: endpoint.LoadBalancer{
 			Name:           m.LoadBalancer.Name,

@@ -79,6 +79,8 @@ type Outputs struct {
 	// The monitoring's outputs are present when the stack is monitored.
 	MonitoringWorkspaceArn string
 	MonitoringScraperArn   string
+	// KarpenterRoleArn is present when Karpenter runs the stack's pools.
+	KarpenterRoleArn string
 }
 
 // outputField ties an output of the contract to the field it fills.
@@ -116,6 +118,7 @@ func (o *Outputs) fields() []outputField {
 		{outputs.BackupRoleArn, &o.BackupRoleArn, false},
 		{outputs.MonitoringWorkspaceArn, &o.MonitoringWorkspaceArn, false},
 		{outputs.MonitoringScraperArn, &o.MonitoringScraperArn, false},
+		{outputs.KarpenterRoleArn, &o.KarpenterRoleArn, false},
 	}
 }
 
@@ -167,6 +170,8 @@ type Clients struct {
 	EC2        EC2
 	ELB        ELB
 	Kubernetes Kubernetes
+	// Dynamic reads custom resources (Karpenter's NodePools).
+	Dynamic Dynamic
 	// Pods runs the metadata probe in the cluster.
 	Pods   PodRunner
 	Milvus Milvus
@@ -208,6 +213,9 @@ func Run(ctx context.Context, c Clients, out Outputs, o Options) []Result {
 	}
 	if out.MonitoringScraperArn != "" {
 		results = append(results, CheckMonitoring(ctx, c.AMP, c.Prometheus, out, o)...)
+	}
+	if out.KarpenterRoleArn != "" {
+		results = append(results, CheckKarpenter(ctx, c.Kubernetes, c.Dynamic, out, o)...)
 	}
 	return results
 }

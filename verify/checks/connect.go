@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -66,6 +67,10 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 	if err != nil {
 		return Clients{}, nil, fmt.Errorf("building the Kubernetes client: %w", err)
 	}
+	custom, err := dynamic.NewForConfig(rest)
+	if err != nil {
+		return Clients{}, nil, fmt.Errorf("building the Kubernetes client: %w", err)
+	}
 
 	c = Clients{
 		IAM:        iam.NewFromConfig(cfg),
@@ -74,6 +79,7 @@ func Connect(ctx context.Context, out Outputs, timeout time.Duration) (c Clients
 		EC2:        ec2.NewFromConfig(cfg),
 		ELB:        elb.NewFromConfig(cfg),
 		Kubernetes: k8s,
+		Dynamic:    custom,
 		Pods:       ClusterPods{Client: k8s},
 		AMP:        amp.NewFromConfig(cfg),
 		Prometheus: WorkspaceAPI{Credentials: cfg.Credentials, Region: out.Region, Client: &http.Client{Timeout: timeout}},

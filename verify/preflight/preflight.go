@@ -95,28 +95,37 @@ func callerIdentity(ctx context.Context, c Clients) (string, checks.Result) {
 	return aws.ToString(out.Arn), pass(check, expected, aws.ToString(out.Arn)+" in account "+aws.ToString(out.Account))
 }
 
-// maxVCPU is the most vCPUs the node group may run: its maximum size of its
-// largest instance type.
-func maxVCPU(g config.NodeGroup) (int, string) {
+// maxVCPU is the most vCPUs the stack's nodes may run: the node group's
+// size of its largest instance type, and with Karpenter each pool's CPU
+// limit (spot included, to be safe), with the words that say so.
+func maxVCPU(cfg config.Config) (int, string) {
+	g := cfg.NodeGroup
 	most, largest := 0, ""
 	for _, t := range g.InstanceTypes {
 		if n, err := sizing.NodeOf(t); err == nil && n.VCPU > most {
 			most, largest = n.VCPU, t
 		}
 	}
-	return g.MaxSize * most, largest
+	need := g.DesiredSize * most
+	words := fmt.Sprintf("nodeDesiredSize %d × %s", g.DesiredSize, largest)
+	if cfg.UsesNodePools() {
+		p := cfg.NodePools
+		need += p.Query.CPULimit + p.Core.CPULimit
+		words += fmt.Sprintf(" and the pools' cpuLimit %d + %d", p.Query.CPULimit, p.Core.CPULimit)
+	}
+	return need, words
 }
 
 func vcpuQuota(ctx context.Context, c Clients, cfg config.Config) checks.Result {
-	need, largest := maxVCPU(cfg.NodeGroup)
+	need, words := maxVCPU(cfg)
 	check := "the EC2 quota of On-Demand standard vCPUs (" + VCPUQuotaCode + ")"
-	expected := fmt.Sprintf("at least %d, for nodeMaxSize %d × %s", need, cfg.NodeGroup.MaxSize, largest)
+	expected := fmt.Sprintf("at least %d, for %s", need, words)
 	quota, err := quotaValue(ctx, c, VCPUQuotaCode)
 	if err != nil {
 		return fail(check, expected, err.Error())
 	}
 	if quota < need {
-		return fail(check, expected, fmt.Sprintf("%d: the node group would stop growing, or never start; request %d with `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code %s --desired-value %d` (instances already running in the account count against it too)",
+		return fail(check, expected, fmt.Sprintf("%d: the nodes would stop growing, or never start; request %d with `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code %s --desired-value %d` (instances already running in the account count against it too)",
 			quota, need, VCPUQuotaCode, need))
 	}
 	return pass(check, expected, fmt.Sprintf("%d (instances already running in the account count against it too)", quota))

@@ -55,7 +55,7 @@ func ready() *account {
 }
 
 // prod is the shipped prod stack's configuration, as the checks read it:
-// three NAT gateways, up to 6 × m6i.4xlarge (96 vCPU), a deploy and a
+// three NAT gateways, 3 × m6i.4xlarge (48 vCPU), a deploy and a
 // preview role, a certificate for milvus.example.com.
 func prod(t *testing.T) config.Config {
 	t.Helper()
@@ -70,7 +70,6 @@ func prod(t *testing.T) config.Config {
 		"milvus:nodeInstanceTypes":          `["m6i.4xlarge"]`,
 		"milvus:nodeMinSize":                "3",
 		"milvus:nodeDesiredSize":            "3",
-		"milvus:nodeMaxSize":                "6",
 		"milvus:loadBalancerCertificateArn": certArn,
 		"milvus:milvusDnsName":              "milvus.example.com",
 		"milvus:loadBalancerSourceRanges":   `["203.0.113.0/24"]`,
@@ -113,7 +112,7 @@ func TestAReadyAccountPasses(t *testing.T) {
 		"PASS  the kubectl command: expected version 1.24.0 or later; found version 1.34.2",
 		"PASS  the aws command: expected version 2.7.0 or later; found version 2.17.0",
 		"PASS  AWS credentials: expected a caller identity; found " + caller + " in account 111122223333",
-		"PASS  the EC2 quota of On-Demand standard vCPUs (L-1216C47A): expected at least 96, for nodeMaxSize 6 × m6i.4xlarge; found 128 (instances already running in the account count against it too)",
+		"PASS  the EC2 quota of On-Demand standard vCPUs (L-1216C47A): expected at least 48, for nodeDesiredSize 3 × m6i.4xlarge; found 128 (instances already running in the account count against it too)",
 		"PASS  Elastic IP addresses (L-0263D0A3): expected room for 3, one per NAT gateway; found 5 free (quota 5, 0 in use)",
 		"PASS  the access-entry principal arn:aws:iam::111122223333:role/milvus-eks-prod-deploy: expected an IAM role or user of that exact ARN; found it exists",
 		"PASS  the access-entry principal arn:aws:iam::111122223333:role/milvus-eks-prod-preview: expected an IAM role or user of that exact ARN; found it exists",
@@ -143,7 +142,7 @@ func TestEachWayAFirstDeployWouldFail(t *testing.T) {
 		{"no credentials", func(a *account) { a.noCredential = true }, map[string]string{
 			"AWS credentials": "none (no credentials): set AWS_PROFILE (and run `aws sso login` for an SSO profile) or the AWS_* variables"}},
 		{"a new account's vCPU quota", func(a *account) { a.quotas[VCPUQuotaCode] = 32 }, map[string]string{
-			"the EC2 quota of On-Demand standard vCPUs (L-1216C47A)": "32: the node group would stop growing, or never start; request 96 with `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 96` (instances already running in the account count against it too)"}},
+			"the EC2 quota of On-Demand standard vCPUs (L-1216C47A)": "32: the nodes would stop growing, or never start; request 48 with `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 48` (instances already running in the account count against it too)"}},
 		{"the Elastic IPs in use", func(a *account) { a.addresses = 3 }, map[string]string{
 			"Elastic IP addresses (L-0263D0A3)": "2 free (quota 5, 3 in use): release unused addresses, or request 6 with `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-0263D0A3 --desired-value 6`"}},
 		{"a principal that does not exist", func(a *account) { delete(a.roles, "milvus-eks-prod-preview") }, map[string]string{

@@ -86,8 +86,10 @@ type Args struct {
 	// in the Secret the Milvus component keeps it in.
 	Authentication bool
 	// Cluster is where the job runs, and whose OIDC provider vouches for
-	// its ServiceAccounts.
-	Cluster cluster.Access
+	// its ServiceAccounts; NodeSelector keeps its pod on Milvus' core
+	// pool, when Karpenter runs the pools.
+	Cluster      cluster.Access
+	NodeSelector map[string]string
 }
 
 // Backup is the scheduled backups.
@@ -295,6 +297,7 @@ func cronJobSpec(args Args, roleArn, configMap pulumi.StringOutput) batchv1.Cron
 				Template: corev1.PodTemplateSpecArgs{
 					Metadata: &metav1.ObjectMetaArgs{Labels: labels},
 					Spec: corev1.PodSpecArgs{
+						NodeSelector: podspec.NodeSelector(args.NodeSelector),
 						ServiceAccountName: roleArn.ApplyT(func(string) string {
 							return backupjob.BackupServiceAccount(release)
 						}).(pulumi.StringOutput),

@@ -20,9 +20,9 @@ import (
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/controlplane"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/kubeconfig"
+	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodeguarantees"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa/trust"
-	"github.com/milvus-eks/milvus-eks/infra/facts"
 	"github.com/milvus-eks/milvus-eks/infra/iampolicy"
 )
 
@@ -123,11 +123,14 @@ type ControlPlane struct {
 	ReleaseNamespaces []string
 }
 
-// NodeGroup sizes the managed node group.
+// NodeGroup sizes the managed node group, and labels its nodes.
 type NodeGroup struct {
-	InstanceTypes                 []string
-	MinSize, DesiredSize, MaxSize int
-	DiskSizeGiB                   int
+	InstanceTypes        []string
+	MinSize, DesiredSize int
+	DiskSizeGiB          int
+	// Labels are the nodes' Kubernetes labels (the system pool's, with
+	// Karpenter).
+	Labels map[string]string
 }
 
 // Access is how the rest of the stack reaches this cluster.
@@ -245,20 +248,22 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	// Karpenter's node class is built from the same guarantees.
+	g := nodeguarantees.Of(args.Nodes.DiskSizeGiB)
 	launchTemplate, err := ec2.NewLaunchTemplate(ctx, name+"-nodes", &ec2.LaunchTemplateArgs{
 		Description: pulumi.String("Nodes of " + args.Name + ": IMDSv2 only, out of pods' reach; an encrypted gp3 root volume"),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String(facts.NodeMetadataHTTPTokens),
-			HttpPutResponseHopLimit: pulumi.Int(facts.NodeMetadataHopLimit),
+			HttpTokens:              pulumi.String(g.HTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(g.HopLimit),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-			DeviceName: pulumi.String(facts.NodeRootDevice),
+			DeviceName: pulumi.String(g.RootDevice),
 			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-				VolumeSize:          pulumi.Int(args.Nodes.DiskSizeGiB),
-				VolumeType:          pulumi.String(facts.NodeRootVolumeType),
-				Encrypted:           pulumi.String("true"),
-				DeleteOnTermination: pulumi.String("true"),
+				VolumeSize:          pulumi.Int(g.SizeGiB),
+				VolumeType:          pulumi.String(g.VolumeType),
+				Encrypted:           pulumi.String(strconv.FormatBool(g.Encrypted)),
+				DeleteOnTermination: pulumi.String(strconv.FormatBool(g.DeleteOnTermination)),
 			},
 		}},
 	}, parent)
@@ -281,11 +286,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Id:      launchTemplate.ID(),
 			Version: launchTemplate.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
 		},
+		// Nothing scales the group (no autoscaler runs on it), so its
+		// maximum is the size it keeps; Karpenter's pools are what grow.
 		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(args.Nodes.MinSize),
 			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
-			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
+			MaxSize:     pulumi.Int(args.Nodes.DesiredSize),
 		},
+		Labels: nodeLabels(args.Nodes.Labels),
 		// Nodes that came up before the CNI add-on had its role would run
 		// an aws-node without credentials. A DependsOn on pulumi-eks'
 		// component does not reach the aws.eks.NodeGroup it creates inside
@@ -353,4 +361,12 @@ func publicCidrs(cidrs []string) pulumi.StringArrayInput {
 		return nil
 	}
 	return pulumi.ToStringArray(cidrs)
+}
+
+// nodeLabels are the node group's labels; none when empty.
+func nodeLabels(labels map[string]string) pulumi.StringMapInput {
+	if len(labels) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(labels)
 }

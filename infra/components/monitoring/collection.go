@@ -34,6 +34,9 @@ type Collection struct {
 	Release         string
 	// Targets are what the collector reads.
 	Targets scrapeconfig.Settings
+	// NodeSelector keeps kube-state-metrics on the system pool, when
+	// Karpenter runs the others.
+	NodeSelector map[string]string
 }
 
 // ScraperName starts the Kubernetes names of the collector's ClusterRole
@@ -122,6 +125,7 @@ func kubeStateMetrics(ctx *pulumi.Context, name string, c Collection, k8s []pulu
 			Template: corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
 				Spec: corev1.PodSpecArgs{
+					NodeSelector:       podspec.NodeSelector(c.NodeSelector),
 					ServiceAccountName: sa.Metadata.Name().Elem(),
 					SecurityContext: corev1.PodSecurityContextArgs{
 						RunAsNonRoot:   pulumi.Bool(true),

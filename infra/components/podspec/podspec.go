@@ -30,3 +30,12 @@ func Unprivileged() corev1.SecurityContextArgs {
 		Capabilities:             corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
 	}
 }
+
+// NodeSelector is a pod's node selector: the pool its pods belong on, when
+// Karpenter runs the pools; none when empty.
+func NodeSelector(labels map[string]string) pulumi.StringMapInput {
+	if len(labels) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(labels)
+}

@@ -34,6 +34,9 @@ type Line struct {
 type Estimate struct {
 	Stack, Region string
 	Fixed         []Line
+	// Ranges are Karpenter's pools: their nodes follow the pods, between a
+	// least and a most.
+	Ranges []Range
 	// UsagePriced are billed by use: their unit prices, no amounts.
 	UsagePriced []Line
 	PricesDate  string
@@ -47,6 +50,17 @@ func (e Estimate) Total() float64 {
 		t += l.Monthly
 	}
 	return round(t)
+}
+
+// Range is the monthly cost with the pools at their least and at their
+// most: the fixed part plus each pool's range.
+func (e Estimate) Range() (low, high float64) {
+	low, high = e.Total(), e.Total()
+	for _, r := range e.Ranges {
+		low += r.Low.Monthly
+		high += r.High.Monthly
+	}
+	return round(low), round(high)
 }
 
 // Monthly is the fixed monthly cost of an item, and whether the estimate
@@ -131,6 +145,13 @@ func Estimated(u Usage, p Prices) (Estimate, error) {
 	if missing != nil {
 		return Estimate{}, missing
 	}
+	for _, pool := range u.Pools {
+		rng, err := poolRange(pool, r, u.Region, price(GP3GBMonth))
+		if err != nil {
+			return Estimate{}, err
+		}
+		e.Ranges = append(e.Ranges, rng)
+	}
 
 	if u.NATGateways > 0 {
 		usage("NAT gateway data processed", NATGatewayGB, "GB")
@@ -185,6 +206,17 @@ func (e Estimate) Text() string {
 		fmt.Fprintf(&b, "%-62s %12s %14s %11s\n", label(l), quantity(l), unitPrice(l), money(l.Monthly))
 	}
 	fmt.Fprintf(&b, "%-62s %12s %14s %11s\n", "Total, fixed", "", "", money(e.Total()))
+	if len(e.Ranges) > 0 {
+		b.WriteString("\nKarpenter's pools: their nodes follow the pods (on-demand prices; spot, where allowed, costs less)\n")
+		for _, r := range e.Ranges {
+			fmt.Fprintf(&b, "%s\n", r.Item)
+			for _, l := range []Line{r.Low, r.High} {
+				fmt.Fprintf(&b, "  %-60s %12s %14s %11s\n", label(l), quantity(l), unitPrice(l), money(l.Monthly))
+			}
+		}
+		low, high := e.Range()
+		fmt.Fprintf(&b, "%-62s %12s %14s %11s\n", "Total, with the pools", "", "", money(low)+" to "+money(high))
+	}
 	if len(e.UsagePriced) > 0 {
 		b.WriteString("\nBilled by use (no amount is assumed):\n")
 		for _, l := range e.UsagePriced {
@@ -254,6 +286,8 @@ func Diff(base, head Estimate) []Change {
 	}
 	add(base.Fixed, func(c *Change) *float64 { return &c.Base })
 	add(head.Fixed, func(c *Change) *float64 { return &c.Head })
+	add(rangeLines(base), func(c *Change) *float64 { return &c.Base })
+	add(rangeLines(head), func(c *Change) *float64 { return &c.Head })
 	var out []Change
 	for _, c := range costs {
 		if round(c.Base) != round(c.Head) {
@@ -285,4 +319,13 @@ func signed(x float64) string {
 		return "+" + money(x)
 	}
 	return "-" + money(-x)
+}
+
+// rangeLines are the pools' ends as items of their own, for a diff.
+func rangeLines(e Estimate) []Line {
+	var out []Line
+	for _, r := range e.Ranges {
+		out = append(out, Line{Item: r.Item + ", at the least", Monthly: r.Low.Monthly}, Line{Item: r.Item + ", at the most", Monthly: r.High.Monthly})
+	}
+	return out
 }

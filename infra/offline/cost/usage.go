@@ -3,13 +3,14 @@ package cost
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/containerlogs"
 	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/milvus-eks/milvus-eks/infra/charts"
+	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/containerlogs"
+	"github.com/milvus-eks/milvus-eks/infra/offline/inventory"
 	"github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
@@ -41,6 +42,9 @@ type Usage struct {
 	// one); PodLogs says whether the pods' logs go to CloudWatch Logs.
 	Scrapers, Workspaces int
 	PodLogs              bool
+	// Pools are Karpenter's NodePools, from the plan's inventory, whose
+	// nodes come and go with the pods: priced as a range.
+	Pools []Pool
 }
 
 // Backups is where a stack keeps its backups.
@@ -87,6 +91,8 @@ type planFile struct {
 		Inputs       map[string]any `json:"inputs"`
 	} `json:"resources"`
 	Outputs map[string]any `json:"outputs"`
+	// Runs is the plan's inventory, which says what the pools hold.
+	Runs *inventory.Inventory `json:"runs"`
 }
 
 // UsageOf counts what a plan bills.
@@ -108,6 +114,11 @@ func UsageOf(planJSON []byte) (Usage, error) {
 		}
 	}
 	u.ReplicaRegion, _ = p.Outputs[outputs.BackupReplicaRegion].(string)
+	pools, err := poolsOf(p.Runs)
+	if err != nil {
+		return Usage{}, err
+	}
+	u.Pools = pools
 	rootGiB := map[string]int{} // launch template URN: root volume GiB
 	for _, r := range p.Resources {
 		if r.Type == "aws:ec2/launchTemplate:LaunchTemplate" {

@@ -137,6 +137,36 @@ func readmeCost(root string) (string, error) {
 	for _, e := range estimates {
 		fmt.Fprintf(&b, " **%.2f** |", e.Total())
 	}
+	// Karpenter's pools: each pool's least and most, then the range.
+	var pools []string
+	seenPool := map[string]bool{}
+	for _, e := range estimates {
+		for _, r := range e.Ranges {
+			if !seenPool[r.Item] {
+				seenPool[r.Item] = true
+				pools = append(pools, r.Item)
+			}
+		}
+	}
+	for _, pool := range pools {
+		fmt.Fprintf(&b, "\n| %s, least to most |", pool)
+		for _, e := range estimates {
+			cell := " |"
+			for _, r := range e.Ranges {
+				if r.Item == pool {
+					cell = fmt.Sprintf(" %.2f to %.2f |", r.Low.Monthly, r.High.Monthly)
+				}
+			}
+			b.WriteString(cell)
+		}
+	}
+	if len(pools) > 0 {
+		b.WriteString("\n| **Total, with the pools** |")
+		for _, e := range estimates {
+			low, high := e.Range()
+			fmt.Fprintf(&b, " **%.2f to %.2f** |", low, high)
+		}
+	}
 	fmt.Fprintf(&b, "\n\nUS East (Ohio) list prices, from the table compiled on %s ([its sources](infra/offline/cost/prices.md)); %d hours a month.",
 		estimates[0].PricesDate, cost.HoursPerMonth)
 	return b.String(), nil

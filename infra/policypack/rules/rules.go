@@ -79,7 +79,7 @@ var Policies = []Policy{
 	iamNoWildcardActions, iamS3OneBucket, iamWebIdentityTrust,
 	noStaticCredentials, secretsAsSecrets,
 	kubernetesExplicitProvider, helmReleasePinned,
-	loadBalancerExposure, nodeMetadata, productionBackups, productionMonitoring,
+	loadBalancerExposure, nodeMetadata, nodeClassGuarantees, productionBackups, productionMonitoring,
 }
 
 // Resource types the policies look at.

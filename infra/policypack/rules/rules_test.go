@@ -251,6 +251,16 @@ func TestEachPolicyFires(t *testing.T) {
 			typeManagedNodeGroup + " cluster-nodes sets enableIMDSv2, whose launch template has a hop limit of 2 that pods reach: give it a launch template of your own with a hop limit of 1",
 			typeManagedNodeGroup + " cluster-nodes has no launch template, so EKS' default one leaves IMDSv1 and pods' access to it as the AMI has them: give it one that requires tokens with a hop limit of 1",
 		}},
+		{"node-class-guarantees", "dev", func(t *testing.T, rs []Resource) []Resource {
+			spec := find(t, rs, typeNodeClass, "karpenter-node-class").Inputs["spec"].(map[string]any)
+			spec["metadataOptions"].(map[string]any)["httpPutResponseHopLimit"] = 2.0
+			root := spec["blockDeviceMappings"].([]any)[0].(map[string]any)
+			root["ebs"].(map[string]any)["encrypted"] = false
+			spec["subnetSelectorTerms"] = []any{map[string]any{"tags": map[string]any{"karpenter.sh/discovery": "milvus-dev"}}}
+			return rs
+		}, []string{
+			typeNodeClass + " karpenter-node-class starts nodes weaker than the node group's: httpPutResponseHopLimit 2 (must be 1), ebs.encrypted false (must be true), subnetSelectorTerms selects by something other than ID; build it from nodeguarantees, as the stack's is",
+		}},
 	}
 	fired := map[string]bool{}
 	for _, tt := range tests {

@@ -47,6 +47,9 @@ const (
 	MonitoringScraperArn          = "monitoringScraperArn"
 	AlertTopicArn                 = "alertTopicArn"
 	PodLogGroup                   = "podLogGroup"
+	KarpenterRoleArn              = "karpenterRoleArn"
+	KarpenterNodeRoleArn          = "karpenterNodeRoleArn"
+	KarpenterInterruptionQueue    = "karpenterInterruptionQueue"
 )
 
 // Condition is when a stack exports an output.
@@ -66,6 +69,7 @@ const (
 	BackupReplica          Condition = "with `backup.replicaRegion` set"
 	Monitoring             Condition = "with `monitoring.enabled`"
 	PodLogs                Condition = "with `monitoring.enabled`, when the stack creates its cluster"
+	NodePools              Condition = "with `nodePools.enabled`"
 )
 
 // Output is one output of the contract.
@@ -115,6 +119,9 @@ var Contract = []Output{
 	{Name: MonitoringScraperArn, When: Monitoring, Meaning: "AMP's managed collector reading the cluster"},
 	{Name: AlertTopicArn, When: Monitoring, Meaning: "The SNS topic the alerts go to"},
 	{Name: PodLogGroup, When: PodLogs, Meaning: "The CloudWatch Logs group of the pods' logs (Container Insights' application group)"},
+	{Name: KarpenterRoleArn, When: NodePools, Meaning: "Karpenter's controller's IRSA role, with the policies its release publishes"},
+	{Name: KarpenterNodeRoleArn, When: NodePools, Meaning: "The role of the nodes Karpenter starts, which has an EC2_LINUX access entry"},
+	{Name: KarpenterInterruptionQueue, When: NodePools, Meaning: "The SQS queue of spot interruptions, rebalance recommendations, instance state changes and scheduled changes that Karpenter reads"},
 }
 
 // Platform outputs are what this program reads of a platform stack that

@@ -98,6 +98,16 @@ func (t template) property(resource, name string) (*yaml.Node, error) {
 	return nil, fmt.Errorf("karpenter's template: %s has no %s", resource, name)
 }
 
+// ControllerPolicyResources are the logical names of the controller's
+// managed policies, sorted, less skip.
+func ControllerPolicyResources(skip ...string) ([]string, error) {
+	t, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(t.resources("AWS::IAM::ManagedPolicy"), func(r string) bool { return slices.Contains(skip, r) }), nil
+}
+
 // ControllerPolicies are the controller's managed policies, with the
 // stack's values substituted. skip names policies the stack leaves out
 // (ZonalShiftPolicy, whose setting it leaves off).
