@@ -189,6 +189,8 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 	}
 	ebs := []string{typeAddon + "::ebs-csi-driver", typeStorageClass + "::ebs-csi-driver-gp3", typeStorageClassPatch + "::ebs-csi-driver-gp2"}
 	lbc := []string{typeRelease + "::load-balancer-controller"}
+	// dev's pools, which its pods select, and the autoscaler's metrics.
+	pools := []string{"kubernetes:karpenter.sh/v1:NodePool::karpenter-query", "kubernetes:karpenter.sh/v1:NodePool::karpenter-core", typeAddon + "::metrics-server"}
 	tests := []struct {
 		name    string
 		changes map[string]string
@@ -196,7 +198,7 @@ func TestMilvusReleaseDependencies(t *testing.T) {
 		absent  []string
 		outputs []string
 	}{
-		{"both on", nil, [][]string{always, ebs, lbc}, nil,
+		{"both on", nil, [][]string{always, ebs, lbc, pools}, nil,
 			[]string{"ebsCsiDriverRoleArn", "loadBalancerControllerRoleArn"}},
 	}
 	for _, tt := range tests {

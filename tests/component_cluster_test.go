@@ -24,7 +24,7 @@ func TestClusterComponent(t *testing.T) {
 			VpcID:            pulumi.String("vpc-0123456789abcdef0"),
 			PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-public-a", "subnet-public-b"}),
 			PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-private-a", "subnet-private-b"}),
-			Nodes:            cluster.NodeGroup{InstanceTypes: []string{"m6i.xlarge"}, MinSize: 1, DesiredSize: 2, MaxSize: 4, DiskSizeGiB: 50},
+			Nodes:            cluster.NodeGroup{InstanceTypes: []string{"m6i.xlarge"}, MinSize: 1, DesiredSize: 2, DiskSizeGiB: 50},
 			// With an access entry, pulumi-eks' core holds references its Go
 			// SDK cannot read: the component must not read it.
 			ControlPlane: cluster.ControlPlane{Admins: []string{"arn:aws:iam::111122223333:role/milvus-eks-test-deploy"}},
@@ -56,7 +56,7 @@ func TestClusterComponent(t *testing.T) {
 
 	nodes := s.Of("eks:index:ManagedNodeGroup")[0]
 	assert.Equal(t, []any{"subnet-private-a", "subnet-private-b"}, mockcloud.Plain(nodes.Input("subnetIds")))
-	assert.Equal(t, map[string]any{"minSize": float64(1), "desiredSize": float64(2), "maxSize": float64(4)}, mockcloud.Plain(nodes.Input("scalingConfig")))
+	assert.Equal(t, map[string]any{"minSize": float64(1), "desiredSize": float64(2), "maxSize": float64(2)}, mockcloud.Plain(nodes.Input("scalingConfig")))
 	assert.Equal(t, cluster.NodeAmiType, nodes.Input("amiType").StringValue())
 
 	var attached []string

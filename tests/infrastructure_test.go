@@ -85,8 +85,9 @@ func TestClusterArguments(t *testing.T) {
 		instanceTypes     []any
 		min, desired, max float64
 	}{
-		"dev":  {[]any{"m6i.2xlarge"}, 2, 2, 3},
-		"prod": {[]any{"m6i.4xlarge"}, 3, 3, 6},
+		// The system pool: nothing scales it, so its maximum is its size.
+		"dev":  {[]any{"m6i.large"}, 2, 2, 2},
+		"prod": {[]any{"m6i.xlarge"}, 3, 3, 3},
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,14 +104,26 @@ func TestPoolsComeBeforeMilvus(t *testing.T) {
 	milvus := d.one(t, typeRelease, "milvus")
 	for _, pool := range []string{"karpenter-query", "karpenter-core"} {
 		assert.Contains(t, milvus.Dependencies, d.one(t, typeNodePool, pool).URN)
-		deps := d.DependencyNames(d.one(t, typeNodePool, pool))
-		assert.Contains(t, deps, "karpenter")
-		assert.Contains(t, deps, "karpenter-node")
-		assert.Contains(t, deps, "karpenter-node-class")
+		assert.ElementsMatch(t, []string{typeRelease + "::karpenter", typeAccessEntry + "::karpenter-node", typeNodeClass + "::karpenter-node-class"},
+			d.DependencyNames(d.one(t, typeNodePool, pool)))
 	}
 	values := mockcloud.Plain(milvus.Input("values")).(map[string]any)
 	assert.Equal(t, map[string]any{"milvus-eks/pool": "query"}, values["queryNode"].(map[string]any)["nodeSelector"])
 	assert.Equal(t, map[string]any{"milvus-eks/pool": "core"}, values["etcd"].(map[string]any)["nodeSelector"])
 	assert.Equal(t, map[string]any{"enabled": true, "minReplicas": 3.0, "maxReplicas": 9.0, "cpuUtilization": 60.0}, values["proxy"].(map[string]any)["hpa"])
 	assert.Equal(t, -1.0, values["proxy"].(map[string]any)["replicas"])
+}
+
+func TestKarpenterOutputs(t *testing.T) {
+	got := map[string]any{}
+	for name, value := range deploy(t, "prod").Outputs {
+		if strings.HasPrefix(name, "karpenter") {
+			got[name] = value
+		}
+	}
+	assert.Equal(t, map[string]any{
+		"karpenterRoleArn":           "arn:aws:iam::000000000000:role/karpenter",
+		"karpenterNodeRoleArn":       "arn:aws:iam::000000000000:role/karpenter-node",
+		"karpenterInterruptionQueue": "milvus-prod",
+	}, got)
 }

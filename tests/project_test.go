@@ -53,18 +53,20 @@ func TestStackExportsTheContract(t *testing.T) {
 		holds   map[outputs.Condition]bool
 	}{
 		{name: "dev", stack: "dev", holds: map[outputs.Condition]bool{
-			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
+			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.NodePools: true}},
+		{name: "dev without pools", stack: "dev", changes: map[string]string{"milvus:nodePools": `{"enabled": false}`, "milvus:nodeInstanceTypes": `["m6i.2xlarge"]`},
+			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
 		{name: "prod", stack: "prod", holds: map[outputs.Condition]bool{
 			outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
-			outputs.Backups: true, outputs.Monitoring: true, outputs.PodLogs: true}},
+			outputs.Backups: true, outputs.Monitoring: true, outputs.PodLogs: true, outputs.NodePools: true}},
 		{name: "prod with a copy of its backups", stack: "prod", changes: map[string]string{
 			"milvus:backup": `{"enabled": true, "replicaRegion": "us-west-2"}`},
 			holds: map[outputs.Condition]bool{
 				outputs.CreatedCluster: true, outputs.Authentication: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.DNSName: true,
-				outputs.Backups: true, outputs.BackupReplica: true, outputs.Monitoring: true, outputs.PodLogs: true}},
+				outputs.Backups: true, outputs.BackupReplica: true, outputs.Monitoring: true, outputs.PodLogs: true, outputs.NodePools: true}},
 		{name: "internal and open", stack: "dev", changes: map[string]string{
 			"milvus:loadBalancerScheme": "internal", "milvus:milvusAuthentication": "false"},
-			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true}},
+			holds: map[outputs.Condition]bool{outputs.CreatedCluster: true, outputs.EbsCsiDriver: true, outputs.LoadBalancerController: true, outputs.NodePools: true}},
 		{name: "existing cluster", stack: "shared", holds: map[outputs.Condition]bool{outputs.Authentication: true}},
 		{name: "existing cluster, its add-ons installed by the stack", stack: "shared",
 			changes: map[string]string{"milvus:ebsCsiDriver": "true", "milvus:loadBalancerController": "true"},

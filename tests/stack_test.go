@@ -16,14 +16,14 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster"
 	"github.com/milvus-eks/milvus-eks/infra/components/ebscsi"
 	"github.com/milvus-eks/milvus-eks/infra/components/irsa"
+	"github.com/milvus-eks/milvus-eks/infra/components/karpenter"
 	"github.com/milvus-eks/milvus-eks/infra/components/lbcontroller"
+	"github.com/milvus-eks/milvus-eks/infra/components/metricsserver"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
-	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring"
 	"github.com/milvus-eks/milvus-eks/infra/components/network"
 	"github.com/milvus-eks/milvus-eks/infra/components/storage"
 	"github.com/milvus-eks/milvus-eks/infra/offline/mockcloud"
-	"github.com/milvus-eks/milvus-eks/infra/sizing"
 	contract "github.com/milvus-eks/milvus-eks/infra/stack/outputs"
 )
 
@@ -84,27 +84,39 @@ func TestResourceCounts(t *testing.T) {
 		typeClusterComp:                   1, typeEKSCluster: 1, typeNodeGroup: 1, typeK8sProvider: 1,
 		typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 		typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
-		// the node role and four IRSA roles (Milvus, the VPC CNI, the EBS
-		// CSI driver, the load balancer controller), each with its policies
-		// attached; the node role has two, the CNI's its own
-		typeRole: 5, typeAttachment: 6, typeIRSAComp: 4,
+		// the node roles (the node group's, Karpenter's) and five IRSA
+		// roles (Milvus, the VPC CNI, the EBS CSI driver, the load
+		// balancer controller, Karpenter), each with its policies attached;
+		// each node role has two, the CNI's its own, Karpenter's five
+		typeRole: 7, typeAttachment: 13, typeIRSAComp: 5,
 		// the cluster's IAM OIDC provider, which those roles trust
 		typeOIDCProvider: 1,
 		// the nodes' own launch template (IMDSv2, hop limit 1)
 		typeLaunchTemplate: 1,
-		// the S3 access policy and the load balancer controller's
-		typePolicy: 2,
-		// vpc-cni and aws-ebs-csi-driver
-		typeAddon:      2,
+		// the S3 access policy, the load balancer controller's and
+		// Karpenter's five
+		typePolicy: 7,
+		// vpc-cni, aws-ebs-csi-driver and metrics-server
+		typeAddon:      3,
 		typeEbsCsiComp: 1, typeStorageClass: 1, typeStorageClassPatch: 1,
 		typeLbcComp: 1,
-		// the load balancer controller's and Milvus'
-		typeRelease:    2,
+		// the load balancer controller's, Karpenter's and Milvus'
+		typeRelease:    3,
 		typeMilvusComp: 1, typeNamespace: 1, typeServiceAccount: 1, typeService: 1,
 		// the Secret with Milvus' root password
 		typeSecret: 1,
 		// the namespace's default deny, DNS, Milvus, its API and etcd
 		typeNetworkPolicy: 5,
+		// Karpenter: its release, the nodes' role with the node group's
+		// two policies and an EC2_LINUX access entry, the controller's
+		// five published policies on its IRSA role, the interruption
+		// queue with its policy and five rules with their targets, the
+		// discovery tags (three subnets, the cluster security group), the
+		// node class and two pools; metrics-server, an add-on
+		karpenter.TypeToken: 1, metricsserver.TypeToken: 1,
+		"aws:eks/accessEntry:AccessEntry": 1, "aws:sqs/queue:Queue": 1, "aws:sqs/queuePolicy:QueuePolicy": 1,
+		"aws:cloudwatch/eventRule:EventRule": 5, "aws:cloudwatch/eventTarget:EventTarget": 5, "aws:ec2/tag:Tag": 4,
+		"kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1, "kubernetes:karpenter.sh/v1:NodePool": 2,
 	}
 	natGateways := map[string]int{"dev": 1, "prod": 3}
 	// dev generates its root password; prod versions its bucket,
@@ -159,6 +171,7 @@ func TestComponentsParentEveryResource(t *testing.T) {
 		"backup":                   backup.TypeToken,
 		"backup-restore":           backup.TypeToken,
 		"monitoring-logs":          monitoring.TypeToken,
+		"karpenter":                karpenter.TypeToken,
 	}
 	for _, name := range stacks {
 		d := deploy(t, name)
@@ -255,8 +268,9 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 		// five NetworkPolicies; prod's budgets for its five replicated
 		// components, its backups' ServiceAccounts, NetworkPolicies,
 		// ConfigMap and CronJob, and its monitoring's ClusterRole and
-		// binding, two NetworkPolicies, and kube-state-metrics' six objects.
-		assert.Equal(t, map[string]int{"dev": 13, "prod": 34}[name], count, "%s: Kubernetes resources checked", name)
+		// binding, two NetworkPolicies, and kube-state-metrics' six objects;
+		// in both, Karpenter's release, node class and two pools.
+		assert.Equal(t, map[string]int{"dev": 17, "prod": 38}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 
@@ -295,70 +309,6 @@ func TestAChangedChartArchiveStopsTheProgram(t *testing.T) {
 	require.Error(t, err)
 	assert.Regexp(t, `chart milvus 5\.0\.19: infra/charts/milvus-5\.0\.19\.tgz has sha256 [0-9a-f]{64}, but infra/charts/SHA256SUMS holds `+milvusChart.SHA256, err.Error())
 	assert.Empty(t, s.Resources, "nothing is declared")
-}
-
-// Each stack file reaches the chart's values whole: the settings below are
-// what Pulumi.dev.yaml and Pulumi.prod.yaml say (and the defaults they
-// leave), and milvusvalues.Build's own tests pin the values they give.
-func TestHelmValues(t *testing.T) {
-	w := func(replicas int, cpu, memory, cpuLimit, memoryLimit, ephemeral, ephemeralLimit string) sizing.Workload {
-		return sizing.Workload{Replicas: replicas, CPURequest: cpu, MemoryRequest: memory, CPULimit: cpuLimit, MemoryLimit: memoryLimit,
-			EphemeralStorageRequest: ephemeral, EphemeralStorageLimit: ephemeralLimit}
-	}
-	pulsar := sizing.Pulsar{
-		Zookeeper: sizing.Zookeeper{Workload: w(3, "200m", "512Mi", "", "512Mi", "512Mi", "2Gi"), VolumeGiB: 10},
-		Bookie:    sizing.Bookie{Workload: w(3, "500m", "2Gi", "", "2Gi", "1Gi", "4Gi"), JournalGiB: 20, LedgersGiB: 50},
-		Broker:    w(2, "500m", "2Gi", "", "2Gi", "1Gi", "4Gi"),
-		Proxy:     w(2, "500m", "1Gi", "", "1Gi", "512Mi", "2Gi"),
-		Recovery:  w(1, "100m", "256Mi", "", "256Mi", "256Mi", "1Gi"),
-	}
-	settings := func(rootPath string) milvusvalues.Inputs {
-		return milvusvalues.Inputs{
-			Region: "us-east-2", BucketName: generatedBucketName, RootPath: rootPath,
-			ServiceAccount: "milvus-s3-access-sa", Authentication: true, RootPasswordSecret: "milvus-root-password",
-			ReleaseName: "milvus",
-		}
-	}
-	dev := settings("milvus/dev")
-	dev.Workloads = sizing.Workloads{
-		MixCoordinator: sizing.Coordinator{Workload: w(1, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi")},
-		Proxy:          w(1, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi"),
-		QueryNode:      w(1, "1", "4Gi", "2", "8Gi", "10Gi", "50Gi"),
-		DataNode:       w(1, "500m", "2Gi", "2", "4Gi", "2Gi", "20Gi"),
-		StreamingNode:  w(1, "500m", "2Gi", "1", "4Gi", "2Gi", "20Gi"),
-		Etcd:           sizing.Etcd{Workload: w(1, "250m", "1Gi", "1", "2Gi", "512Mi", "2Gi"), VolumeGiB: 10},
-		Pulsar:         pulsar,
-	}
-	prod := settings("milvus/prod")
-	prod.SpreadAcrossZones = true
-	prod.Workloads = sizing.Workloads{
-		MixCoordinator: sizing.Coordinator{Workload: w(2, "1", "2Gi", "2.5", "3.5Gi", "1Gi", "8Gi"), ActiveStandby: true},
-		Proxy:          w(3, "500m", "1Gi", "1", "2Gi", "1Gi", "8Gi"),
-		QueryNode:      w(3, "2", "8Gi", "4", "16Gi", "10Gi", "50Gi"),
-		DataNode:       w(2, "1", "4Gi", "2", "8Gi", "2Gi", "20Gi"),
-		StreamingNode:  w(3, "1", "4Gi", "2", "8Gi", "2Gi", "20Gi"),
-		Etcd:           sizing.Etcd{Workload: w(3, "500m", "2Gi", "1", "4Gi", "512Mi", "2Gi"), VolumeGiB: 20},
-		Pulsar:         pulsar,
-	}
-	for name, want := range map[string]milvusvalues.Inputs{"dev": dev, "prod": prod} {
-		got := mockcloud.Plain(deploy(t, name).one(t, typeRelease, "milvus").Input("values"))
-		assert.Equal(t, milvusvalues.Build(want).Map(), got, name)
-	}
-	// Spelled out: prod spreads and hardens, dev does neither.
-	release := func(stack string) *mockcloud.Resource { return deploy(t, stack).one(t, typeRelease, "milvus") }
-	assert.Equal(t, "hard", release("prod").Input("values", "etcd", "podAntiAffinityPreset").StringValue())
-	assert.True(t, release("prod").Input("values", "etcd", "pdb", "create").BoolValue())
-	assert.Equal(t, "soft", release("dev").Input("values", "etcd", "podAntiAffinityPreset").StringValue())
-	for _, workload := range []string{"mixCoordinator", "proxy", "queryNode", "dataNode", "streamingNode"} {
-		assert.Equal(t, milvusvalues.ZoneLabel, release("prod").Input("values", workload, "topologySpreadConstraints").ArrayValue()[0].ObjectValue()["topologyKey"].StringValue(), workload)
-		assert.True(t, release("dev").Input("values", workload, "topologySpreadConstraints").IsNull(), workload)
-	}
-
-	// Pulsar chosen in the stack file reaches the chart.
-	withPulsar := deployWith(t, "dev", stackConfig(t, "dev", map[string]string{"milvus:messageQueue": "pulsar"}))
-	want := dev
-	want.Pulsar = true
-	assert.Equal(t, milvusvalues.Build(want).Map(), mockcloud.Plain(withPulsar.one(t, typeRelease, "milvus").Input("values")))
 }
 
 // Static credentials would defeat IRSA: no input anywhere may carry one.
@@ -400,6 +350,8 @@ func TestOutputs(t *testing.T) {
 			delete(outputs, o.Name) // TestBackupOutputs
 		case contract.Monitoring, contract.PodLogs:
 			delete(outputs, o.Name) // TestMonitoringOutputs
+		case contract.NodePools:
+			delete(outputs, o.Name) // TestKarpenterOutputs
 		}
 	}
 	assert.Equal(t, map[string]any{

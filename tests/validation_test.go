@@ -111,7 +111,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	settings := stackConfig(t, "prod", map[string]string{
 		"milvus:bucketName":      "My_Bucket",
 		"milvus:mixCoordinator":  `{"replicas": 2, "activeStandby": false}`,
-		"milvus:nodeDesiredSize": "10",
+		"milvus:nodeDesiredSize": "1",
 		"milvus:nodeDiskSize":    "200",
 		rootPasswordKey:          "short",
 	})
@@ -124,7 +124,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		got = append(got, badconfig.Want{Key: p.Key, Value: p.Value, Code: p.Code})
 	}
 	assert.Equal(t, []badconfig.Want{
-		{Key: "milvus:nodeDesiredSize", Value: "10", Code: "node-desired-outside"},
+		{Key: "milvus:nodeDesiredSize", Value: "1", Code: "node-desired-outside"},
 		{Key: "milvus:bucketName", Value: "My_Bucket", Code: "bucket-name-characters"},
 		{Key: "milvus:milvusRootPassword", Value: config.SecretMask, Code: "root-password-length"},
 		{Key: "milvus:mixCoordinator.activeStandby", Value: "false", Code: "standby-required"},

@@ -83,22 +83,31 @@ func Shortfalls(pods []Pod, c Capacity) []Shortfall {
 	total := Sum(pods)
 	var out []Shortfall
 	if total.MilliCPU > c.MilliCPU() {
-		out = append(out, Shortfall{"cpu", fmt.Sprintf("the pods request %s vCPU, %s offer %s vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
-			VCPU(total.MilliCPU), c, VCPU(c.MilliCPU()), largest(pods, "cpuRequest", func(p Pod) int64 { return p.MilliCPU }, VCPU, "vCPU"))})
+		out = append(out, Shortfall{"cpu", fmt.Sprintf("the pods request %s vCPU, %s offer %s vCPU: raise nodeMinSize, choose a larger nodeInstanceTypes%s",
+			VCPU(total.MilliCPU), c, VCPU(c.MilliCPU()), orLower(largest(pods, "cpuRequest", func(p Pod) int64 { return p.MilliCPU }, VCPU, "vCPU")))})
 	}
 	if total.MemoryBytes > c.MemoryBytes() {
-		out = append(out, Shortfall{"memory", fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes, or lower %s",
-			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB"))})
+		out = append(out, Shortfall{"memory", fmt.Sprintf("the pods request %s GiB of memory, %s offer %s GiB: raise nodeMinSize, choose a larger nodeInstanceTypes%s",
+			GiB(total.MemoryBytes), c, GiB(c.MemoryBytes()), orLower(largest(pods, "memoryRequest", func(p Pod) int64 { return p.MemoryBytes }, GiB, "GiB")))})
 	}
 	if c.DiskGiB > 0 && total.EphemeralBytes > c.EphemeralBytes() {
-		out = append(out, Shortfall{"ephemeral-storage", fmt.Sprintf("the pods request %s GiB of ephemeral storage, %s offer %s GiB on their %d GiB root volumes: raise nodeDiskSizeGiB or nodeMinSize, or lower %s",
-			GiB(total.EphemeralBytes), c, GiB(c.EphemeralBytes()), c.DiskGiB, largest(pods, "ephemeralStorageRequest", func(p Pod) int64 { return p.EphemeralBytes }, GiB, "GiB"))})
+		out = append(out, Shortfall{"ephemeral-storage", fmt.Sprintf("the pods request %s GiB of ephemeral storage, %s offer %s GiB on their %d GiB root volumes: raise nodeDiskSizeGiB or nodeMinSize%s",
+			GiB(total.EphemeralBytes), c, GiB(c.EphemeralBytes()), c.DiskGiB, orLower(largest(pods, "ephemeralStorageRequest", func(p Pod) int64 { return p.EphemeralBytes }, GiB, "GiB")))})
 	}
 	if total.Pods > c.PodSlots() {
 		out = append(out, Shortfall{"pods", fmt.Sprintf("the stack runs %d pods, %s address at most %d: raise nodeMinSize or choose a larger nodeInstanceTypes",
 			total.Pods, c, c.PodSlots())})
 	}
 	return out
+}
+
+// orLower is the advice to lower the named requests, when some are the
+// configuration's (the system pool's pods are the add-ons').
+func orLower(names string) string {
+	if names == "" {
+		return ""
+	}
+	return ", or lower " + names
 }
 
 // largest names the three configured workloads that ask most of one

@@ -22,9 +22,9 @@ func declareNodePools(ctx *pulumi.Context, cfg config.Config, kube clusterSite) 
 	if !cfg.UsesNodePools() || kube.created == nil {
 		return nil, nil
 	}
-	subnets := facts.VpcZones
+	tagged := facts.VpcZones
 	if cfg.Network.UsesExistingVpc() {
-		subnets = len(cfg.Network.ExistingPrivateSubnetIDs)
+		tagged = 0 // its subnets are its owner's; the node class names them by ID
 	}
 	k, err := karpenter.New(ctx, "karpenter", karpenter.Args{
 		ClusterName:      cfg.ClusterName,
@@ -32,7 +32,7 @@ func declareNodePools(ctx *pulumi.Context, cfg config.Config, kube clusterSite) 
 		Chart:            vendored(charts.Karpenter, published.Version),
 		Cluster:          kube.access,
 		PrivateSubnetIDs: kube.created.net.PrivateSubnetIDs,
-		SubnetCount:      subnets,
+		TagSubnets:       tagged,
 		SecurityGroupID:  kube.created.eks.SecurityGroupID,
 		Guarantees:       nodeguarantees.Of(cfg.NodeGroup.DiskSizeGiB),
 		ImageVersion:     cfg.NodePools.ImageVersion,

@@ -153,7 +153,10 @@ func declareAWS(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 		return out, err
 	}
 
-	for i := range args.SubnetCount {
+	if args.TagSubnets == 0 {
+		return out, nil
+	}
+	for i := range args.TagSubnets {
 		if _, err := ec2.NewTag(ctx, fmt.Sprintf("%s-subnet-%d", name, i), &ec2.TagArgs{
 			ResourceId: args.PrivateSubnetIDs.ToStringArrayOutput().Index(pulumi.Int(i)),
 			Key:        pulumi.String(DiscoveryTag),

@@ -37,12 +37,14 @@ type Args struct {
 	// the controller's role; its nodes (the system pool) run the
 	// controller.
 	Cluster cluster.Access
-	// PrivateSubnetIDs (SubnetCount of them) are where the pools' nodes
-	// go; SecurityGroupID is the cluster's security group, which they
-	// carry as the node group's nodes do.
+	// PrivateSubnetIDs are where the pools' nodes go; SecurityGroupID is
+	// the cluster's security group, which they carry as the node group's
+	// nodes do. TagSubnets (how many) gives the subnets and the group
+	// Karpenter's discovery tag: only in a VPC the stack creates, since an
+	// existing VPC's are its owner's.
 	PrivateSubnetIDs pulumi.StringArrayInput
-	SubnetCount      int
 	SecurityGroupID  pulumi.StringInput
+	TagSubnets       int
 	// Guarantees are the node group's, which the node class keeps;
 	// ImageVersion pins the AL2023 release.
 	Guarantees   nodeguarantees.Guarantees

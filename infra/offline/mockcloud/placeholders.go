@@ -46,6 +46,15 @@ func (m *mocks) outputsFor(args pulumi.MockResourceArgs, notReady string) (strin
 	case "aws:sns/topic:Topic":
 		id = m.arn("sns", m.region, args.Name)
 		set("arn", id)
+	case "aws:sqs/queue:Queue":
+		name := str("name")
+		id = "https://sqs." + m.region + ".amazonaws.com/" + AccountID + "/" + name
+		set("url", id)
+		set("arn", m.arn("sqs", m.region, name))
+	case "aws:cloudwatch/eventRule:EventRule":
+		id = args.Name
+		set("name", args.Name)
+		set("arn", m.arn("events", m.region, "rule/"+args.Name))
 	case "aws:amp/workspace:Workspace":
 		id = "ws-" + args.Name
 		set("arn", m.arn("aps", m.region, "workspace/"+id))

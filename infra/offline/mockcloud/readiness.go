@@ -47,6 +47,14 @@ func (m *mocks) missing(args pulumi.MockResourceArgs, dependencies []string) str
 	}
 	upstream := m.upstream(dependencies)
 	switch args.TypeToken {
+	case "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass":
+		// Karpenter's kinds exist only once its chart's CRDs are installed.
+		for _, r := range upstream {
+			if r.Type == "kubernetes:helm.sh/v3:Release" && chartOf(r.Inputs) == charts.Karpenter {
+				return ""
+			}
+		}
+		return "the API server refuses it: no Karpenter release, whose chart brings the CRD, is installed before it"
 	case "kubernetes:helm.sh/v3:Release":
 		if !chartsWithVolumes[chartOf(args.Inputs)] {
 			return ""
