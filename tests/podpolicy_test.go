@@ -81,8 +81,9 @@ func TestNetworkPoliciesAndBudgetsPerStack(t *testing.T) {
 		}
 	}
 	budgets := map[string]map[string]any{
-		// One replica of each component: no budget.
-		"dev": {},
+		// One replica of each component: no budget, but the proxies', which
+		// their autoscaler may run more of.
+		"dev": {"milvus-proxy": budget("proxy")},
 		"prod": {
 			"milvus-mixcoord": budget("mixcoord"), "milvus-proxy": budget("proxy"), "milvus-querynode": budget("querynode"),
 			"milvus-datanode": budget("datanode"), "milvus-streamingnode": budget("streamingnode"),

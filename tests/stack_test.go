@@ -131,7 +131,7 @@ func TestResourceCounts(t *testing.T) {
 	// the alert manager definition, and the log shipping (four groups, an
 	// IRSA role with its attachment, the add-on).
 	perStack := map[string]map[string]int{
-		"dev": {typeRandomPassword: 1},
+		"dev": {typeRandomPassword: 1, typeBudget: 1},
 		"prod": {typeVersioning: 2, typeBudget: 5,
 			backup.TypeToken: 1, typeStorageComp: 1, typeBucket: 1, typeOwnership: 1, typeACL: 1,
 			typePublicAccessBlock: 1, typeEncryption: 1, typeBucketPolicy: 1, typeLifecycle: 1,
@@ -269,8 +269,9 @@ func TestKubernetesResourcesUseTheClusterProvider(t *testing.T) {
 		// components, its backups' ServiceAccounts, NetworkPolicies,
 		// ConfigMap and CronJob, and its monitoring's ClusterRole and
 		// binding, two NetworkPolicies, and kube-state-metrics' six objects;
-		// in both, Karpenter's release, node class and two pools.
-		assert.Equal(t, map[string]int{"dev": 17, "prod": 38}[name], count, "%s: Kubernetes resources checked", name)
+		// in both, Karpenter's release, node class and two pools; in dev,
+		// the autoscaled proxies' budget.
+		assert.Equal(t, map[string]int{"dev": 18, "prod": 38}[name], count, "%s: Kubernetes resources checked", name)
 	}
 }
 

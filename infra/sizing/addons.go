@@ -88,8 +88,10 @@ func (a AddOns) Controllers() []Pod {
 // Karpenter is its controller's size: two replicas (the chart's default,
 // one leader, each on a node of its own), each with the CPU and memory
 // Karpenter's getting-started guide gives it as requests and limits
-// (aws/karpenter-provider-aws v1.14, step08-apply-helm-chart.sh).
-var Karpenter = Workload{Replicas: 2, CPURequest: "1", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "1Gi"}
+// (aws/karpenter-provider-aws v1.14, step08-apply-helm-chart.sh), and a
+// little disk for its logs, as the Load Balancer Controller has.
+var Karpenter = Workload{Replicas: 2, CPURequest: "1", MemoryRequest: "1Gi", CPULimit: "1", MemoryLimit: "1Gi",
+	EphemeralStorageRequest: "256Mi", EphemeralStorageLimit: "1Gi"}
 
 // MetricsServer is the metrics-server EKS add-on's pods at the upstream
 // chart's requests (kubernetes-sigs/metrics-server, charts/metrics-server

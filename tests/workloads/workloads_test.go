@@ -63,6 +63,8 @@ func podGroup(o Object) string {
 		return pulsarComponents[labels["component"]]
 	case labels["app.kubernetes.io/name"] == "aws-load-balancer-controller":
 		return "aws-load-balancer-controller"
+	case labels["app.kubernetes.io/name"] == "karpenter":
+		return "karpenter"
 	case labels["app.kubernetes.io/name"] == backupjob.AppName:
 		return "milvus-backup (CronJob)"
 	case labels["app.kubernetes.io/name"] == kubestate.Name:
@@ -100,16 +102,20 @@ func TestThePlansRunWhatTheChartsRender(t *testing.T) {
 				replicas := 1
 				if r, ok := o.Get("spec", "replicas"); ok {
 					replicas = int(r.(float64))
+				} else if floor, ok := autoscaledFloor(d.objects, o); ok {
+					replicas = floor // the plan counts an autoscaled workload at its floor
 				}
 				cpu, memory, ephemeral := podRequests(t, o)
 				rendered[g] = group{replicas: replicas, cpu: cpu, memory: memory, ephemeral: ephemeral, volumes: claims(t, o)}
 			}
 			counted := map[string]bool{}
 			for _, p := range d.snapshot.Runs.Pods {
-				if p.AddOn && p.Name != "aws-load-balancer-controller" {
+				// The add-ons' pods a chart of the stack renders, by release.
+				charted := map[string]string{"aws-load-balancer-controller": "load-balancer-controller", "karpenter": "karpenter"}
+				if p.AddOn && charted[p.Name] == "" {
 					continue // EKS add-ons, which no chart of the stack renders
 				}
-				if p.AddOn && len(d.releases["load-balancer-controller"]) == 0 {
+				if p.AddOn && len(d.releases[charted[p.Name]]) == 0 {
 					continue
 				}
 				counted[p.Name] = true
@@ -176,4 +182,22 @@ func claims(t *testing.T, o Object) []string {
 		return nil
 	}
 	return out
+}
+
+// autoscaledFloor is the minReplicas of the HorizontalPodAutoscaler that
+// scales a workload the chart renders without replicas.
+func autoscaledFloor(objects []Object, target Object) (int, bool) {
+	for _, o := range objects {
+		if o.Kind != "HorizontalPodAutoscaler" {
+			continue
+		}
+		kind, _ := o.Get("spec", "scaleTargetRef", "kind")
+		name, _ := o.Get("spec", "scaleTargetRef", "name")
+		if kind == target.Kind && name == target.Name {
+			if floor, ok := o.Get("spec", "minReplicas"); ok {
+				return int(floor.(float64)), true
+			}
+		}
+	}
+	return 0, false
 }

@@ -22,7 +22,7 @@ func declarePolicies(ctx *pulumi.Context, args Args, namespace pulumi.StringOutp
 		}
 		policies = append(policies, policy)
 	}
-	for _, b := range podpolicy.Budgets(args.ReleaseName, args.Values.Workloads) {
+	for _, b := range podpolicy.Budgets(args.ReleaseName, args.Values.Workloads, args.Values.ProxyAutoscaling != nil) {
 		if _, err := policyv1.NewPodDisruptionBudget(ctx, b.Name, &policyv1.PodDisruptionBudgetArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(b.Name), Namespace: namespace},
 			Spec: &policyv1.PodDisruptionBudgetSpecArgs{

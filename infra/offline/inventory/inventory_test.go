@@ -33,11 +33,11 @@ func TestWoodpeckerRunsLessThanPulsar(t *testing.T) {
 	woodpecker := inventory.Of(load(t, "dev", nil))
 	pulsar := inventory.Of(load(t, "dev", map[string]string{config.FullName("messageQueue"): config.QueuePulsar}))
 	// Ephemeral storage: Milvus' 1 + 1 + 10 + 2 + 2 GiB, etcd's half, the
-	// load balancer controller's 2 × a quarter; Pulsar adds 7.75 GiB. CPU
-	// and memory include Karpenter's two replicas (1 CPU, 1 GiB each) and
-	// metrics-server's (100m, 200 MiB each).
-	assert.Equal(t, inventory.Totals{Pods: 22, VCPU: "6.3", MemoryGiB: "14.5", EphemeralStorageGiB: "17", Volumes: 1, VolumeGiB: 10}, woodpecker.Requested)
-	assert.Equal(t, inventory.Totals{Pods: 33, VCPU: "10.5", MemoryGiB: "28.2", EphemeralStorageGiB: "24.8", Volumes: 10, VolumeGiB: 250}, pulsar.Requested)
+	// load balancer controller's and Karpenter's 2 × a quarter each; Pulsar
+	// adds 7.75 GiB. CPU and memory include Karpenter's two replicas (1 CPU,
+	// 1 GiB each) and metrics-server's (100m, 200 MiB each).
+	assert.Equal(t, inventory.Totals{Pods: 22, VCPU: "6.3", MemoryGiB: "14.5", EphemeralStorageGiB: "17.5", Volumes: 1, VolumeGiB: 10}, woodpecker.Requested)
+	assert.Equal(t, inventory.Totals{Pods: 33, VCPU: "10.5", MemoryGiB: "28.2", EphemeralStorageGiB: "25.2", Volumes: 10, VolumeGiB: 250}, pulsar.Requested)
 	// The system pool: two 100 GiB root volumes, less the kubelet's 10%
 	// eviction threshold.
 	assert.Equal(t, &inventory.NodeGroup{Nodes: 2, InstanceType: "m6i.large", VCPU: "3.9", MemoryGiB: "13.9", EphemeralStorageGiB: "180", PodSlots: 58}, woodpecker.NodeGroup)

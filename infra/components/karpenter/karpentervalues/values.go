@@ -77,8 +77,8 @@ func Build(clusterName, queue, roleArn string) Values {
 		// The chart's own selector, and the system pool.
 		NodeSelector: map[string]string{"kubernetes.io/os": "linux", facts.PoolLabel: SystemPool},
 		Controller: Controller{Resources: Resources{
-			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest},
-			Limits:   map[string]string{"cpu": size.CPULimit, "memory": size.MemoryLimit},
+			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest, "ephemeral-storage": size.EphemeralStorageRequest},
+			Limits:   map[string]string{"cpu": size.CPULimit, "memory": size.MemoryLimit, "ephemeral-storage": size.EphemeralStorageLimit},
 		}},
 	}
 }

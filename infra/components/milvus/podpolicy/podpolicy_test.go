@@ -23,12 +23,15 @@ func TestBudgetsForReplicatedComponents(t *testing.T) {
 		{Name: "vectors-mixcoord", Selector: labels("mixcoord"), MaxUnavailable: 1},
 		{Name: "vectors-proxy", Selector: labels("proxy"), MaxUnavailable: 1},
 		{Name: "vectors-datanode", Selector: labels("datanode"), MaxUnavailable: 1},
-	}, Budgets("vectors", w))
-	assert.Empty(t, Budgets("vectors", sizing.Workloads{
+	}, Budgets("vectors", w, false))
+	single := sizing.Workloads{
 		MixCoordinator: sizing.Coordinator{Workload: sizing.Workload{Replicas: 1}},
 		Proxy:          sizing.Workload{Replicas: 1}, QueryNode: sizing.Workload{Replicas: 1},
 		DataNode: sizing.Workload{Replicas: 1}, StreamingNode: sizing.Workload{Replicas: 1},
-	}), "one replica each: no budget")
+	}
+	assert.Empty(t, Budgets("vectors", single, false), "one replica each: no budget")
+	// An autoscaler may run more proxies than their floor of one.
+	assert.Equal(t, []Budget{{Name: "vectors-proxy", Selector: labels("proxy"), MaxUnavailable: 1}}, Budgets("vectors", single, true))
 }
 
 func TestNetworkPoliciesWithWoodpecker(t *testing.T) {
