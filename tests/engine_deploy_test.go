@@ -83,11 +83,16 @@ func TestRealEngineDeploysTheKubernetesHalf(t *testing.T) {
 		{"shared", stackfile.Examples["shared"], map[string]any{
 			config.FullName("bucketRetain"): false,
 		}},
-		// dev's Milvus settings, in a namespace of their own beside it.
+		// dev's Milvus settings, in a namespace of their own beside it,
+		// steered to the owner's nodes by label as an existing cluster's
+		// stack is (Karpenter comes only with a cluster the stack creates:
+		// TestRealEngineAPIServerAdmitsKarpentersResources).
 		{"dev", "Pulumi.dev.yaml", map[string]any{
 			config.FullName("clusterMode"):         config.ClusterExisting,
 			config.FullName("existingClusterName"): "local",
 			config.FullName("milvusNamespace"):     "milvus-dev",
+			config.FullName("nodePools"): map[string]any{"enabled": false,
+				"querySelector": map[string]any{"workload": "milvus-query"}, "coreSelector": map[string]any{"workload": "milvus"}},
 		}},
 		// The same with the add-ons the stack can install on a cluster it
 		// does not own (the Load Balancer Controller's release, the gp3
@@ -101,6 +106,7 @@ func TestRealEngineDeploysTheKubernetesHalf(t *testing.T) {
 			config.FullName("clusterMode"):            config.ClusterExisting,
 			config.FullName("existingClusterName"):    "local",
 			config.FullName("milvusNamespace"):        "milvus-addons",
+			config.FullName("nodePools"):              map[string]any{"enabled": false},
 			config.FullName("ebsCsiDriver"):           "true",
 			config.FullName("loadBalancerController"): "true",
 			config.FullName("backup"):                 map[string]any{"enabled": true},
