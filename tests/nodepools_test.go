@@ -76,14 +76,62 @@ func TestNodeClassKeepsTheLaunchTemplatesGuarantees(t *testing.T) {
 	}
 }
 
-// Prod's pools exactly, as the plan holds them.
-func TestProdPools(t *testing.T) {
+// Each stack's pools exactly, as the plan holds them: dev's query nodes
+// may use spot, prod's pools are on-demand and still in business hours.
+func TestPoolsPerStack(t *testing.T) {
+	want := map[string][]nodepools.Pool{
+		"dev": {
+			{Role: "query", Arch: "amd64", Families: []string{"r7i", "r6i"}, Spot: true, CPULimit: 16, MemoryLimitGiB: 128},
+			{Role: "core", Arch: "amd64", Families: []string{"m7i", "m6i"}, CPULimit: 16, MemoryLimitGiB: 64},
+		},
+		"prod": {
+			{Role: "query", Arch: "amd64", Families: []string{"r7i", "r6i"}, CPULimit: 48, MemoryLimitGiB: 384, Production: true},
+			{Role: "core", Arch: "amd64", Families: []string{"m7i", "m6i"}, CPULimit: 48, MemoryLimitGiB: 192, Production: true},
+		},
+	}
+	for stack, pools := range want {
+		d := deploy(t, stack)
+		for _, pool := range pools {
+			r := d.one(t, typeNodePool, "karpenter-"+pool.Role)
+			assert.Equal(t, nodepools.Name(pool.Role), r.Input("metadata", "name").StringValue(), stack)
+			var got nodepools.NodePoolSpec
+			decode(t, mockcloud.Plain(r.Input("spec")), &got)
+			assert.Equal(t, nodepools.NodePool(pool), got, "%s: %s", stack, pool.Role)
+		}
+	}
+}
+
+// The interruption queue, its policy, and the rules that feed it, exactly:
+// every rule's pattern is one of the release's and targets the queue.
+func TestInterruptionQueue(t *testing.T) {
 	d := deploy(t, "prod")
-	var query, core nodepools.NodePoolSpec
-	decode(t, mockcloud.Plain(d.one(t, typeNodePool, "karpenter-query").Input("spec")), &query)
-	decode(t, mockcloud.Plain(d.one(t, typeNodePool, "karpenter-core").Input("spec")), &core)
-	assert.Equal(t, nodepools.NodePool(nodepools.Pool{Role: "query", Arch: "amd64", Families: []string{"r7i", "r6i"}, CPULimit: 48, MemoryLimitGiB: 384, Production: true}), query)
-	assert.Equal(t, nodepools.NodePool(nodepools.Pool{Role: "core", Arch: "amd64", Families: []string{"m7i", "m6i"}, CPULimit: 48, MemoryLimitGiB: 192, Production: true}), core)
+	queueArn := "arn:aws:sqs:us-east-2:000000000000:milvus-prod"
+	policy := d.only(t, typeQueuePolicy)
+	assert.JSONEq(t, `{"Id":"EC2InterruptionPolicy","Statement":[
+		{"Effect":"Allow","Principal":{"Service":["events.amazonaws.com","sqs.amazonaws.com"]},"Action":"sqs:SendMessage","Resource":"`+queueArn+`"},
+		{"Sid":"DenyHTTP","Effect":"Deny","Action":"sqs:*","Resource":"`+queueArn+`","Condition":{"Bool":{"aws:SecureTransport":false}},"Principal":"*"}]}`,
+		policy.Input("policy").StringValue())
+	patterns := map[string]string{}
+	for _, r := range d.Of(typeEventRule) {
+		patterns[r.Name] = r.Input("eventPattern").StringValue()
+	}
+	assert.Equal(t, map[string]string{
+		"karpenter-CapacityReservationInterruption": `{"detail-type":["EC2 Capacity Reservation Instance Interruption Warning"],"source":["aws.ec2"]}`,
+		"karpenter-InstanceStateChange":             `{"detail-type":["EC2 Instance State-change Notification"],"source":["aws.ec2"]}`,
+		"karpenter-Rebalance":                       `{"detail-type":["EC2 Instance Rebalance Recommendation"],"source":["aws.ec2"]}`,
+		"karpenter-ScheduledChange":                 `{"detail-type":["AWS Health Event"],"source":["aws.health"]}`,
+		"karpenter-SpotInterruption":                `{"detail-type":["EC2 Spot Instance Interruption Warning"],"source":["aws.ec2"]}`,
+	}, patterns)
+	for _, target := range d.Of(typeEventTarget) {
+		assert.Equal(t, queueArn, target.Input("arn").StringValue(), target.Name)
+		assert.Equal(t, "KarpenterInterruptionQueueTarget", target.Input("targetId").StringValue(), target.Name)
+		assert.Equal(t, target.Name, target.Input("rule").StringValue(), "%s targets its own rule", target.Name)
+	}
+}
+
+// Prod's node class, access entry and queue.
+func TestProdNodeClass(t *testing.T) {
+	d := deploy(t, "prod")
 	var class nodepools.NodeClassSpec
 	decode(t, mockcloud.Plain(d.only(t, typeNodeClass).Input("spec")), &class)
 	assert.Equal(t, []nodepools.AMISelectorTerm{{Alias: "al2023@v20260625"}}, class.AMISelectorTerms)
