@@ -98,6 +98,11 @@ func Of(s Settings) File {
 			{Alert: "MilvusNodeRestarting", Labels: sev(warning),
 				Expr:        fmt.Sprintf(`increase(kube_pod_container_status_restarts_total{job=%q,%s}[15m]) > 0`, scrapeconfig.JobKubeStateMetrics, nodes),
 				Annotations: runbook("A query or streaming node restarted in the last 15 minutes.")},
+			// A pod no node takes: with Karpenter, its pool at its limits
+			// (the cost ceiling) or no capacity of its families in a zone.
+			{Alert: "MilvusPodsPending", For: "15m", Labels: sev(warning),
+				Expr:        fmt.Sprintf(`kube_pod_status_phase{job=%q,%s,phase="Pending"} == 1`, scrapeconfig.JobKubeStateMetrics, ns),
+				Annotations: runbook("A pod of Milvus' namespace has waited 15 minutes for a node.")},
 		}},
 		{Name: "etcd", Rules: []Rule{
 			{Alert: "EtcdNoLeader", For: "1m", Labels: sev(critical),

@@ -79,6 +79,11 @@ var cases = []alertCase{
 		firing: []series{{`kube_pod_container_status_restarts_total{job="kube-state-metrics",namespace="milvus",pod="milvus-streamingnode-0",container="streamingnode"}`, "0x5 1x10"}},
 		quiet:  []series{{`kube_pod_container_status_restarts_total{job="kube-state-metrics",namespace="milvus",pod="milvus-streamingnode-0",container="streamingnode"}`, "3x15"}},
 		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "pod": "milvus-streamingnode-0", "container": "streamingnode"}},
+	// Pending for 20 minutes fires; pending for 10, then scheduled, not.
+	{alert: "MilvusPodsPending", interval: "1m", at: "20m",
+		firing: []series{{`kube_pod_status_phase{job="kube-state-metrics",namespace="milvus",pod="milvus-querynode-1",phase="Pending"}`, "1x25"}},
+		quiet:  []series{{`kube_pod_status_phase{job="kube-state-metrics",namespace="milvus",pod="milvus-querynode-1",phase="Pending"}`, "1x10 0x15"}},
+		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "pod": "milvus-querynode-1", "phase": "Pending"}},
 	{alert: "EtcdNoLeader", interval: "1m", at: "5m",
 		firing: []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "0x10"}},
 		quiet:  []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "1x10"}},

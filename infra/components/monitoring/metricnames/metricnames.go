@@ -72,6 +72,7 @@ var KubeStateMetrics = map[string]Kind{
 	"kube_job_status_start_time":                              Gauge,
 	"kube_statefulset_replicas":                               Gauge,
 	"kube_pod_container_status_restarts_total":                Counter,
+	"kube_pod_status_phase":                                   Gauge,
 	"kube_pod_container_resource_limits":                      Gauge,
 	"kube_pod_container_resource_requests":                    Gauge,
 	"kube_poddisruptionbudget_status_pod_disruptions_allowed": Gauge,
