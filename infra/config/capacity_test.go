@@ -96,6 +96,10 @@ func TestNodePoolChecks(t *testing.T) {
 		{name: "a pod larger than the pool's largest type",
 			changes: merge(pools(`, "query": {"families": ["c6i"]}`), map[string]string{"milvus:queryNode": `{"memoryRequest": "200Gi", "memoryLimit": "200Gi"}`}),
 			want:    []found{{"milvus:nodePools.query.families", "c6i", "pool-pod-too-large"}}},
+		// 90 of a node's 100 GiB hold pods' ephemeral storage.
+		{name: "a pod needing more disk than a pool node has",
+			changes: merge(pools(""), map[string]string{"milvus:queryNode": `{"ephemeralStorageRequest": "95Gi", "ephemeralStorageLimit": "95Gi"}`}),
+			want:    []found{{"milvus:nodePools.query.families", "r7i,r6i", "pool-pod-too-large"}}},
 		{name: "graviton for Milvus, whose arm64 build is unconfirmed",
 			changes: pools(`, "query": {"arch": "arm64", "families": ["r7g"]}`),
 			want:    []found{{"milvus:nodePools.query.arch", "arm64", "arm64-image"}}},

@@ -147,14 +147,17 @@ func (v *validator) nodePools(c Config) {
 		if !p.valid() {
 			continue // the key's own rules report it
 		}
-		pool := sizing.Pool{Name: name, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB}
+		pool := sizing.Pool{Name: name, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: c.poolDiskGiB()}
 		pods := c.PoolPods(name, true)
 		largest := pool.Largest()
 		for _, pod := range pods {
-			if _, ok := sizing.Pack([]sizing.Pod{{MilliCPU: pod.MilliCPU, MemoryBytes: pod.MemoryBytes, Replicas: 1}}, largest, perNode); !ok {
+			one := pod
+			one.Replicas = 1
+			if _, ok := sizing.Pack([]sizing.Pod{one}, largest, perNode, pool.DiskGiB); !ok {
 				v.add(key(name+".families"), strings.Join(p.Families, ","), broke("pool-pod-too-large",
-					"offers at most %s (%s vCPU, %s GiB for pods beside the DaemonSets), too small for one %s pod (%s vCPU, %s GiB): allow larger families, or lower %s's requests",
-					largest.InstanceType, sizing.VCPU(largest.AllocatableMilliCPU), sizing.GiB(largest.AllocatableMemoryBytes), pod.Name, sizing.VCPU(pod.MilliCPU), sizing.GiB(pod.MemoryBytes), pod.Key))
+					"offers at most %s (%s vCPU, %s GiB for pods beside the DaemonSets, and %d GiB root volumes), too small for one %s pod (%s vCPU, %s GiB, %s GiB of ephemeral storage): allow larger families, or lower %s's requests (or raise nodeDiskSizeGiB)",
+					largest.InstanceType, sizing.VCPU(largest.AllocatableMilliCPU), sizing.GiB(largest.AllocatableMemoryBytes), pool.DiskGiB,
+					pod.Name, sizing.VCPU(pod.MilliCPU), sizing.GiB(pod.MemoryBytes), sizing.GiB(pod.EphemeralBytes), pod.Key))
 				return
 			}
 		}
@@ -173,6 +176,15 @@ func (p Pool) valid() bool {
 		return false
 	}
 	return !slices.ContainsFunc(p.Families, func(f string) bool { return !sizing.KnownFamily(f) || sizing.Arch(f) != p.Arch })
+}
+
+// poolDiskGiB is the pools' nodes' root volume, the node group's; 0 (not
+// checked) when that key breaks its own rule.
+func (c Config) poolDiskGiB() int {
+	if c.NodeGroup.DiskSizeGiB < minDiskSizeGiB {
+		return 0
+	}
+	return c.NodeGroup.DiskSizeGiB
 }
 
 // PerNode are the DaemonSets' pods, which every node of every pool runs.

@@ -13,6 +13,10 @@ type Pool struct {
 	// CPULimit (vCPUs) and MemoryLimitGiB bound the sum of its nodes'
 	// capacity, as a NodePool's spec.limits does.
 	CPULimit, MemoryLimitGiB int
+	// DiskGiB is each node's root volume, whose share above the kubelet's
+	// eviction threshold holds the pods' ephemeral storage; 0 leaves the
+	// disk unchecked.
+	DiskGiB int
 }
 
 // Types are the pool's instance types, smallest first within each family.
@@ -51,17 +55,22 @@ func (k Packing) MemoryGiB() int { return k.Nodes * k.Node.MemoryGiB }
 
 func (k Packing) String() string { return fmt.Sprintf("%d × %s", k.Nodes, k.Node.InstanceType) }
 
-// Pack places every replica of pods onto nodes of one type, largest first,
-// each on the first node with room (first-fit decreasing, as a scheduler
-// filling nodes would); every node first holds perNode, the DaemonSets'
-// pods. ok is false when some pod fits no node of the type.
-func Pack(pods []Pod, n Node, perNode []Pod) (Packing, bool) {
-	type room struct{ cpu, memory int64 }
-	empty := room{n.AllocatableMilliCPU, n.AllocatableMemoryBytes}
+// Pack places every replica of pods onto nodes of one type with root
+// volumes of diskGiB (0: disk unchecked), largest first, each on the first
+// node with room (first-fit decreasing, as a scheduler filling nodes
+// would); every node first holds perNode, the DaemonSets' pods. ok is
+// false when some pod fits no node of the type.
+func Pack(pods []Pod, n Node, perNode []Pod, diskGiB int) (Packing, bool) {
+	type room struct{ cpu, memory, disk int64 }
+	empty := room{n.AllocatableMilliCPU, n.AllocatableMemoryBytes, int64(diskGiB) * gib * (100 - nodefsEvictionPercent) / 100}
+	if diskGiB == 0 {
+		empty.disk = 1 << 62
+	}
 	slots := n.MaxPods
 	for _, d := range perNode {
 		empty.cpu -= d.MilliCPU
 		empty.memory -= d.MemoryBytes
+		empty.disk -= d.EphemeralBytes
 		slots--
 	}
 	var replicas []Pod
@@ -77,21 +86,22 @@ func Pack(pods []Pod, n Node, perNode []Pod) (Packing, bool) {
 	var nodes []room
 	var podsOn []int
 	for _, p := range replicas {
-		if p.MilliCPU > empty.cpu || p.MemoryBytes > empty.memory || slots < 1 {
+		if p.MilliCPU > empty.cpu || p.MemoryBytes > empty.memory || p.EphemeralBytes > empty.disk || slots < 1 {
 			return Packing{Node: n}, false
 		}
 		placed := false
 		for i := range nodes {
-			if p.MilliCPU <= nodes[i].cpu && p.MemoryBytes <= nodes[i].memory && podsOn[i] < slots {
+			if p.MilliCPU <= nodes[i].cpu && p.MemoryBytes <= nodes[i].memory && p.EphemeralBytes <= nodes[i].disk && podsOn[i] < slots {
 				nodes[i].cpu -= p.MilliCPU
 				nodes[i].memory -= p.MemoryBytes
+				nodes[i].disk -= p.EphemeralBytes
 				podsOn[i]++
 				placed = true
 				break
 			}
 		}
 		if !placed {
-			nodes = append(nodes, room{empty.cpu - p.MilliCPU, empty.memory - p.MemoryBytes})
+			nodes = append(nodes, room{empty.cpu - p.MilliCPU, empty.memory - p.MemoryBytes, empty.disk - p.EphemeralBytes})
 			podsOn = append(podsOn, 1)
 		}
 	}
@@ -107,7 +117,7 @@ func (p Pool) Tightest(pods []Pod, perNode []Pod, minNodes int) (Packing, bool) 
 	var best Packing
 	found := false
 	for _, n := range p.Types() {
-		k, ok := Pack(pods, n, perNode)
+		k, ok := Pack(pods, n, perNode, p.DiskGiB)
 		if !ok {
 			continue
 		}

@@ -24,10 +24,13 @@ func TestPack(t *testing.T) {
 		{"three do not", []Pod{{Replicas: 3, MilliCPU: 800, MemoryBytes: gib}}, 2, true},
 		{"memory decides", []Pod{{Replicas: 3, MilliCPU: 100, MemoryBytes: 3 * gib}}, 2, true},
 		{"too large for the type", []Pod{{Replicas: 1, MilliCPU: 1900, MemoryBytes: gib}}, 0, false},
+		// 90 GiB of a 100 GiB root volume hold pods' ephemeral storage.
+		{"disk decides", []Pod{{Replicas: 2, MilliCPU: 100, MemoryBytes: gib, EphemeralBytes: 50 * gib}}, 2, true},
+		{"too much disk for one node", []Pod{{Replicas: 1, MilliCPU: 100, MemoryBytes: gib, EphemeralBytes: 95 * gib}}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, ok := Pack(tt.pods, large, daemons)
+			k, ok := Pack(tt.pods, large, daemons, 100)
 			assert.Equal(t, tt.ok, ok)
 			assert.Equal(t, tt.nodes, k.Nodes)
 		})

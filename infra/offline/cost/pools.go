@@ -44,7 +44,11 @@ func poolsOf(runs *inventory.Inventory) ([]Pool, error) {
 			if err != nil {
 				return nil, fmt.Errorf("pool %s: pod %s: memory %q: %w", p.NodePool, pod.Name, pod.Memory, err)
 			}
-			pool.Pods = append(pool.Pods, sizing.Pod{Name: pod.Name, Replicas: pod.Replicas, MilliCPU: cpu.MilliValue(), MemoryBytes: memory.Value()})
+			ephemeral, err := resource.ParseQuantity(pod.EphemeralStorage)
+			if err != nil {
+				return nil, fmt.Errorf("pool %s: pod %s: ephemeral storage %q: %w", p.NodePool, pod.Name, pod.EphemeralStorage, err)
+			}
+			pool.Pods = append(pool.Pods, sizing.Pod{Name: pod.Name, Replicas: pod.Replicas, MilliCPU: cpu.MilliValue(), MemoryBytes: memory.Value(), EphemeralBytes: ephemeral.Value()})
 		}
 		out = append(out, pool)
 	}
@@ -54,13 +58,13 @@ func poolsOf(runs *inventory.Inventory) ([]Pool, error) {
 // poolRange prices a pool's range; an error when no allowed type has a
 // price (the Graviton families have none in the table).
 func poolRange(p Pool, r RegionPrices, region string, gp3 float64) (Range, error) {
-	perNode := []sizing.Pod{{Name: "DaemonSets", Replicas: 1, MilliCPU: p.PerNodeMilliCPU, MemoryBytes: p.PerNodeMemoryBytes}}
+	perNode := []sizing.Pod{{Name: "DaemonSets", Replicas: 1, MilliCPU: p.PerNodeMilliCPU, MemoryBytes: p.PerNodeMemoryBytes, EphemeralBytes: p.PerNodeEphemeralBytes}}
 	nodeLine := func(what string, n sizing.Node, nodes int, price float64) Line {
 		monthly := float64(nodes)*price*HoursPerMonth + float64(nodes*p.DiskGiB)*gp3
 		return Line{Item: what, Quantity: float64(nodes), Unit: "instance", UnitPrice: price, PriceUnit: "hour", Monthly: round(monthly),
 			Detail: fmt.Sprintf("%d × %s, with %d GiB gp3 root volumes", nodes, n.InstanceType, p.DiskGiB)}
 	}
-	pool := sizing.Pool{Name: p.Role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB}
+	pool := sizing.Pool{Name: p.Role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: p.DiskGiB}
 	var low, high Line
 	priced, packed := false, false
 	for _, n := range pool.Types() {
@@ -68,7 +72,7 @@ func poolRange(p Pool, r RegionPrices, region string, gp3 float64) (Range, error
 		if err != nil {
 			continue
 		}
-		if k, ok := sizing.Pack(p.Pods, n, perNode); ok {
+		if k, ok := sizing.Pack(p.Pods, n, perNode, p.DiskGiB); ok {
 			nodes := max(k.Nodes, p.MinNodes)
 			if l := nodeLine("least: the pods' requests packed", n, nodes, price); !packed || l.Monthly < low.Monthly {
 				low, packed = l, true

@@ -40,10 +40,11 @@ type Pool struct {
 	MemoryLimitGiB int `json:"memoryLimitGiB"`
 	// DiskGiB is each node's root volume.
 	DiskGiB int `json:"diskGiB"`
-	// PerNodeMilliCPU and PerNodeMemoryBytes are the DaemonSets' requests
-	// on each of its nodes.
-	PerNodeMilliCPU    int64 `json:"perNodeMilliCpu"`
-	PerNodeMemoryBytes int64 `json:"perNodeMemoryBytes"`
+	// PerNodeMilliCPU, PerNodeMemoryBytes and PerNodeEphemeralBytes are
+	// the DaemonSets' requests on each of its nodes.
+	PerNodeMilliCPU       int64 `json:"perNodeMilliCpu"`
+	PerNodeMemoryBytes    int64 `json:"perNodeMemoryBytes"`
+	PerNodeEphemeralBytes int64 `json:"perNodeEphemeralBytes"`
 	// MinNodes is the fewest nodes the pods' zone spread needs.
 	MinNodes int `json:"minNodes"`
 	// Packed and AtMost are the tightest packing of its pods at their
@@ -127,12 +128,13 @@ func poolsOf(cfg config.Config) []Pool {
 	var out []Pool
 	for _, role := range []string{config.PoolQuery, config.PoolCore} {
 		p := cfg.NodePools.Pools()[role]
-		pool := sizing.Pool{Name: role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB}
+		pool := sizing.Pool{Name: role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: cfg.NodeGroup.DiskSizeGiB}
 		now, most := cfg.PoolPods(role, false), cfg.PoolPods(role, true)
 		out = append(out, Pool{Role: role, NodePool: "milvus-" + role, Arch: p.Arch, Families: p.Families, Spot: p.Spot,
 			CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: cfg.NodeGroup.DiskSizeGiB,
-			PerNodeMilliCPU: perNode.MilliCPU, PerNodeMemoryBytes: perNode.MemoryBytes, MinNodes: cfg.SpreadNodes(now),
-			Packed: packing(pool, now, cfg), AtMost: packing(pool, most, cfg)})
+			PerNodeMilliCPU: perNode.MilliCPU, PerNodeMemoryBytes: perNode.MemoryBytes, PerNodeEphemeralBytes: perNode.EphemeralBytes,
+			MinNodes: cfg.SpreadNodes(now),
+			Packed:   packing(pool, now, cfg), AtMost: packing(pool, most, cfg)})
 	}
 	return out
 }
