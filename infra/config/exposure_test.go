@@ -77,6 +77,13 @@ func TestWarnings(t *testing.T) {
 	cfg, err = Load(valid(production), "prod")
 	require.NoError(t, err)
 	assert.Empty(t, cfg.Warnings())
+
+	// Production allows the query pool on spot, and says what it costs.
+	cfg, err = Load(valid(merge(production, map[string]string{"milvus:nodePools": `{"enabled": true, "query": {"spot": true}}`})), "prod")
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"the query pool may use spot capacity in production (nodePools.query.spot): a reclaimed query node drops the segments it holds until another loads them, and searches miss them meanwhile",
+	}, cfg.Warnings())
 }
 
 func TestAvailabilityZones(t *testing.T) {

@@ -99,13 +99,17 @@ func (v *validator) exposure(c Config) {
 }
 
 // Warnings are what a stack may do but should not, printed by the program:
-// a non-production stack open to the internet.
+// a non-production stack open to the internet; query nodes on spot in
+// production.
 func (c Config) Warnings() []string {
+	var out []string
+	if c.Production && c.UsesNodePools() && c.NodePools.Query.Spot {
+		out = append(out, "the query pool may use spot capacity in production (nodePools.query.spot): a reclaimed query node drops the segments it holds until another loads them, and searches miss them meanwhile")
+	}
 	lb := c.Milvus.LoadBalancer
 	if c.Production || lb.Scheme != SchemeInternetFacing {
-		return nil
+		return out
 	}
-	var out []string
 	if lb.CertificateArn == "" {
 		out = append(out, "Milvus' internet-facing load balancer has no TLS (loadBalancerCertificateArn): the root password crosses the internet in clear text")
 	}
