@@ -63,11 +63,12 @@ func TestMonitoringOutputs(t *testing.T) {
 }
 
 // The rules name prod's release and its backup CronJob, stale after twice
-// its daily schedule's gap; the collector runs on the private subnets with
-// the cluster's security group and reads the cluster the stack created.
+// its daily schedule's gap, and watch its pools' limits; the collector
+// runs on the private subnets with the cluster's security group and reads
+// the cluster the stack created, Karpenter's controller included.
 func TestProdIsWatched(t *testing.T) {
 	d := deploy(t, "prod")
-	rules := alertrules.Of(alertrules.Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour})
+	rules := alertrules.Of(alertrules.Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour, NodePools: true})
 	assert.Equal(t, rules.YAML(), d.only(t, typeRuleGroups).Input("data").StringValue())
 	scraper := d.only(t, typeScraper)
 	assert.Equal(t, map[string]any{"eks": map[string]any{

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/backup/backupjob"
+	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/karpentervalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring"
@@ -61,7 +62,7 @@ var backupGapFrom = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 // its last success may be, twice its schedule's longest gap, as verify
 // holds it.
 func alertSettings(cfg config.Config) alertrules.Settings {
-	s := alertrules.Settings{Namespace: cfg.Milvus.Namespace, Release: cfg.Milvus.ReleaseName}
+	s := alertrules.Settings{Namespace: cfg.Milvus.Namespace, Release: cfg.Milvus.ReleaseName, NodePools: cfg.UsesNodePools()}
 	if cfg.Backup.Enabled {
 		s.BackupCronJob = backupjob.CronJobName(cfg.Milvus.ReleaseName)
 		if parsed, err := schedule.Parse(cfg.Backup.Schedule); err == nil { // validated before
@@ -86,6 +87,9 @@ func collectionOf(ctx *pulumi.Context, cfg config.Config, kube clusterSite, db *
 			Etcd: etcdPods, KubeStateMetrics: kubestate.Target(cfg.Milvus.Namespace),
 		},
 		NodeSelector: selectorsOf(cfg).system,
+	}
+	if cfg.UsesNodePools() {
+		c.Targets.Karpenter = &scrapeconfig.Target{Namespace: karpentervalues.Namespace, Labels: karpentervalues.PodLabels(), Port: karpentervalues.MetricsPort}
 	}
 	if created := kube.created; created != nil {
 		c.ClusterArn = created.eks.Arn

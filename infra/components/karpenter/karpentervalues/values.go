@@ -51,9 +51,26 @@ type ServiceAccount struct {
 	Annotations map[string]string `json:"annotations"`
 }
 
-// Controller sizes the controller's container.
+// Controller sizes the controller's container, and names its metrics
+// port, which the managed collector reads.
 type Controller struct {
 	Resources Resources `json:"resources"`
+	Metrics   Metrics   `json:"metrics"`
+}
+
+// Metrics is the port the controller serves /metrics on (the chart's
+// default, written here once for the collector).
+type Metrics struct {
+	Port int `json:"port"`
+}
+
+// MetricsPort is the controller's metrics port.
+const MetricsPort = 8080
+
+// PodLabels select the controller's pods (the chart's selector labels:
+// its name, and the release's).
+func PodLabels() map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": ReleaseName}
 }
 
 // Resources are requests and limits.
@@ -76,10 +93,13 @@ func Build(clusterName, queue, roleArn string) Values {
 		Replicas: size.Replicas,
 		// The chart's own selector, and the system pool.
 		NodeSelector: map[string]string{"kubernetes.io/os": "linux", facts.PoolLabel: SystemPool},
-		Controller: Controller{Resources: Resources{
-			Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest, "ephemeral-storage": size.EphemeralStorageRequest},
-			Limits:   map[string]string{"cpu": size.CPULimit, "memory": size.MemoryLimit, "ephemeral-storage": size.EphemeralStorageLimit},
-		}},
+		Controller: Controller{
+			Resources: Resources{
+				Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest, "ephemeral-storage": size.EphemeralStorageRequest},
+				Limits:   map[string]string{"cpu": size.CPULimit, "memory": size.MemoryLimit, "ephemeral-storage": size.EphemeralStorageLimit},
+			},
+			Metrics: Metrics{Port: MetricsPort},
+		},
 	}
 }
 

@@ -16,6 +16,6 @@ func TestBuild(t *testing.T) {
 		"serviceAccount": {"create": true, "name": "karpenter", "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/karpenter"}},
 		"replicas": 2,
 		"nodeSelector": {"kubernetes.io/os": "linux", "milvus-eks/pool": "system"},
-		"controller": {"resources": {"requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "256Mi"}, "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"}}}
+		"controller": {"resources": {"requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "256Mi"}, "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"}}, "metrics": {"port": 8080}}
 	}`, string(raw))
 }

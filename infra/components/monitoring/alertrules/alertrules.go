@@ -52,6 +52,9 @@ type Settings struct {
 	// BackupMaxAge is how old the last successful backup may be: twice
 	// the schedule's longest gap, as verify holds it.
 	BackupMaxAge time.Duration
+	// NodePools says Karpenter runs the stack's pools, whose use against
+	// their limits the collector reads.
+	NodePools bool
 }
 
 // Thresholds that are not configuration.
@@ -61,6 +64,9 @@ const (
 	memoryFraction = 0.9
 	// volumeFraction of a claim: etcd and Pulsar refuse writes when full.
 	volumeFraction = 0.85
+	// poolFraction of a NodePool's limits: above it, the next replica may
+	// find no node.
+	poolFraction = 0.9
 	// walLagMillis: a query node a minute behind the log serves searches
 	// without the last minute's writes.
 	walLagMillis = 60000
@@ -132,6 +138,15 @@ func Of(s Settings) File {
 					scrapeconfig.JobEtcd, scrapeconfig.JobKubeStateMetrics, scrapeconfig.JobKubelet, scrapeconfig.JobCadvisor, scrapeconfig.JobKubeStateMetrics),
 				Annotations: runbook("A source of the alerts (etcd, kube-state-metrics, a kubelet or its cAdvisor) does not answer the collector.")},
 		}},
+	}
+	if s.NodePools {
+		karpenter := fmt.Sprintf(`job=%q,resource_type=~"cpu|memory"`, scrapeconfig.JobKarpenter)
+		groups = append(groups, Group{Name: "pools", Rules: []Rule{
+			{Alert: "NodePoolNearLimit", For: "15m", Labels: sev(warning),
+				Expr: fmt.Sprintf(`max by (nodepool, resource_type) (karpenter_nodepools_usage{%[1]s}) / max by (nodepool, resource_type) (karpenter_nodepools_limit{%[1]s}) > %[2]g`,
+					karpenter, poolFraction),
+				Annotations: runbook("A Karpenter pool's nodes add up to over 90% of its CPU or memory limit: the next replica may find no node.")},
+		}})
 	}
 	if s.BackupCronJob != "" {
 		cronJob := fmt.Sprintf(`job=%q,%s`, scrapeconfig.JobKubeStateMetrics, ns)

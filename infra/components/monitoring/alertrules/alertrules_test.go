@@ -14,7 +14,7 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/components/monitoring/scrapeconfig"
 )
 
-var prod = Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour}
+var prod = Settings{Namespace: "milvus", Release: "milvus", BackupCronJob: "milvus-backup", BackupMaxAge: 48 * time.Hour, NodePools: true}
 
 // promtool's unit-test file (prometheus' docs, "Unit testing for rules").
 type testFile struct {
@@ -84,6 +84,15 @@ var cases = []alertCase{
 		firing: []series{{`kube_pod_status_phase{job="kube-state-metrics",namespace="milvus",pod="milvus-querynode-1",phase="Pending"}`, "1x25"}},
 		quiet:  []series{{`kube_pod_status_phase{job="kube-state-metrics",namespace="milvus",pod="milvus-querynode-1",phase="Pending"}`, "1x10 0x15"}},
 		labels: map[string]string{"job": "kube-state-metrics", "namespace": "milvus", "pod": "milvus-querynode-1", "phase": "Pending"}},
+	// 44 of the core pool's 48 vCPUs for 20 minutes fires; 40 does not.
+	{alert: "NodePoolNearLimit", interval: "1m", at: "20m",
+		firing: []series{
+			{`karpenter_nodepools_usage{job="karpenter",namespace="kube-system",pod="karpenter-0",nodepool="milvus-core",resource_type="cpu"}`, "44x25"},
+			{`karpenter_nodepools_limit{job="karpenter",namespace="kube-system",pod="karpenter-0",nodepool="milvus-core",resource_type="cpu"}`, "48x25"}},
+		quiet: []series{
+			{`karpenter_nodepools_usage{job="karpenter",namespace="kube-system",pod="karpenter-0",nodepool="milvus-core",resource_type="cpu"}`, "40x25"},
+			{`karpenter_nodepools_limit{job="karpenter",namespace="kube-system",pod="karpenter-0",nodepool="milvus-core",resource_type="cpu"}`, "48x25"}},
+		labels: map[string]string{"nodepool": "milvus-core", "resource_type": "cpu"}},
 	{alert: "EtcdNoLeader", interval: "1m", at: "5m",
 		firing: []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "0x10"}},
 		quiet:  []series{{`etcd_server_has_leader{job="milvus-etcd",namespace="milvus",pod="milvus-etcd-0"}`, "1x10"}},

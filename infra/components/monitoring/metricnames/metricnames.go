@@ -64,6 +64,14 @@ var Etcd = map[string]Kind{
 	"etcd_disk_wal_fsync_duration_seconds":  Histogram,
 }
 
+// Karpenter are its controller's metrics in use (aws/karpenter-provider-aws,
+// website/content/en/v1.14/reference/metrics.md at release-v1.14.1:
+// labelled by nodepool and resource_type).
+var Karpenter = map[string]Kind{
+	"karpenter_nodepools_usage": Gauge,
+	"karpenter_nodepools_limit": Gauge,
+}
+
 // KubeStateMetrics are kube-state-metrics' metrics in use (its
 // docs/metrics, at v2.18.0).
 var KubeStateMetrics = map[string]Kind{
@@ -88,7 +96,7 @@ var suffixes = []string{"_bucket", "_sum", "_count"}
 // name, or a listed histogram's bucket, sum or count. nodes are the
 // kubelet's and cAdvisor's names the collector keeps.
 func Known(series string, nodes []string) bool {
-	for _, m := range []map[string]Kind{Milvus, Etcd, KubeStateMetrics, Synthetic} {
+	for _, m := range []map[string]Kind{Milvus, Etcd, KubeStateMetrics, Karpenter, Synthetic} {
 		if _, ok := m[series]; ok {
 			return true
 		}

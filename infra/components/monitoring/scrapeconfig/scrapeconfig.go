@@ -80,6 +80,7 @@ const (
 	JobKubeStateMetrics = "kube-state-metrics"
 	JobKubelet          = "kubelet"
 	JobCadvisor         = "cadvisor"
+	JobKarpenter        = "karpenter"
 )
 
 // ServiceAccountToken is where the collector keeps its token for the API
@@ -118,6 +119,9 @@ type Settings struct {
 	Etcd           Target
 	// KubeStateMetrics is kube-state-metrics' pod.
 	KubeStateMetrics Target
+	// Karpenter is its controller's pods, when it runs the stack's pools;
+	// nil otherwise.
+	Karpenter *Target
 }
 
 // The only series kept of the nodes': what the rules and dashboards read.
@@ -126,6 +130,8 @@ type Settings struct {
 var (
 	KubeletMetrics  = []string{"kubelet_volume_stats_used_bytes", "kubelet_volume_stats_capacity_bytes"}
 	CadvisorMetrics = []string{"container_memory_working_set_bytes", "container_cpu_usage_seconds_total"}
+	// KarpenterMetrics are its pools' use against their limits.
+	KarpenterMetrics = []string{"karpenter_nodepools_usage", "karpenter_nodepools_limit"}
 )
 
 // Of is the collector's configuration for one stack.
@@ -136,16 +142,27 @@ func Of(s Settings) Config {
 	})
 	ksm := podJob(JobKubeStateMetrics, s.KubeStateMetrics)
 	ksm.HonorLabels = true
-	return Config{
-		Global: Global{ScrapeInterval: Interval, ExternalLabels: map[string]string{ClusterLabel: s.ClusterName}},
-		ScrapeConfigs: []Job{
-			milvus,
-			podJob(JobEtcd, s.Etcd),
-			ksm,
-			nodeJob(JobKubelet, "/metrics", KubeletMetrics),
-			nodeJob(JobCadvisor, "/metrics/cadvisor", CadvisorMetrics),
-		},
+	jobs := []Job{
+		milvus,
+		podJob(JobEtcd, s.Etcd),
+		ksm,
+		nodeJob(JobKubelet, "/metrics", KubeletMetrics),
+		nodeJob(JobCadvisor, "/metrics/cadvisor", CadvisorMetrics),
 	}
+	if s.Karpenter != nil {
+		karpenter := podJob(JobKarpenter, *s.Karpenter)
+		karpenter.MetricRelabelConfigs = keepOnly(KarpenterMetrics)
+		jobs = append(jobs, karpenter)
+	}
+	return Config{
+		Global:        Global{ScrapeInterval: Interval, ExternalLabels: map[string]string{ClusterLabel: s.ClusterName}},
+		ScrapeConfigs: jobs,
+	}
+}
+
+// keepOnly keeps the series named, and drops the rest a target exports.
+func keepOnly(names []string) []Relabel {
+	return []Relabel{{Action: "keep", SourceLabels: []string{"__name__"}, Regex: strings.Join(names, "|")}}
 }
 
 // podJob reads the target's pods at their own address, and labels their
@@ -185,7 +202,7 @@ func nodeJob(name, path string, keep []string) Job {
 			{SourceLabels: []string{"__meta_kubernetes_node_name"}, Regex: "(.+)", TargetLabel: "__metrics_path__", Replacement: "/api/v1/nodes/$1/proxy" + path},
 			{SourceLabels: []string{"__meta_kubernetes_node_name"}, TargetLabel: "node"},
 		},
-		MetricRelabelConfigs: []Relabel{{Action: "keep", SourceLabels: []string{"__name__"}, Regex: strings.Join(keep, "|")}},
+		MetricRelabelConfigs: keepOnly(keep),
 	}
 }
 

@@ -26,6 +26,21 @@ func TestScrapeConfiguration(t *testing.T) {
 	assert.Equal(t, string(want), scrapeconfig.Of(prod).YAML())
 }
 
+// With Karpenter, its controller's pods are read too, keeping only its
+// pools' use and limits.
+func TestKarpenterJob(t *testing.T) {
+	s := prod
+	s.Karpenter = &scrapeconfig.Target{Namespace: "kube-system", Labels: map[string]string{"app.kubernetes.io/name": "karpenter"}, Port: 8080}
+	jobs := scrapeconfig.Of(s).ScrapeConfigs
+	require.Len(t, jobs, len(scrapeconfig.Of(prod).ScrapeConfigs)+1)
+	karpenter := jobs[len(jobs)-1]
+	assert.Equal(t, "karpenter", karpenter.JobName)
+	assert.Equal(t, []string{"kube-system"}, karpenter.KubernetesSDConfigs[0].Namespaces.Names)
+	assert.Equal(t, []scrapeconfig.Relabel{{Action: "keep", SourceLabels: []string{"__name__"}, Regex: "karpenter_nodepools_usage|karpenter_nodepools_limit"}}, karpenter.MetricRelabelConfigs)
+	out, err := promtool.Run(t, map[string][]byte{"scrape.yaml": []byte(scrapeconfig.Of(s).YAML())}, "check", "config", "--syntax-only", "scrape.yaml")
+	assert.NoError(t, err, "%s", out)
+}
+
 // Prometheus' own parser takes it (promtool check config; the token file
 // is the collector's, so only the syntax is checked).
 func TestScrapeConfigurationWithPromtool(t *testing.T) {
