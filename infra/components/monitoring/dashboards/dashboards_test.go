@@ -34,7 +34,7 @@ func TestDashboardsQueryKnownMetrics(t *testing.T) {
 // Every job a dashboard selects is one the collector runs.
 func TestDashboardsSelectJobsTheCollectorRuns(t *testing.T) {
 	jobs := map[string]bool{}
-	for _, j := range scrapeconfig.Of(scrapeconfig.Settings{}).ScrapeConfigs {
+	for _, j := range scrapeconfig.Of(scrapeconfig.Settings{Karpenter: &scrapeconfig.Target{}}).ScrapeConfigs {
 		jobs[j.JobName] = true
 	}
 	for file, d := range All() {

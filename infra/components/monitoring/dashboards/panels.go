@@ -60,7 +60,7 @@ func Overview() Dashboard {
 	ns := `namespace="$namespace"`
 	pods := sel
 	return dashboard("milvus-eks-overview", "Milvus stack overview (milvus-eks)",
-		"The stack around Milvus: targets the collector reads, memory and CPU against the pods' limits, restarts, volumes, etcd and the backups.",
+		"The stack around Milvus: targets the collector reads, memory and CPU against the pods' limits, restarts, pods waiting for a node, Karpenter's pools against their limits, volumes, etcd and the backups.",
 		[]query{
 			{title: "Targets answering, by job and component", unit: "short",
 				targets: one(`sum by (job, component) (up{cluster="$cluster"})`, "{{job}} {{component}}")},
@@ -70,6 +70,10 @@ func Overview() Dashboard {
 				targets: one(`sum by (pod) (rate(container_cpu_usage_seconds_total{job="cadvisor",cluster="$cluster",`+ns+`,container!=""}[5m]))`, "{{pod}}")},
 			{title: "Restarts in the last hour, by pod", unit: "short",
 				targets: one(`sum by (pod) (increase(kube_pod_container_status_restarts_total`+pods("kube-state-metrics")+`[1h]))`, "{{pod}}")},
+			{title: "Pods waiting for a node", unit: "short", description: "MilvusPodsPending fires when one waits 15 minutes.",
+				targets: one(`sum by (pod) (kube_pod_status_phase`+pods("kube-state-metrics", `phase="Pending"`)+`)`, "{{pod}}")},
+			{title: "Karpenter's pools: use of their limits", unit: "percentunit", description: "Empty without nodePools; NodePoolNearLimit fires at 90%.",
+				targets: one(`max by (nodepool, resource_type) (karpenter_nodepools_usage{job="karpenter",cluster="$cluster"}) / max by (nodepool, resource_type) (karpenter_nodepools_limit{job="karpenter",cluster="$cluster"})`, "{{nodepool}} {{resource_type}}")},
 			{title: "Volume claims used", unit: "percentunit",
 				targets: one(`kubelet_volume_stats_used_bytes{job="kubelet",cluster="$cluster",`+ns+`} / kubelet_volume_stats_capacity_bytes{job="kubelet",cluster="$cluster",`+ns+`}`, "{{persistentvolumeclaim}}")},
 			{title: "Disruptions the budgets allow", unit: "short",
