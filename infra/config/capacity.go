@@ -29,7 +29,7 @@ func (c Config) Pods() []sizing.Pod {
 }
 
 // PoolSystem is the node group's pool when Karpenter runs the others.
-const PoolSystem = "system"
+const PoolSystem = facts.PoolSystem
 
 // PoolPods are the pods a NodePool runs; atMost counts the proxies at
 // their autoscaler's maximum.

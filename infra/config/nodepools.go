@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/facts"
@@ -61,10 +60,10 @@ var DefaultNodePools = NodePools{
 // takes it (al2023@v20240807 in its v1.14 docs).
 var imageVersionPattern = regexp.MustCompile(`^v20\d{6}$`)
 
-// PoolNames are the pools' names, as their fields and NodePools call them.
+// The NodePools' roles, as their fields call them (facts).
 const (
-	PoolQuery = "query"
-	PoolCore  = "core"
+	PoolQuery = facts.PoolQuery
+	PoolCore  = facts.PoolCore
 )
 
 // Pools are the two pools by name.
@@ -80,24 +79,29 @@ func nodePoolRules(n NodePools) []violation {
 			`must be an Amazon Linux 2023 EKS image release such as "v20260625" (aws ssm get-parameter --name /aws/service/eks/optimized-ami/<version>/amazon-linux-2023/x86_64/standard/recommended/image_name names the newest): "latest" would replace every node at each release`)})
 	}
 	for _, name := range []string{PoolQuery, PoolCore} {
-		p := n.Pools()[name]
-		if p.Arch != sizing.AMD64 && p.Arch != sizing.ARM64 {
-			out = append(out, violation{field: name + ".arch", value: p.Arch, finding: broke("pool-arch", "must be %q or %q (Graviton)", sizing.AMD64, sizing.ARM64)})
-			continue
+		out = append(out, n.Pools()[name].violations(name)...)
+	}
+	return out
+}
+
+// violations are the rules of one pool's own fields, named under prefix.
+func (p Pool) violations(prefix string) []violation {
+	if p.Arch != sizing.AMD64 && p.Arch != sizing.ARM64 {
+		return []violation{{field: prefix + ".arch", value: p.Arch, finding: broke("pool-arch", "must be %q or %q (Graviton)", sizing.AMD64, sizing.ARM64)}}
+	}
+	var out []violation
+	if len(p.Families) == 0 {
+		out = append(out, violation{field: prefix + ".families", value: "[]", finding: broke("pool-family", "needs at least one instance family")})
+	}
+	for _, family := range p.Families {
+		if !sizing.KnownFamily(family) || sizing.Arch(family) != p.Arch {
+			out = append(out, violation{field: prefix + ".families", value: family, finding: broke("pool-family",
+				"must be an instance family of arch %s whose capacity this program knows: %s", p.Arch, strings.Join(sizing.Families(p.Arch), ", "))})
 		}
-		if len(p.Families) == 0 {
-			out = append(out, violation{field: name + ".families", value: "[]", finding: broke("pool-family", "needs at least one instance family")})
-		}
-		for _, family := range p.Families {
-			if !sizing.KnownFamily(family) || sizing.Arch(family) != p.Arch {
-				out = append(out, violation{field: name + ".families", value: family, finding: broke("pool-family",
-					"must be an instance family of arch %s whose capacity this program knows: %s", p.Arch, strings.Join(sizing.Families(p.Arch), ", "))})
-			}
-		}
-		if p.CPULimit < 1 || p.MemoryLimitGiB < 1 {
-			out = append(out, violation{field: name + ".cpuLimit", value: fmt.Sprintf("%d vCPU, %d GiB", p.CPULimit, p.MemoryLimitGiB), finding: broke("pool-limit",
-				"cpuLimit and memoryLimitGiB must be at least 1: they are the most the pool's nodes may add up to")})
-		}
+	}
+	if p.CPULimit < 1 || p.MemoryLimitGiB < 1 {
+		out = append(out, violation{field: prefix + ".cpuLimit", value: fmt.Sprintf("%d vCPU, %d GiB", p.CPULimit, p.MemoryLimitGiB), finding: broke("pool-limit",
+			"cpuLimit and memoryLimitGiB must be at least 1: they are the most the pool's nodes may add up to")})
 	}
 	return out
 }
@@ -144,10 +148,10 @@ func (v *validator) nodePools(c Config) {
 	perNode := c.PerNode()
 	for _, name := range []string{PoolQuery, PoolCore} {
 		p := n.Pools()[name]
-		if !p.valid() {
+		if len(p.violations(name)) > 0 {
 			continue // the key's own rules report it
 		}
-		pool := sizing.Pool{Name: name, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: c.poolDiskGiB()}
+		pool := c.SizingPool(name)
 		pods := c.PoolPods(name, true)
 		largest := pool.Largest()
 		for _, pod := range pods {
@@ -170,21 +174,16 @@ func (v *validator) nodePools(c Config) {
 	}
 }
 
-// valid reports whether the pool's own rules hold, so that it can be sized.
-func (p Pool) valid() bool {
-	if p.CPULimit < 1 || p.MemoryLimitGiB < 1 || len(p.Families) == 0 {
-		return false
+// SizingPool is a pool as the capacity arithmetic sees it: its types, its
+// limits, and its nodes' root volume, the node group's (0, not checked,
+// when that key breaks its own rule).
+func (c Config) SizingPool(role string) sizing.Pool {
+	p := c.NodePools.Pools()[role]
+	disk := c.NodeGroup.DiskSizeGiB
+	if disk < minDiskSizeGiB {
+		disk = 0
 	}
-	return !slices.ContainsFunc(p.Families, func(f string) bool { return !sizing.KnownFamily(f) || sizing.Arch(f) != p.Arch })
-}
-
-// poolDiskGiB is the pools' nodes' root volume, the node group's; 0 (not
-// checked) when that key breaks its own rule.
-func (c Config) poolDiskGiB() int {
-	if c.NodeGroup.DiskSizeGiB < minDiskSizeGiB {
-		return 0
-	}
-	return c.NodeGroup.DiskSizeGiB
+	return sizing.Pool{Name: role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: disk}
 }
 
 // PerNode are the DaemonSets' pods, which every node of every pool runs.

@@ -35,6 +35,14 @@ const (
 // ("query", "core") on the nodes it starts. Milvus' pods select it.
 const PoolLabel = "milvus-eks/pool"
 
+// The pools' names, as PoolLabel carries them: the node group's, and the
+// two NodePools' roles.
+const (
+	PoolSystem = "system"
+	PoolQuery  = "query"
+	PoolCore   = "core"
+)
+
 // The nodes' root volume: encrypted gp3 on Amazon Linux 2023's root device.
 const (
 	NodeRootDevice     = "/dev/xvda"

@@ -6,7 +6,6 @@ import (
 	"github.com/milvus-eks/milvus-eks/infra/charts"
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodeguarantees"
 	"github.com/milvus-eks/milvus-eks/infra/components/karpenter"
-	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/karpentervalues"
 	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/nodepools"
 	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/published"
 	"github.com/milvus-eks/milvus-eks/infra/components/milvus/milvusvalues"
@@ -64,7 +63,7 @@ func systemPoolLabels(cfg config.Config) map[string]string {
 	if !cfg.UsesNodePools() {
 		return nil
 	}
-	return nodepools.Selector(karpentervalues.SystemPool)
+	return nodepools.Selector(facts.PoolSystem)
 }
 
 // Selectors are the node selectors of each part of the stack: with node
@@ -79,7 +78,7 @@ func selectorsOf(cfg config.Config) selectors {
 		return selectors{
 			query:  nodepools.Selector(config.PoolQuery),
 			core:   nodepools.Selector(config.PoolCore),
-			system: nodepools.Selector(karpentervalues.SystemPool),
+			system: nodepools.Selector(facts.PoolSystem),
 		}
 	}
 	if !cfg.CreatesCluster() {

@@ -25,7 +25,7 @@ var NodePoolResource = schema.GroupVersionResource{Group: "karpenter.sh", Versio
 // the query nodes on the query pool, every other pod of the namespace on
 // the core pool.
 var (
-	stackPools      = []string{"query", "core"}
+	stackPools      = []string{facts.PoolQuery, facts.PoolCore}
 	queryNodeLabels = "app.kubernetes.io/name=milvus,component=querynode"
 )
 
@@ -110,9 +110,9 @@ func CheckKarpenter(ctx context.Context, k Kubernetes, d Dynamic, out Outputs, o
 		return append(results, fail("Milvus' pods' pools", "the pods of "+out.MilvusNamespace, err.Error()))
 	}
 	for _, p := range pods {
-		want := "core"
+		want := facts.PoolCore
 		if queryPods[p.pod] {
-			want = "query"
+			want = facts.PoolQuery
 		}
 		check := "the pool of pod " + p.pod
 		expected := fmt.Sprintf("a node of %s", nodepools.Name(want))

@@ -120,22 +120,25 @@ func declareAWS(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 	if err != nil {
 		return out, err
 	}
+	// The documents, in the resources' order, once the account (the nodes'
+	// role's) and the queue are known.
+	documents := pulumi.All(out.nodeRole.Arn, out.queue.Arn).ApplyT(func(v []any) ([]string, error) {
+		values, err := valuesOf(args, v[0].(string), v[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		policies, err := published.ControllerPolicies(values, SkippedPolicies...)
+		var texts []string
+		for _, p := range policies {
+			texts = append(texts, p.Document)
+		}
+		return texts, err
+	}).(pulumi.StringArrayOutput)
 	var policies []irsa.Policy
 	for i, resource := range resources {
-		document := pulumi.All(out.nodeRole.Arn, out.queue.Arn).ApplyT(func(v []any) (string, error) {
-			values, err := valuesOf(args, v[0].(string), v[1].(string))
-			if err != nil {
-				return "", err
-			}
-			published, err := published.ControllerPolicies(values, SkippedPolicies...)
-			if err != nil {
-				return "", err
-			}
-			return published[i].Document, nil
-		}).(pulumi.StringOutput)
 		policy, err := iam.NewPolicy(ctx, name+"-"+resource, &iam.PolicyArgs{
 			Description: pulumi.String("Karpenter's " + resource + " for " + args.ClusterName + ", as Karpenter " + published.Version + " publishes it"),
-			Policy:      document,
+			Policy:      documents.Index(pulumi.Int(i)),
 		}, parent)
 		if err != nil {
 			return out, err

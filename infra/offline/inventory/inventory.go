@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/milvus-eks/milvus-eks/infra/components/karpenter/nodepools"
 	"github.com/milvus-eks/milvus-eks/infra/config"
 	"github.com/milvus-eks/milvus-eks/infra/sizing"
 )
@@ -128,9 +129,9 @@ func poolsOf(cfg config.Config) []Pool {
 	var out []Pool
 	for _, role := range []string{config.PoolQuery, config.PoolCore} {
 		p := cfg.NodePools.Pools()[role]
-		pool := sizing.Pool{Name: role, Families: p.Families, CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: cfg.NodeGroup.DiskSizeGiB}
+		pool := cfg.SizingPool(role)
 		now, most := cfg.PoolPods(role, false), cfg.PoolPods(role, true)
-		out = append(out, Pool{Role: role, NodePool: "milvus-" + role, Arch: p.Arch, Families: p.Families, Spot: p.Spot,
+		out = append(out, Pool{Role: role, NodePool: nodepools.Name(role), Arch: p.Arch, Families: p.Families, Spot: p.Spot,
 			CPULimit: p.CPULimit, MemoryLimitGiB: p.MemoryLimitGiB, DiskGiB: cfg.NodeGroup.DiskSizeGiB,
 			PerNodeMilliCPU: perNode.MilliCPU, PerNodeMemoryBytes: perNode.MemoryBytes, PerNodeEphemeralBytes: perNode.EphemeralBytes,
 			MinNodes: cfg.SpreadNodes(now),

@@ -19,11 +19,6 @@ const (
 	ServiceAccountName = "karpenter"
 )
 
-// SystemPool is the node group's pool label value: the controller runs
-// there, never on a node it starts (the chart's default affinity keeps it
-// off nodes with a karpenter.sh/nodepool label, too).
-const SystemPool = "system"
-
 // Values is the subset of the chart's values this project sets.
 type Values struct {
 	Settings       Settings       `json:"settings"`
@@ -91,8 +86,9 @@ func Build(clusterName, queue, roleArn string) Values {
 			Annotations: map[string]string{trust.RoleArnAnnotation: roleArn},
 		},
 		Replicas: size.Replicas,
-		// The chart's own selector, and the system pool.
-		NodeSelector: map[string]string{"kubernetes.io/os": "linux", facts.PoolLabel: SystemPool},
+		// The chart's own selector, and the system pool: never a node it
+		// starts (its default affinity keeps it off those, too).
+		NodeSelector: map[string]string{"kubernetes.io/os": "linux", facts.PoolLabel: facts.PoolSystem},
 		Controller: Controller{
 			Resources: Resources{
 				Requests: map[string]string{"cpu": size.CPURequest, "memory": size.MemoryRequest, "ephemeral-storage": size.EphemeralStorageRequest},

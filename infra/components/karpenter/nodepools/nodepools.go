@@ -8,7 +8,6 @@ package nodepools
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/milvus-eks/milvus-eks/infra/components/cluster/nodeguarantees"
 	"github.com/milvus-eks/milvus-eks/infra/facts"
@@ -255,12 +254,3 @@ func NodePool(p Pool) NodePoolSpec {
 
 // Selector is the node selector that keeps a role's pods on its pool.
 func Selector(role string) map[string]string { return map[string]string{facts.PoolLabel: role} }
-
-// Describe is a pool in a few words, for the plan and the docs.
-func (p Pool) Describe() string {
-	capacity := "on-demand"
-	if p.Spot {
-		capacity = "spot or on-demand"
-	}
-	return fmt.Sprintf("%s: %s %s (%s), up to %d vCPU and %d GiB", Name(p.Role), strings.Join(p.Families, "/"), p.Arch, capacity, p.CPULimit, p.MemoryLimitGiB)
-}

@@ -116,11 +116,12 @@ func ControllerPolicies(v Values, skip ...string) ([]Policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	resources, err := ControllerPolicyResources(skip...)
+	if err != nil {
+		return nil, err
+	}
 	var out []Policy
-	for _, resource := range t.resources("AWS::IAM::ManagedPolicy") {
-		if slices.Contains(skip, resource) {
-			continue
-		}
+	for _, resource := range resources {
 		name, err := t.property(resource, "ManagedPolicyName")
 		if err != nil {
 			return nil, err
@@ -195,12 +196,7 @@ func QueuePolicy(queueArn string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	value, err := plain(document, Values{QueueArn: queueArn})
-	if err != nil {
-		return "", err
-	}
-	raw, err := json.Marshal(value)
-	return string(raw), err
+	return jsonOf(document, Values{QueueArn: queueArn})
 }
 
 // Rules are the EventBridge rules, each with its pattern and target.
@@ -219,11 +215,7 @@ func Rules() ([]Rule, error) {
 		if err != nil {
 			return nil, err
 		}
-		value, err := plain(pattern, Values{})
-		if err != nil {
-			return nil, err
-		}
-		raw, err := json.Marshal(value)
+		raw, err := jsonOf(pattern, Values{})
 		if err != nil {
 			return nil, err
 		}
@@ -233,9 +225,19 @@ func Rules() ([]Rule, error) {
 		if err := targets.Decode(&target); err != nil || len(target) != 1 {
 			return nil, fmt.Errorf("karpenter's template: %s must have one target", resource)
 		}
-		out = append(out, Rule{Resource: resource, Pattern: string(raw), TargetID: target[0].ID})
+		out = append(out, Rule{Resource: resource, Pattern: raw, TargetID: target[0].ID})
 	}
 	return out, nil
+}
+
+// jsonOf is a YAML node of the template as JSON.
+func jsonOf(n *yaml.Node, v Values) (string, error) {
+	value, err := plain(n, v)
+	if err != nil {
+		return "", err
+	}
+	raw, err := json.Marshal(value)
+	return string(raw), err
 }
 
 // plain turns a YAML node into plain values, resolving the one intrinsic
